@@ -1,0 +1,247 @@
+//! Domain ⇄ proto conversions, all in one place.
+
+use crate::error::Error;
+use crate::extract::{EntitySalience, Mention, MentionKind};
+use crate::graph::{Direction, Hop, RelationView};
+use crate::model::{self, AgreementStatus, EntityIndex, EntityType, Model, Side};
+use crate::pb;
+use crate::text::Span;
+
+pub fn entity_type_to_proto(entity_type: Option<EntityType>) -> pb::EntityType {
+    match entity_type {
+        None => pb::EntityType::Unspecified,
+        Some(EntityType::Person) => pb::EntityType::Person,
+        Some(EntityType::Organization) => pb::EntityType::Organization,
+        Some(EntityType::Country) => pb::EntityType::Country,
+        Some(EntityType::City) => pb::EntityType::City,
+        Some(EntityType::Region) => pb::EntityType::Region,
+    }
+}
+
+/// Reads an entity type of a request: `None` for UNSPECIFIED (no filter).
+///
+/// # Errors
+/// `InvalidArgument` for a number that is not a value of the enum.
+pub fn entity_type_from_proto(field: &str, value: i32) -> Result<Option<EntityType>, Error> {
+    match pb::EntityType::try_from(value) {
+        Ok(pb::EntityType::Unspecified) => Ok(None),
+        Ok(pb::EntityType::Person) => Ok(Some(EntityType::Person)),
+        Ok(pb::EntityType::Organization) => Ok(Some(EntityType::Organization)),
+        Ok(pb::EntityType::Country) => Ok(Some(EntityType::Country)),
+        Ok(pb::EntityType::City) => Ok(Some(EntityType::City)),
+        Ok(pb::EntityType::Region) => Ok(Some(EntityType::Region)),
+        Err(_) => Err(Error::invalid(
+            field,
+            "INVALID_ENTITY_TYPE",
+            format!("{field}: {value} is not an EntityType"),
+        )),
+    }
+}
+
+/// Reads a relation direction of a request.
+///
+/// # Errors
+/// `InvalidArgument` for a number that is not a value of the enum.
+pub fn direction_from_proto(value: i32) -> Result<Direction, Error> {
+    match pb::RelationDirection::try_from(value) {
+        Ok(pb::RelationDirection::Outgoing) => Ok(Direction::Outgoing),
+        Ok(pb::RelationDirection::Incoming) => Ok(Direction::Incoming),
+        Ok(pb::RelationDirection::Both | pb::RelationDirection::Unspecified) => Ok(Direction::Both),
+        Err(_) => Err(Error::invalid(
+            "direction",
+            "INVALID_DIRECTION",
+            format!("direction: {value} is not a RelationDirection"),
+        )),
+    }
+}
+
+pub fn span_to_proto(span: Span) -> pb::TextSpan {
+    let clamp = |value: usize| u32::try_from(value).unwrap_or(u32::MAX);
+    pb::TextSpan {
+        byte_start: clamp(span.byte_start),
+        byte_end: clamp(span.byte_end),
+        char_start: clamp(span.char_start),
+        char_end: clamp(span.char_end),
+        utf16_start: clamp(span.utf16_start),
+        utf16_end: clamp(span.utf16_end),
+    }
+}
+
+pub fn entity_ref(model: &Model, index: EntityIndex) -> pb::EntityRef {
+    let entity = &model.entities[index];
+    pb::EntityRef {
+        id: entity.id.clone(),
+        name: entity.name.clone(),
+        r#type: entity_type_to_proto(Some(entity.entity_type)) as i32,
+    }
+}
+
+pub fn entity_to_proto(model: &Model, index: EntityIndex) -> pb::Entity {
+    let entity = &model.entities[index];
+    let codes = (entity.iso3166_alpha3.is_some() || entity.cameo.is_some()).then(|| pb::ExternalCodes {
+        iso3166_alpha3: entity.iso3166_alpha3.clone().unwrap_or_default(),
+        cameo: entity.cameo.clone().unwrap_or_default(),
+    });
+    pb::Entity {
+        id: entity.id.clone(),
+        name: entity.name.clone(),
+        r#type: entity_type_to_proto(Some(entity.entity_type)) as i32,
+        roles: entity.roles.clone(),
+        aliases: entity.aliases.clone(),
+        demonyms: entity.demonyms.clone(),
+        description: entity.description.clone(),
+        codes,
+        stands_for: entity.stands_for.map(|target| entity_ref(model, target)),
+    }
+}
+
+pub fn evidence_to_proto(model: &Model, evidence: &model::Evidence) -> pb::Evidence {
+    pb::Evidence {
+        document_id: model.documents[evidence.document].id.clone(),
+        span: Some(span_to_proto(evidence.span)),
+        quote: evidence.quote.clone(),
+    }
+}
+
+pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
+    let relation = &model.relations[view.relation];
+    let predicate = &model.predicates[relation.predicate];
+    let (direction, statement) = match view.side {
+        Side::Subject => (
+            pb::RelationDirection::Outgoing,
+            format!(
+                "{} {} {}",
+                model.entities[relation.subject].name, predicate.id, model.entities[relation.object].name
+            ),
+        ),
+        Side::Object => (
+            pb::RelationDirection::Incoming,
+            format!(
+                "{} {} {}",
+                model.entities[relation.object].name, predicate.inverse, model.entities[relation.subject].name
+            ),
+        ),
+    };
+    let has_qualifiers = !(relation.period.is_empty() && relation.status.is_empty() && relation.note.is_empty());
+    pb::Relation {
+        id: relation.id.clone(),
+        subject: Some(entity_ref(model, relation.subject)),
+        predicate: predicate.id.clone(),
+        object: Some(entity_ref(model, relation.object)),
+        inverse_predicate: predicate.inverse.clone(),
+        symmetric: predicate.symmetric,
+        direction: direction as i32,
+        statement,
+        qualifiers: has_qualifiers.then(|| pb::RelationQualifiers {
+            period: relation.period.clone(),
+            status: relation.status.clone(),
+            note: relation.note.clone(),
+        }),
+        evidence: relation.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
+    }
+}
+
+pub fn path_to_proto(model: &Model, hops: &[Hop]) -> pb::Path {
+    pb::Path {
+        hops: hops
+            .iter()
+            .map(|hop| {
+                let predicate = &model.predicates[model.relations[hop.relation].predicate];
+                let side = if hop.forward { Side::Subject } else { Side::Object };
+                pb::PathHop {
+                    from: Some(entity_ref(model, hop.from)),
+                    predicate: if hop.forward {
+                        predicate.id.clone()
+                    } else {
+                        predicate.inverse.clone()
+                    },
+                    to: Some(entity_ref(model, hop.to)),
+                    relation: Some(relation_to_proto(
+                        model,
+                        RelationView {
+                            relation: hop.relation,
+                            side,
+                        },
+                    )),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn agreement_status_to_proto(status: AgreementStatus) -> pb::AgreementStatus {
+    match status {
+        AgreementStatus::Proposed => pb::AgreementStatus::Proposed,
+        AgreementStatus::UnderDiscussion => pb::AgreementStatus::UnderDiscussion,
+        AgreementStatus::Signed => pb::AgreementStatus::Signed,
+        AgreementStatus::Disputed => pb::AgreementStatus::Disputed,
+        AgreementStatus::Active => pb::AgreementStatus::Active,
+        AgreementStatus::Ended => pb::AgreementStatus::Ended,
+    }
+}
+
+pub fn agreement_to_proto(model: &Model, agreement: &model::Agreement) -> pb::Agreement {
+    pb::Agreement {
+        id: agreement.id.clone(),
+        title: agreement.title.clone(),
+        parties: agreement.parties.iter().map(|&p| entity_ref(model, p)).collect(),
+        subject: agreement.subject.clone(),
+        provisions: agreement.provisions.clone(),
+        status: agreement_status_to_proto(agreement.status) as i32,
+        date: agreement.date.clone(),
+        period: agreement.period.clone(),
+        disputed_by: agreement.disputed_by.iter().map(|&p| entity_ref(model, p)).collect(),
+        evidence: agreement.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
+    }
+}
+
+pub fn document_to_proto(document: &model::Document) -> pb::Document {
+    pb::Document {
+        id: document.id.clone(),
+        title: document.title.clone(),
+        source: document.source.clone(),
+        text: document.text.clone(),
+    }
+}
+
+fn mention_kind_to_proto(kind: MentionKind) -> pb::MentionKind {
+    match kind {
+        MentionKind::Name => pb::MentionKind::Name,
+        MentionKind::Acronym => pb::MentionKind::Acronym,
+        MentionKind::Demonym => pb::MentionKind::Demonym,
+    }
+}
+
+pub fn mention_to_proto(model: &Model, text: &str, mention: &Mention) -> pb::Mention {
+    let entity = mention.entity.map(|e| &model.entities[e]);
+    pb::Mention {
+        text: text
+            .get(mention.span.byte_start..mention.span.byte_end)
+            .unwrap_or("")
+            .to_owned(),
+        span: Some(span_to_proto(mention.span)),
+        r#type: entity_type_to_proto(mention.entity_type) as i32,
+        kind: mention_kind_to_proto(mention.kind) as i32,
+        entity_id: entity.map(|e| e.id.clone()).unwrap_or_default(),
+        canonical_name: entity.map(|e| e.name.clone()).unwrap_or_default(),
+        metonym_for: mention.metonym_for.map(|e| entity_ref(model, e)),
+        matched_alias: mention.matched_alias.clone(),
+        confidence: mention.confidence,
+        sentence_index: u32::try_from(mention.sentence_index).unwrap_or(u32::MAX),
+        nested: mention.nested,
+        candidate_ids: mention
+            .candidates
+            .iter()
+            .map(|&c| model.entities[c].id.clone())
+            .collect(),
+    }
+}
+
+pub fn salience_to_proto(model: &Model, summary: &EntitySalience) -> pb::EntitySummary {
+    pb::EntitySummary {
+        entity: Some(entity_ref(model, summary.entity)),
+        mention_count: u32::try_from(summary.mention_count).unwrap_or(u32::MAX),
+        first_mention: Some(span_to_proto(summary.first_mention)),
+        salience: summary.salience,
+    }
+}

@@ -1,0 +1,176 @@
+//! `actorgraph.v1.ExtractionService`: unary and streaming extraction.
+
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::Stream;
+use tonic::{Request, Response, Status, Streaming};
+
+use super::convert;
+use super::SharedSnapshot;
+use crate::error::Error;
+use crate::extract::ExtractOptions;
+use crate::pb;
+use crate::pb::extraction_service_server::ExtractionService;
+use crate::snapshot::Snapshot;
+
+/// Texts up to this size are extracted on the async worker; larger ones on the blocking pool, so
+/// a long text does not hold up the small calls queued behind it. Extraction runs at well over
+/// 100 MB/s, so this many bytes take tens of microseconds (see BENCHMARKS.md).
+pub const INLINE_EXTRACTION_BYTES: usize = 16 * 1024;
+
+/// How many answers a stream may have waiting for a slow reader before it stops reading
+/// requests: the back-pressure bound of `StreamExtractEntities`.
+pub const STREAM_BUFFER: usize = 16;
+
+/// The handlers of `ExtractionService`.
+pub struct ExtractionApi {
+    snapshot: SharedSnapshot,
+    max_text_bytes: usize,
+}
+
+impl ExtractionApi {
+    pub fn new(snapshot: SharedSnapshot, max_text_bytes: usize) -> Self {
+        ExtractionApi {
+            snapshot,
+            max_text_bytes,
+        }
+    }
+}
+
+/// Validates a request and reads its options.
+fn read_request(request: &pb::ExtractEntitiesRequest, max_text_bytes: usize) -> Result<ExtractOptions, Error> {
+    if request.text.len() > max_text_bytes {
+        return Err(Error::invalid(
+            "text",
+            "TEXT_TOO_LARGE",
+            format!(
+                "text is {} bytes; the limit is {max_text_bytes} bytes",
+                request.text.len()
+            ),
+        ));
+    }
+    if !(0.0..=1.0).contains(&request.min_confidence) {
+        return Err(Error::invalid(
+            "min_confidence",
+            "OUT_OF_RANGE",
+            format!("min_confidence must be between 0 and 1, got {}", request.min_confidence),
+        ));
+    }
+    let mut types = Vec::new();
+    for &value in &request.entity_types {
+        if let Some(entity_type) = convert::entity_type_from_proto("entity_types", value)? {
+            types.push(entity_type);
+        }
+    }
+    Ok(ExtractOptions {
+        types,
+        exclude_unlinked: request.exclude_unlinked,
+        min_confidence: request.min_confidence,
+        include_nested: request.include_nested,
+    })
+}
+
+fn extract_now(snapshot: &Snapshot, text: &str, options: &ExtractOptions) -> pb::ExtractEntitiesResponse {
+    let model = &snapshot.model;
+    let extraction = snapshot.extractor.extract(text, options);
+    pb::ExtractEntitiesResponse {
+        mentions: extraction
+            .mentions
+            .iter()
+            .map(|m| convert::mention_to_proto(model, text, m))
+            .collect(),
+        entities: extraction
+            .entities
+            .iter()
+            .map(|s| convert::salience_to_proto(model, s))
+            .collect(),
+        sentence_count: u32::try_from(extraction.sentence_count).unwrap_or(u32::MAX),
+        model_version: model.version.clone(),
+    }
+}
+
+/// Extracts one validated request, off the async workers when the text is large.
+async fn extract(
+    snapshot: Arc<Snapshot>,
+    request: pb::ExtractEntitiesRequest,
+    options: ExtractOptions,
+) -> Result<pb::ExtractEntitiesResponse, Error> {
+    if request.text.len() <= INLINE_EXTRACTION_BYTES {
+        return Ok(extract_now(&snapshot, &request.text, &options));
+    }
+    tokio::task::spawn_blocking(move || extract_now(&snapshot, &request.text, &options))
+        .await
+        .map_err(|error| Error::Internal(format!("extraction task failed: {error}")))
+}
+
+type ResponseStream = Pin<Box<dyn Stream<Item = Result<pb::StreamExtractEntitiesResponse, Status>> + Send>>;
+
+#[tonic::async_trait]
+impl ExtractionService for ExtractionApi {
+    async fn extract_entities(
+        &self,
+        request: Request<pb::ExtractEntitiesRequest>,
+    ) -> Result<Response<pb::ExtractEntitiesResponse>, Status> {
+        let request = request.into_inner();
+        let options = read_request(&request, self.max_text_bytes)?;
+        let snapshot = self.snapshot.load_full();
+        Ok(Response::new(extract(snapshot, request, options).await?))
+    }
+
+    type StreamExtractEntitiesStream = ResponseStream;
+
+    async fn stream_extract_entities(
+        &self,
+        request: Request<Streaming<pb::StreamExtractEntitiesRequest>>,
+    ) -> Result<Response<ResponseStream>, Status> {
+        let mut inbound = request.into_inner();
+        let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
+        let snapshot = Arc::clone(&self.snapshot);
+        let max_text_bytes = self.max_text_bytes;
+        tokio::spawn(async move {
+            loop {
+                let item = match inbound.message().await {
+                    Ok(Some(item)) => item,
+                    Ok(None) => break,
+                    Err(status) => {
+                        // The inbound side broke (malformed message, cancelled call): report it
+                        // if anyone still listens, and stop.
+                        let _ = sender.send(Err(status)).await;
+                        break;
+                    }
+                };
+                let result = match item.request {
+                    None => Err(Error::invalid(
+                        "request",
+                        "MISSING_REQUEST",
+                        "each stream item needs a request",
+                    )),
+                    Some(request) => match read_request(&request, max_text_bytes) {
+                        Ok(options) => extract(snapshot.load_full(), request, options).await,
+                        Err(error) => Err(error),
+                    },
+                };
+                let result = match result {
+                    Ok(response) => pb::stream_extract_entities_response::Result::Response(response),
+                    Err(error) => pb::stream_extract_entities_response::Result::Error(pb::StreamItemError {
+                        code: error.code() as i32,
+                        reason: error.reason(),
+                        message: error.to_string(),
+                    }),
+                };
+                let answer = pb::StreamExtractEntitiesResponse {
+                    request_id: item.request_id,
+                    result: Some(result),
+                };
+                // A closed receiver means the client went away: stop reading its requests.
+                if sender.send(Ok(answer)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+    }
+}

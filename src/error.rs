@@ -1,0 +1,94 @@
+//! The service's one error type and its mapping to gRPC statuses (AIP-193): a canonical code,
+//! an `ErrorInfo` with an UPPER_SNAKE_CASE reason in the `actorgraph` domain on every error, and
+//! `BadRequest` field violations for invalid arguments.
+
+use std::collections::HashMap;
+
+use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
+
+/// The `ErrorInfo` domain of every error this service returns.
+pub const ERROR_DOMAIN: &str = "actorgraph";
+
+/// Everything a request can fail with. Each variant maps to exactly one gRPC code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// A field of the request is missing or malformed.
+    #[error("{message}")]
+    InvalidArgument {
+        field: String,
+        /// UPPER_SNAKE_CASE, e.g. `TEXT_TOO_LARGE`.
+        reason: &'static str,
+        message: String,
+    },
+    /// An id names nothing in the model.
+    #[error("{kind} {id:?} not found")]
+    NotFound { kind: &'static str, id: String },
+    /// The call ran past its deadline; its work was abandoned.
+    #[error("{0}")]
+    DeadlineExceeded(String),
+    /// The server is at capacity; the call was shed and may be retried later.
+    #[error("{0}")]
+    ResourceExhausted(String),
+    /// A bug: the call failed for a reason that is not the caller's.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// An invalid argument with a reason and a message naming the offending value.
+    pub fn invalid(field: impl Into<String>, reason: &'static str, message: impl Into<String>) -> Error {
+        Error::InvalidArgument {
+            field: field.into(),
+            reason,
+            message: message.into(),
+        }
+    }
+
+    /// A NOT_FOUND error for an id of some kind of resource ("entity", "agreement").
+    pub fn not_found(kind: &'static str, id: impl Into<String>) -> Error {
+        Error::NotFound { kind, id: id.into() }
+    }
+
+    /// The UPPER_SNAKE_CASE reason of the error's `ErrorInfo`.
+    pub fn reason(&self) -> String {
+        match self {
+            Error::InvalidArgument { reason, .. } => (*reason).to_owned(),
+            Error::NotFound { kind, .. } => format!("{}_NOT_FOUND", kind.to_uppercase()),
+            Error::DeadlineExceeded(_) => "DEADLINE_EXCEEDED".to_owned(),
+            Error::ResourceExhausted(_) => "OVERLOADED".to_owned(),
+            Error::Internal(_) => "INTERNAL".to_owned(),
+        }
+    }
+
+    /// The gRPC code of the error.
+    pub fn code(&self) -> Code {
+        match self {
+            Error::InvalidArgument { .. } => Code::InvalidArgument,
+            Error::NotFound { .. } => Code::NotFound,
+            Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
+            Error::ResourceExhausted(_) => Code::ResourceExhausted,
+            Error::Internal(_) => Code::Internal,
+        }
+    }
+}
+
+impl From<Error> for Status {
+    fn from(error: Error) -> Status {
+        let mut metadata = HashMap::new();
+        let mut details = ErrorDetails::new();
+        match &error {
+            Error::InvalidArgument { field, message, .. } => {
+                metadata.insert("field".to_owned(), field.clone());
+                details.add_bad_request_violation(field.clone(), message.clone());
+            }
+            Error::NotFound { kind, id } => {
+                metadata.insert("resource".to_owned(), (*kind).to_owned());
+                metadata.insert("id".to_owned(), id.clone());
+            }
+            _ => {}
+        }
+        details.set_error_info(error.reason(), ERROR_DOMAIN, metadata);
+        Status::with_error_details(error.code(), error.to_string(), details)
+    }
+}

@@ -1,0 +1,698 @@
+//! The extraction engine: finds every mention of an actor in a text and links it to the model.
+//!
+//! # What is matched
+//! Every canonical name, alias and demonym of the model is a pattern of one Aho-Corasick
+//! automaton, built once per model snapshot. The text is folded first (accents removed, `ı`→`i`,
+//! typographic apostrophes and dashes made ASCII; see [`crate::text::FoldedText`]) and searched
+//! once, ASCII-case-insensitively, so the cost is linear in the text and nearly independent of the
+//! number of names. Each raw match must then pass these rules:
+//!
+//! - **Word boundaries**: no letter or digit right before or after it in the original text, so
+//!   "Libya" is not found in "Libyans" (declare "Libyans" as a demonym) nor "Mali" in "Somalia".
+//!   Punctuation is a boundary: possessives ("Turkiye’s") and compounds ("Tripoli-based",
+//!   "Turkiye-Libya", "LNA/LAAF") yield the name alone.
+//! - **Case**: acronyms ("UN", "GNU") match only in their own capitals; other names need at least
+//!   one capital in the text ("Libya", "LIBYA", but not "turkey" the bird).
+//! - **Longest wins**: among overlapping valid matches the leftmost, then longest, is kept;
+//!   the others are *nested* and returned only on request.
+//! - **Out-of-scope names** (events, treaties, facilities: "Second Libyan Civil War",
+//!   "Port of Misrata") hide the names inside them.
+//!
+//! Linked mentions are then refined: names two entities share are resolved by the other entities
+//! of the text; a capital used for its government ("for both Tripoli and Ankara") also names the
+//! entity it stands for (*metonym*), while a place use ("the government in Tripoli") does not.
+//! Capitalised multi-word names and acronyms that no entity claims are returned unlinked, with a
+//! type guessed from titles and head nouns; precision is preferred over recall there.
+//!
+//! # What it costs
+//! Building: linear in the total length of the names. Extracting: one pass of folding, one
+//! automaton pass and one tokenising pass over the text, plus work per candidate match.
+//! Memory: a folded copy of the text only when it is not ASCII.
+
+mod lexicon;
+mod names;
+mod phrases;
+
+use std::collections::HashMap;
+
+pub use names::MentionKind;
+use names::{NameTable, WrittenName};
+use phrases::{Segment, SegmentClass, Token};
+
+use crate::model::{EntityIndex, EntityType, Model};
+use crate::text::{sentence_index, sentence_starts, FoldedText, OffsetConverter, Span};
+
+/// Confidence of a mention that is the entity's canonical name exactly as written.
+pub const CONFIDENCE_CANONICAL: f32 = 0.98;
+/// Confidence of a mention that is an alias or demonym exactly as written.
+pub const CONFIDENCE_ALIAS: f32 = 0.93;
+/// Confidence of a mention that matched only once case or accents were folded.
+pub const CONFIDENCE_FOLDED: f32 = 0.85;
+/// Factor applied when a shared name was resolved by context.
+const AMBIGUITY_FACTOR: f32 = 0.8;
+/// Confidence of an unlinked name whose type is signalled by a title or head noun.
+pub const CONFIDENCE_UNLINKED_TYPED: f32 = 0.6;
+/// Confidence of an unlinked name whose type is only guessed from its shape.
+pub const CONFIDENCE_UNLINKED_GUESSED: f32 = 0.45;
+
+/// What the caller wants back.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOptions {
+    /// Only mentions of these types; empty means all.
+    pub types: Vec<EntityType>,
+    /// Leave out names no entity claims.
+    pub exclude_unlinked: bool,
+    /// Only mentions with at least this confidence.
+    pub min_confidence: f32,
+    /// Also return mentions nested inside longer ones.
+    pub include_nested: bool,
+}
+
+/// One mention found in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub span: Span,
+    /// The linked entity, or `None` for a name the model does not know.
+    pub entity: Option<EntityIndex>,
+    /// The entity's type, or the guessed type of an unlinked name (`None`: no guess).
+    pub entity_type: Option<EntityType>,
+    pub kind: MentionKind,
+    /// For a capital used for its government: the entity it stands for.
+    pub metonym_for: Option<EntityIndex>,
+    /// The model's name that matched, as written there; empty when unlinked.
+    pub matched_alias: String,
+    pub confidence: f32,
+    pub sentence_index: usize,
+    pub nested: bool,
+    /// When the name is shared by several entities: all of them, the chosen one included.
+    pub candidates: Vec<EntityIndex>,
+}
+
+/// Aggregate figures of one linked entity in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntitySalience {
+    pub entity: EntityIndex,
+    pub mention_count: usize,
+    pub first_mention: Span,
+    /// `raw / max raw` over the text's entities, where `raw` sums, over the entity's mentions,
+    /// `1 + 1 / (1 + sentence index)`: frequency counts, and early mentions (headline, lead)
+    /// count more. 1.0 is the most salient entity of the text.
+    pub salience: f32,
+}
+
+/// The result of extracting one text.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    /// In text order; nested mentions right after the mention that contains them.
+    pub mentions: Vec<Mention>,
+    /// Most salient first.
+    pub entities: Vec<EntitySalience>,
+    pub sentence_count: usize,
+}
+
+/// Per-entity facts the rules need, copied out of the model when the engine is built.
+struct EntityFacts {
+    entity_type: EntityType,
+    stands_for: Option<EntityIndex>,
+    neighbours: Vec<EntityIndex>,
+}
+
+/// The extraction engine of one model snapshot. Immutable, cheap to share.
+pub struct Extractor {
+    names: NameTable,
+    entities: Vec<EntityFacts>,
+}
+
+/// A match of the model's names that passed the boundary and case rules.
+#[derive(Debug, Clone)]
+struct Candidate {
+    start: usize,
+    end: usize,
+    names: Vec<WrittenName>,
+}
+
+/// Either a known name or an unlinked phrase, before linking is decided.
+#[derive(Debug, Clone)]
+enum Found {
+    Known(Candidate),
+    Unlinked {
+        start: usize,
+        end: usize,
+        entity_type: Option<EntityType>,
+        kind: MentionKind,
+        confidence: f32,
+    },
+}
+
+impl Found {
+    fn range(&self) -> (usize, usize) {
+        match self {
+            Found::Known(candidate) => (candidate.start, candidate.end),
+            Found::Unlinked { start, end, .. } => (*start, *end),
+        }
+    }
+}
+
+impl Extractor {
+    /// Builds the engine from a model.
+    ///
+    /// # Errors
+    /// When the name automaton cannot be built (the names exceed the automaton's size limits).
+    pub fn new(model: &Model) -> Result<Extractor, aho_corasick::BuildError> {
+        let names = NameTable::build(model)?;
+        let entities = model
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(index, entity)| {
+                let mut neighbours: Vec<EntityIndex> = model
+                    .relations_of(index)
+                    .iter()
+                    .map(|&(relation, _)| {
+                        let relation = &model.relations[relation];
+                        if relation.subject == index {
+                            relation.object
+                        } else {
+                            relation.subject
+                        }
+                    })
+                    .collect();
+                neighbours.sort_unstable();
+                neighbours.dedup();
+                EntityFacts {
+                    entity_type: entity.entity_type,
+                    stands_for: entity.stands_for,
+                    neighbours,
+                }
+            })
+            .collect();
+        Ok(Extractor { names, entities })
+    }
+
+    /// Extracts the mentions of `text`.
+    pub fn extract(&self, text: &str, options: &ExtractOptions) -> Extraction {
+        if text.is_empty() {
+            return Extraction::default();
+        }
+        let candidates = self.candidates(text);
+        let sentences = sentence_starts(text);
+        let tokens = phrases::tokens(text);
+        let segments = phrases::segments(text, &tokens, |byte| {
+            let sentence = sentence_index(&sentences, byte);
+            let opening = sentences[sentence];
+            text[opening..byte].chars().all(|c| !c.is_alphanumeric()) || text[..byte].trim_end().ends_with(':')
+        });
+        let found = self.combine(text, &tokens, &segments, candidates);
+
+        let (top, nested) = select_leftmost_longest(found);
+        let decided = self.link(text, &top);
+
+        let mut converter = OffsetConverter::new(text);
+        let mut mentions = Vec::new();
+        let type_allowed =
+            |t: Option<EntityType>| options.types.is_empty() || t.is_some_and(|t| options.types.contains(&t));
+        let mut nested_iter = nested.into_iter().peekable();
+        for (found, link) in top.iter().zip(decided) {
+            let (start, end) = found.range();
+            let mention = self.mention(text, &mut converter, &sentences, found, link, false);
+            let keep = |m: &Mention| {
+                type_allowed(m.entity_type)
+                    && m.confidence >= options.min_confidence
+                    && !(options.exclude_unlinked && m.entity.is_none())
+            };
+            if keep(&mention) {
+                mentions.push(mention);
+            }
+            while let Some(inner) = nested_iter.next_if(|n| n.start < end || (n.start == start && n.end <= end)) {
+                if options.include_nested && inner.start >= start && inner.end <= end {
+                    let link = self.resolve(&inner, &HashMap::new());
+                    let found = Found::Known(inner);
+                    let inner = self.mention(text, &mut converter, &sentences, &found, link, true);
+                    if keep(&inner) {
+                        mentions.push(inner);
+                    }
+                }
+            }
+        }
+        let entities = salience(&mentions);
+        Extraction {
+            mentions,
+            entities,
+            sentence_count: sentences.len(),
+        }
+    }
+
+    /// Every match of a model name that passes the boundary and case rules, in text order.
+    fn candidates(&self, text: &str) -> Vec<Candidate> {
+        let folded = FoldedText::new(text);
+        let mut candidates = Vec::new();
+        for found in self.names.automaton.find_overlapping_iter(folded.folded.as_ref()) {
+            let (Some(start), Some(end)) = (
+                folded.original_offset(found.start()),
+                folded.original_offset(found.end()),
+            ) else {
+                continue;
+            };
+            if !is_word_boundary(text, start, end) {
+                continue;
+            }
+            let surface = &text[start..end];
+            let names: Vec<WrittenName> = self.names.patterns[found.pattern().as_usize()]
+                .iter()
+                .filter(|name| name.accepts(surface))
+                .cloned()
+                .collect();
+            if !names.is_empty() {
+                candidates.push(Candidate { start, end, names });
+            }
+        }
+        candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        candidates
+    }
+
+    /// Merges the model's matches with the capitalised segments: out-of-scope segments hide the
+    /// matches inside them; segments that are longer names than the matches inside them replace
+    /// them; segments no match touches become unlinked mentions when they are clearly names.
+    fn combine(&self, text: &str, tokens: &[Token], segments: &[Segment], candidates: Vec<Candidate>) -> Vec<Found> {
+        let mut hidden = vec![false; candidates.len()];
+        let mut found = Vec::new();
+        let mut all_capitals_lines: HashMap<usize, bool> = HashMap::new();
+        // furthest_end[i]: the furthest end of candidates[..i], to find in O(log n) whether a
+        // candidate that starts before a segment reaches into it.
+        let mut furthest_end = Vec::with_capacity(candidates.len() + 1);
+        furthest_end.push(0);
+        for candidate in &candidates {
+            let last = furthest_end.last().copied().unwrap_or(0);
+            furthest_end.push(last.max(candidate.end));
+        }
+        for segment in segments {
+            let start = tokens[segment.first].start;
+            let end = tokens[segment.end - 1].end;
+            let first_inside = candidates.partition_point(|c| c.start < start);
+            let starting_inside = candidates[first_inside..].iter().take_while(|c| c.start < end);
+            let mut inside = Vec::new();
+            let mut overlapping_outside = furthest_end[first_inside] > start;
+            for (offset, candidate) in starting_inside.enumerate() {
+                if candidate.end <= end {
+                    inside.push(first_inside + offset);
+                } else {
+                    overlapping_outside = true;
+                }
+            }
+            if overlapping_outside {
+                continue;
+            }
+            let covered = |token: &Token| {
+                inside
+                    .iter()
+                    .any(|&i| candidates[i].start <= token.start && candidates[i].end >= token.end)
+            };
+            let segment_tokens = &tokens[segment.first..segment.end];
+            let uncovered = segment_tokens.iter().filter(|t| !covered(t)).count();
+            if segment.class == SegmentClass::OutOfScope {
+                for &i in &inside {
+                    hidden[i] = true;
+                }
+                continue;
+            }
+            if uncovered == 0 {
+                continue;
+            }
+            let words = segment.end - segment.first;
+            if !inside.is_empty() {
+                // A longer name around a known one: an organisation head ("European Union"), or
+                // given names before a person's surname ("Saif al-Islam Gaddafi").
+                let head_covered = covered(&segment_tokens[words - 1]);
+                let organisation_around =
+                    matches!(segment.class, SegmentClass::Actor(_)) && !head_covered && words >= 2;
+                let person_around = inside.iter().any(|&i| {
+                    let candidate = &candidates[i];
+                    candidate.end == end
+                        && candidate.start > start
+                        && candidate.names.iter().all(|n| n.is_person_short_form)
+                        && inside.len() == 1
+                });
+                if organisation_around || person_around {
+                    for &i in &inside {
+                        hidden[i] = true;
+                    }
+                    let entity_type = match segment.class {
+                        SegmentClass::Actor(t) => Some(t),
+                        _ => Some(EntityType::Person),
+                    };
+                    found.push(Found::Unlinked {
+                        start,
+                        end,
+                        entity_type,
+                        kind: MentionKind::Name,
+                        confidence: CONFIDENCE_UNLINKED_TYPED,
+                    });
+                }
+                continue;
+            }
+            if let Some(unlinked) = classify_unlinked(text, segment, segment_tokens, &mut all_capitals_lines) {
+                found.push(unlinked);
+            }
+        }
+        found.extend(
+            candidates
+                .into_iter()
+                .zip(hidden)
+                .filter(|(_, hidden)| !hidden)
+                .map(|(candidate, _)| Found::Known(candidate)),
+        );
+        found.sort_by(|a, b| {
+            let (a_start, a_end) = a.range();
+            let (b_start, b_end) = b.range();
+            a_start.cmp(&b_start).then(b_end.cmp(&a_end))
+        });
+        found
+    }
+
+    /// Decides the entity of each top-level mention: shared names by context, capitals by their
+    /// use as place or government.
+    fn link(&self, text: &str, top: &[Found]) -> Vec<Link> {
+        let mut context: HashMap<EntityIndex, usize> = HashMap::new();
+        for found in top {
+            if let Found::Known(candidate) = found {
+                let entities = distinct_entities(&candidate.names);
+                if let [only] = entities.as_slice() {
+                    *context.entry(*only).or_insert(0) += 1;
+                }
+            }
+        }
+        let mut links: Vec<Link> = top
+            .iter()
+            .map(|found| match found {
+                Found::Known(candidate) => self.resolve(candidate, &context),
+                Found::Unlinked { .. } => Link::default(),
+            })
+            .collect();
+        let mut previous_place: Option<(usize, bool)> = None;
+        for (index, found) in top.iter().enumerate() {
+            let Found::Known(candidate) = found else { continue };
+            let Some(entity) = links[index].entity else { continue };
+            let facts = &self.entities[entity];
+            if facts.entity_type != EntityType::City {
+                continue;
+            }
+            let literal = is_place_use(text, candidate.start, candidate.end, previous_place);
+            previous_place = Some((candidate.end, literal));
+            if !literal {
+                links[index].metonym_for = facts.stands_for;
+            }
+        }
+        links
+    }
+
+    /// Picks the entity of a candidate: the only one, or the one best supported by context.
+    fn resolve(&self, candidate: &Candidate, context: &HashMap<EntityIndex, usize>) -> Link {
+        let entities = distinct_entities(&candidate.names);
+        let chosen = if entities.len() == 1 {
+            entities[0]
+        } else {
+            let score = |entity: &EntityIndex| {
+                let own = context.get(entity).copied().unwrap_or(0) * 2;
+                let related: usize = self.entities[*entity]
+                    .neighbours
+                    .iter()
+                    .map(|n| context.get(n).copied().unwrap_or(0))
+                    .sum();
+                own + related
+            };
+            // Highest score, then the lowest index, so the answer is deterministic.
+            entities
+                .iter()
+                .copied()
+                .max_by(|a, b| score(a).cmp(&score(b)).then(b.cmp(a)))
+                .unwrap_or(entities[0])
+        };
+        let name = candidate
+            .names
+            .iter()
+            .filter(|n| n.entity == chosen)
+            .max_by_key(|n| (n.is_canonical, n.kind == MentionKind::Name))
+            .cloned();
+        Link {
+            entity: Some(chosen),
+            name,
+            metonym_for: None,
+            candidates: if entities.len() > 1 { entities } else { Vec::new() },
+        }
+    }
+
+    fn mention(
+        &self,
+        text: &str,
+        converter: &mut OffsetConverter<'_>,
+        sentences: &[usize],
+        found: &Found,
+        link: Link,
+        nested: bool,
+    ) -> Mention {
+        let (start, end) = found.range();
+        let span = converter.span(start, end);
+        let sentence = sentence_index(sentences, start);
+        match found {
+            Found::Unlinked {
+                entity_type,
+                kind,
+                confidence,
+                ..
+            } => Mention {
+                span,
+                entity: None,
+                entity_type: *entity_type,
+                kind: *kind,
+                metonym_for: None,
+                matched_alias: String::new(),
+                confidence: *confidence,
+                sentence_index: sentence,
+                nested,
+                candidates: Vec::new(),
+            },
+            Found::Known(candidate) => {
+                let surface = &text[start..end];
+                let entity = link.entity;
+                // Prefer the name as written in the text, for the confidence and the report.
+                let exact = candidate
+                    .names
+                    .iter()
+                    .find(|n| Some(n.entity) == entity && n.is_exact(surface));
+                let name = exact.or(link.name.as_ref());
+                let mut confidence = match (exact, name) {
+                    (Some(n), _) if n.is_canonical => CONFIDENCE_CANONICAL,
+                    (Some(_), _) => CONFIDENCE_ALIAS,
+                    _ => CONFIDENCE_FOLDED,
+                };
+                if !link.candidates.is_empty() {
+                    confidence *= AMBIGUITY_FACTOR;
+                }
+                Mention {
+                    span,
+                    entity,
+                    entity_type: entity.map(|e| self.entities[e].entity_type),
+                    kind: name.map_or(MentionKind::Name, |n| n.kind),
+                    metonym_for: link.metonym_for,
+                    matched_alias: name.map(|n| n.written.clone()).unwrap_or_default(),
+                    confidence,
+                    sentence_index: sentence,
+                    nested,
+                    candidates: link.candidates,
+                }
+            }
+        }
+    }
+}
+
+/// The linking decision for one mention.
+#[derive(Debug, Clone, Default)]
+struct Link {
+    entity: Option<EntityIndex>,
+    name: Option<WrittenName>,
+    metonym_for: Option<EntityIndex>,
+    candidates: Vec<EntityIndex>,
+}
+
+fn distinct_entities(names: &[WrittenName]) -> Vec<EntityIndex> {
+    let mut entities: Vec<EntityIndex> = names.iter().map(|n| n.entity).collect();
+    entities.sort_unstable();
+    entities.dedup();
+    entities
+}
+
+/// No letter or digit touches the match on either side.
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Keeps the leftmost-longest non-overlapping mentions; returns them and the known candidates
+/// nested inside them (for the `include_nested` option), both in text order.
+fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Candidate>) {
+    let mut top: Vec<Found> = Vec::new();
+    let mut nested = Vec::new();
+    let mut covered_until = 0;
+    let mut current: Option<(usize, usize)> = None;
+    for item in found {
+        let (start, end) = item.range();
+        if top.is_empty() || start >= covered_until {
+            covered_until = end;
+            current = Some((start, end));
+            top.push(item);
+        } else if let (Found::Known(candidate), Some((outer_start, outer_end))) = (item, current) {
+            if start >= outer_start && end <= outer_end {
+                nested.push(candidate);
+            }
+        }
+    }
+    (top, nested)
+}
+
+/// Whether a city mention is a place ("the government in Tripoli", "Tripoli-based", a
+/// dateline) rather than its government (GOLD rule 12). `previous` is the end and decision of
+/// the city mention before it, so "in Tripoli and Ankara" keeps both literal.
+fn is_place_use(text: &str, start: usize, end: usize, previous: Option<(usize, bool)>) -> bool {
+    let before = text[..start].trim_end();
+    let previous_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    if lexicon::contains(lexicon::PLACE_WORDS_BEFORE, previous_word) && before.len() < start {
+        return true;
+    }
+    if let Some((previous_end, previous_literal)) = previous {
+        let between = text.get(previous_end..start).unwrap_or("").trim();
+        if previous_literal && matches!(between, "and" | "or" | "," | "and the" | "or the") {
+            return true;
+        }
+    }
+    let after = &text[end..];
+    let mut rest = after.chars();
+    match (rest.next(), rest.next()) {
+        // A compound: "Tripoli-based", "Ankara-backed".
+        (Some('-' | '\u{2010}' | '\u{2011}'), Some(c)) if c.is_lowercase() => return true,
+        // A modifier of a following name: "Tripoli Government".
+        (Some(' '), Some(c)) if c.is_uppercase() => return true,
+        _ => {}
+    }
+    // A dateline: the city opens a line and is followed by a comma or a dash.
+    let line_start = before.is_empty() || text[..start].ends_with('\n');
+    line_start && after.trim_start().starts_with([',', '(', '-', '\u{2014}', '\u{2013}'])
+}
+
+/// Decides whether a segment no model name touches is an unlinked name, and of what type.
+fn classify_unlinked(
+    text: &str,
+    segment: &Segment,
+    segment_tokens: &[Token],
+    all_capitals_lines: &mut HashMap<usize, bool>,
+) -> Option<Found> {
+    let start = segment_tokens.first()?.start;
+    let end = segment_tokens.last()?.end;
+    let words = segment_tokens.len();
+    let word_text = |t: &Token| &text[t.start..t.end];
+    if words >= 2 {
+        let has_connector = text[start..end].split([' ', '-']).any(|w| {
+            lexicon::contains(lexicon::NAME_CONNECTORS, w) && w.chars().next().is_some_and(char::is_lowercase)
+        });
+        let any_organisation_word = segment_tokens
+            .iter()
+            .any(|t| lexicon::contains(lexicon::ORGANIZATION_HEADS, word_text(t)));
+        let (entity_type, confidence) = match segment.class {
+            SegmentClass::Actor(t) => (t, CONFIDENCE_UNLINKED_TYPED),
+            _ if any_organisation_word || has_connector => (EntityType::Organization, CONFIDENCE_UNLINKED_GUESSED),
+            _ if words <= 4
+                && segment_tokens
+                    .iter()
+                    .all(|t| !t.all_capitals && word_text(t).chars().all(char::is_alphabetic)) =>
+            {
+                (EntityType::Person, CONFIDENCE_UNLINKED_GUESSED)
+            }
+            _ => return None,
+        };
+        if segment.sentence_initial && !matches!(segment.class, SegmentClass::Actor(_)) && words == 2 {
+            // "Eastern Libya" or "Terrorist Groups" opening a sentence: too often not a name.
+            return None;
+        }
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(entity_type),
+            kind: MentionKind::Name,
+            confidence,
+        });
+    }
+    let token = segment_tokens[0];
+    let word = word_text(&token);
+    if segment.after_title {
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(EntityType::Person),
+            kind: MentionKind::Name,
+            confidence: CONFIDENCE_UNLINKED_TYPED,
+        });
+    }
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if token.all_capitals && (2..=6).contains(&letters) {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let shouting = *all_capitals_lines.entry(line_start).or_insert_with(|| {
+            let line = text[line_start..].split('\n').next().unwrap_or("");
+            let upper = line.chars().filter(|c| c.is_uppercase()).count();
+            let lower = line.chars().filter(|c| c.is_lowercase()).count();
+            upper > 12 && upper > lower * 2
+        });
+        if shouting {
+            return None;
+        }
+        let dotted_pair = word.contains('.') && letters == 2;
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(if dotted_pair {
+                EntityType::Country
+            } else {
+                EntityType::Organization
+            }),
+            kind: MentionKind::Acronym,
+            confidence: CONFIDENCE_UNLINKED_GUESSED,
+        });
+    }
+    if !segment.sentence_initial && phrases::looks_like_demonym(word) {
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(EntityType::Country),
+            kind: MentionKind::Demonym,
+            confidence: CONFIDENCE_UNLINKED_GUESSED,
+        });
+    }
+    None
+}
+
+/// Aggregates the linked top-level mentions per entity (see [`EntitySalience::salience`]).
+fn salience(mentions: &[Mention]) -> Vec<EntitySalience> {
+    let mut by_entity: HashMap<EntityIndex, (usize, Span, f32)> = HashMap::new();
+    for mention in mentions.iter().filter(|m| !m.nested) {
+        let Some(entity) = mention.entity else { continue };
+        let weight = 1.0 + 1.0 / (1.0 + mention.sentence_index as f32);
+        let entry = by_entity.entry(entity).or_insert((0, mention.span, 0.0));
+        entry.0 += 1;
+        entry.2 += weight;
+    }
+    let max = by_entity.values().map(|v| v.2).fold(0.0_f32, f32::max);
+    let mut entities: Vec<EntitySalience> = by_entity
+        .into_iter()
+        .map(|(entity, (count, first, raw))| EntitySalience {
+            entity,
+            mention_count: count,
+            first_mention: first,
+            salience: if max > 0.0 { raw / max } else { 0.0 },
+        })
+        .collect();
+    entities.sort_by(|a, b| {
+        b.salience
+            .total_cmp(&a.salience)
+            .then(a.first_mention.byte_start.cmp(&b.first_mention.byte_start))
+    });
+    entities
+}

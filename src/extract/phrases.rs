@@ -1,0 +1,296 @@
+//! Capitalised phrases: the scanner behind unknown-name detection and the out-of-scope rule.
+//!
+//! The text is cut into word tokens; runs of capitalised tokens (with lowercase connectors such
+//! as "of" between them) form phrases; titles, function words and calendar words split phrases.
+//! Each resulting segment is classified by its head noun. The engine combines these segments
+//! with the model's name matches: a segment naming an event or treaty hides the names inside it,
+//! a segment with an organisation head wins over a shorter name inside it ("European Union"),
+//! and a segment no name covers becomes an unlinked mention when it is clearly a name.
+
+use super::lexicon::{self, contains};
+use crate::model::EntityType;
+
+/// A word of the text: letters and digits, with the dots of abbreviations ("U.S.") and the
+/// apostrophes inside names ("O'Brien").
+#[derive(Debug, Clone, Copy)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub capitalised: bool,
+    pub all_capitals: bool,
+}
+
+/// Cuts a text into word tokens.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !c.is_alphanumeric() {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        let mut letters = usize::from(c.is_alphabetic());
+        let mut uppercase = usize::from(c.is_uppercase());
+        let mut previous = c;
+        while let Some(&(offset, next)) = chars.peek() {
+            if next.is_alphanumeric() {
+                letters += usize::from(next.is_alphabetic());
+                uppercase += usize::from(next.is_uppercase());
+            } else if next == '.' && previous.is_uppercase() && is_single_letter_run(&text[start..offset]) {
+                // Dotted abbreviations: "U.S.", "U.N."
+            } else if (next == '\'' || next == '\u{2019}') && previous.is_alphabetic() {
+                // An apostrophe inside a name, but not a possessive "'s" at the end of a word.
+                let after = &text[offset + next.len_utf8()..];
+                let mut rest = after.chars();
+                let first = rest.next();
+                let possessive = matches!(first, Some('s' | 'S')) && !rest.next().is_some_and(char::is_alphanumeric);
+                if !first.is_some_and(char::is_alphabetic) || possessive {
+                    break;
+                }
+            } else {
+                break;
+            }
+            end = offset + next.len_utf8();
+            previous = next;
+            chars.next();
+        }
+        tokens.push(Token {
+            start,
+            end,
+            capitalised: c.is_uppercase(),
+            all_capitals: letters >= 2 && uppercase == letters,
+        });
+    }
+    tokens
+}
+
+/// Whether a token so far is single letters separated by dots ("U", "U.S", "U.N").
+fn is_single_letter_run(word: &str) -> bool {
+    word.split('.').all(|part| part.chars().count() == 1)
+}
+
+/// What a segment names, judged by its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentClass {
+    /// An event, treaty, law, facility or dynasty: not an actor; hides names inside it.
+    OutOfScope,
+    /// An actor of this type by its head noun, or a person by a title before it.
+    Actor(EntityType),
+    /// A capitalised run with no signal of what it is.
+    Unknown,
+}
+
+/// A run of capitalised tokens that may be a name.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Indexes into the token list, inclusive start, exclusive end.
+    pub first: usize,
+    pub end: usize,
+    pub class: SegmentClass,
+    /// A person title stood right before the segment.
+    pub after_title: bool,
+    /// The segment's first token opens a sentence or a headline.
+    pub sentence_initial: bool,
+}
+
+/// Finds the segments of a text. `is_sentence_start` tells whether a token at a byte offset
+/// opens a sentence.
+pub fn segments(text: &str, tokens: &[Token], is_sentence_start: impl Fn(usize) -> bool) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut index = 0;
+    while index < tokens.len() {
+        if !tokens[index].capitalised {
+            index += 1;
+            continue;
+        }
+        let last = extend_phrase(text, tokens, index);
+        split_phrase(text, tokens, index, last + 1, &is_sentence_start, &mut segments);
+        index = last + 1;
+    }
+    segments
+}
+
+fn word<'t>(text: &'t str, token: &Token) -> &'t str {
+    &text[token.start..token.end]
+}
+
+/// The index of the last token of the phrase that starts at `first`.
+fn extend_phrase(text: &str, tokens: &[Token], first: usize) -> usize {
+    let mut last = first;
+    let mut next = first + 1;
+    while next < tokens.len() {
+        let separator = &text[tokens[next - 1].end..tokens[next].start];
+        let joins = separator == " "
+            || (separator == "-"
+                && (tokens[next - 1].capitalised || contains(lexicon::NAME_CONNECTORS, word(text, &tokens[next - 1]))));
+        if !joins {
+            break;
+        }
+        if tokens[next].capitalised {
+            last = next;
+            next += 1;
+            continue;
+        }
+        // Lowercase connectors may stand between two capitalised words only.
+        let mut probe = next;
+        while probe < tokens.len()
+            && !tokens[probe].capitalised
+            && contains(lexicon::NAME_CONNECTORS, word(text, &tokens[probe]))
+            && matches!(&text[tokens[probe - 1].end..tokens[probe].start], " " | "-")
+        {
+            probe += 1;
+        }
+        if probe < tokens.len()
+            && probe > next
+            && tokens[probe].capitalised
+            && matches!(&text[tokens[probe - 1].end..tokens[probe].start], " " | "-")
+        {
+            last = probe;
+            next = probe + 1;
+        } else {
+            break;
+        }
+    }
+    last
+}
+
+fn head_class(head: &str) -> Option<SegmentClass> {
+    if contains(lexicon::OUT_OF_SCOPE_HEADS, head) {
+        Some(SegmentClass::OutOfScope)
+    } else if contains(lexicon::ORGANIZATION_HEADS, head) {
+        Some(SegmentClass::Actor(EntityType::Organization))
+    } else if contains(lexicon::REGION_HEADS, head) {
+        Some(SegmentClass::Actor(EntityType::Region))
+    } else if contains(lexicon::COUNTRY_HEADS, head) {
+        Some(SegmentClass::Actor(EntityType::Country))
+    } else if head == "City" {
+        Some(SegmentClass::Actor(EntityType::City))
+    } else {
+        None
+    }
+}
+
+/// Splits a phrase at titles, function words and calendar words, and classifies the pieces.
+fn split_phrase(
+    text: &str,
+    tokens: &[Token],
+    first: usize,
+    end: usize,
+    is_sentence_start: &impl Fn(usize) -> bool,
+    out: &mut Vec<Segment>,
+) {
+    // A phrase whose head is a category noun is one name, titles included ("General Assembly",
+    // "Second Libyan Civil War").
+    let head = word(text, &tokens[end - 1]);
+    if let Some(class) = head_class(head) {
+        let mut start = first;
+        while start < end - 1 && is_stop_word(word(text, &tokens[start])) {
+            start += 1;
+        }
+        if end - start >= 2 {
+            out.push(Segment {
+                first: start,
+                end,
+                class,
+                after_title: false,
+                sentence_initial: is_sentence_start(tokens[start].start),
+            });
+            return;
+        }
+    }
+    let mut piece_start = first;
+    let mut after_title = false;
+    for index in first..=end {
+        let boundary = index == end || {
+            let w = word(text, &tokens[index]);
+            let is_title = contains(lexicon::PERSON_TITLES, w) && tokens[index].capitalised;
+            is_title || (tokens[index].capitalised && is_stop_word(w))
+        };
+        if !boundary {
+            continue;
+        }
+        // Connectors never open or close a segment.
+        let mut start = piece_start;
+        let mut stop = index;
+        while start < stop && !tokens[start].capitalised {
+            start += 1;
+        }
+        while stop > start && !tokens[stop - 1].capitalised {
+            stop -= 1;
+        }
+        if stop > start {
+            let class = if after_title {
+                SegmentClass::Actor(EntityType::Person)
+            } else {
+                head_class(word(text, &tokens[stop - 1])).unwrap_or(SegmentClass::Unknown)
+            };
+            out.push(Segment {
+                first: start,
+                end: stop,
+                class,
+                after_title,
+                sentence_initial: is_sentence_start(tokens[start].start),
+            });
+        }
+        if index < end {
+            let w = word(text, &tokens[index]);
+            after_title = contains(lexicon::PERSON_TITLES, w);
+            piece_start = index + 1;
+        }
+    }
+}
+
+fn is_stop_word(word: &str) -> bool {
+    contains(lexicon::FUNCTION_WORDS, word) || contains(lexicon::CALENDAR_WORDS, word)
+}
+
+/// Whether a capitalised word looks like a demonym of a place the model does not know
+/// ("Russian", "Sudanese").
+pub fn looks_like_demonym(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let stem = lower.strip_suffix('s').unwrap_or(&lower);
+    (stem.ends_with("ian") || stem.ends_with("ese") || stem.ends_with("ean"))
+        && stem.chars().count() >= 5
+        && !contains(lexicon::NOT_DEMONYMS, word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segment_texts(text: &str) -> Vec<(String, SegmentClass)> {
+        let tokens = tokens(text);
+        segments(text, &tokens, |_| false)
+            .into_iter()
+            .map(|s| (text[tokens[s.first].start..tokens[s.end - 1].end].to_owned(), s.class))
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_and_inner_apostrophes_stay_in_one_token() {
+        let text = "U.S. officials met O'Brien's team";
+        let words: Vec<&str> = tokens(text).iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(words, vec!["U.S.", "officials", "met", "O'Brien", "s", "team"]);
+    }
+
+    #[test]
+    fn titles_split_phrases_and_mark_people() {
+        let found = segment_texts("said Senator Chris Murphy today");
+        assert_eq!(
+            found,
+            vec![("Chris Murphy".into(), SegmentClass::Actor(EntityType::Person))]
+        );
+    }
+
+    #[test]
+    fn category_heads_classify_whole_phrases() {
+        let found = segment_texts("during the Second Libyan Civil War and the Syrian Observatory for Human Rights");
+        assert_eq!(
+            found,
+            vec![
+                ("Second Libyan Civil War".into(), SegmentClass::OutOfScope),
+                ("Syrian Observatory for Human Rights".into(), SegmentClass::Unknown),
+            ]
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! Relation queries over the model: the relations of an entity with filters, and the shortest
+//! paths between two entities. Plain functions over a [`Model`] snapshot.
+
+use std::collections::VecDeque;
+
+use crate::error::Error;
+use crate::model::{EntityIndex, Model, Side};
+
+/// Which relations of an entity to return, relative to that entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    /// The entity is the subject.
+    Outgoing,
+    /// The entity is the object.
+    Incoming,
+    #[default]
+    Both,
+}
+
+/// Filters of [`relations_of`].
+#[derive(Debug, Clone, Default)]
+pub struct RelationFilter {
+    /// A predicate id (either side) or inverse name (the incoming side).
+    pub predicate: Option<String>,
+    pub direction: Direction,
+    pub counterpart: Option<EntityIndex>,
+}
+
+/// A relation as seen from one of its entities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelationView {
+    pub relation: usize,
+    /// The side the queried entity is on.
+    pub side: Side,
+}
+
+/// The relations of `entity` that pass `filter`, in data-file order.
+///
+/// # Errors
+/// `InvalidArgument` when the predicate is neither a predicate id nor an inverse name.
+pub fn relations_of(model: &Model, entity: EntityIndex, filter: &RelationFilter) -> Result<Vec<RelationView>, Error> {
+    let predicate = match &filter.predicate {
+        Some(name) => {
+            let predicate = model.predicate_by_name(name).ok_or_else(|| {
+                let known: Vec<&str> = model.predicates.iter().map(|p| p.id.as_str()).collect();
+                Error::invalid(
+                    "predicate",
+                    "UNKNOWN_PREDICATE",
+                    format!("unknown predicate {name:?}; the model declares: {}", known.join(", ")),
+                )
+            })?;
+            // An inverse name selects the object side: "backed_by" lists who backs the entity.
+            let only_incoming = !predicate.symmetric && predicate.inverse == *name;
+            Some((predicate.id.as_str(), only_incoming))
+        }
+        None => None,
+    };
+    let views = model
+        .relations_of(entity)
+        .iter()
+        .filter(|&&(index, side)| {
+            let relation = &model.relations[index];
+            let symmetric = model.predicates[relation.predicate].symmetric;
+            let direction_ok = symmetric
+                || match filter.direction {
+                    Direction::Both => true,
+                    Direction::Outgoing => side == Side::Subject,
+                    Direction::Incoming => side == Side::Object,
+                };
+            let predicate_ok = predicate.is_none_or(|(id, only_incoming)| {
+                model.predicates[relation.predicate].id == id && (!only_incoming || side == Side::Object || symmetric)
+            });
+            let other = if side == Side::Subject {
+                relation.object
+            } else {
+                relation.subject
+            };
+            let counterpart_ok = filter.counterpart.is_none_or(|c| c == other);
+            direction_ok && predicate_ok && counterpart_ok
+        })
+        .map(|&(relation, side)| RelationView { relation, side })
+        .collect();
+    Ok(views)
+}
+
+/// One step of a path: a relation traversed from one of its entities to the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hop {
+    pub relation: usize,
+    pub from: EntityIndex,
+    pub to: EntityIndex,
+    /// True when traversed from subject to object.
+    pub forward: bool,
+}
+
+/// Bounds of [`find_paths`].
+#[derive(Debug, Clone)]
+pub struct PathQuery {
+    pub max_hops: usize,
+    pub max_paths: usize,
+    /// Predicate indexes allowed; empty for all.
+    pub predicates: Vec<usize>,
+}
+
+/// An upper bound on partial paths examined, so that a dense graph cannot make one call
+/// arbitrarily expensive.
+const PATH_EXPANSION_BUDGET: usize = 200_000;
+
+/// The shortest simple paths from `source` to `target`, at most `max_hops` long and at most
+/// `max_paths` of them: fewest hops first, and among equal lengths in the order of the
+/// relations in the data file. Relations are traversed in either direction.
+pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query: &PathQuery) -> Vec<Vec<Hop>> {
+    let allowed = |relation: usize| {
+        query.predicates.is_empty() || query.predicates.contains(&model.relations[relation].predicate)
+    };
+    let hops_from = |entity: EntityIndex| {
+        model
+            .relations_of(entity)
+            .iter()
+            .filter(move |&&(r, _)| allowed(r))
+            .map(move |&(relation, side)| {
+                let r = &model.relations[relation];
+                let (to, forward) = if side == Side::Subject {
+                    (r.object, true)
+                } else {
+                    (r.subject, false)
+                };
+                Hop {
+                    relation,
+                    from: entity,
+                    to,
+                    forward,
+                }
+            })
+    };
+    // Distance of every entity to the target, to prune partial paths that cannot arrive in time.
+    let mut distance_to_target = vec![usize::MAX; model.entities.len()];
+    distance_to_target[target] = 0;
+    let mut frontier = VecDeque::from([target]);
+    while let Some(entity) = frontier.pop_front() {
+        let next_distance = distance_to_target[entity] + 1;
+        if next_distance > query.max_hops {
+            continue;
+        }
+        for hop in hops_from(entity) {
+            if distance_to_target[hop.to] == usize::MAX {
+                distance_to_target[hop.to] = next_distance;
+                frontier.push_back(hop.to);
+            }
+        }
+    }
+    if distance_to_target[source] > query.max_hops || query.max_paths == 0 {
+        return Vec::new();
+    }
+    let mut paths = Vec::new();
+    let mut partial: VecDeque<Vec<Hop>> = VecDeque::from([Vec::new()]);
+    let mut expansions = 0;
+    while let Some(path) = partial.pop_front() {
+        let at = path.last().map_or(source, |hop| hop.to);
+        for hop in hops_from(at) {
+            expansions += 1;
+            let length = path.len() + 1;
+            let revisits = hop.to == source || path.iter().any(|h| h.to == hop.to);
+            if revisits
+                || length + distance_to_target[hop.to] > query.max_hops
+                || distance_to_target[hop.to] == usize::MAX
+            {
+                continue;
+            }
+            let mut extended = path.clone();
+            extended.push(hop);
+            if hop.to == target {
+                paths.push(extended);
+                if paths.len() == query.max_paths {
+                    return paths;
+                }
+            } else {
+                partial.push_back(extended);
+            }
+        }
+        if expansions > PATH_EXPANSION_BUDGET {
+            break;
+        }
+    }
+    paths
+}

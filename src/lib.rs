@@ -1,0 +1,40 @@
+//! actorgraph: a gRPC service that finds the actors of geopolitical news in text and answers
+//! questions about how they are related, each answer with its evidence in a source text.
+//!
+//! # Layout
+//! Data flows one way: data file → validated [`model::Model`] snapshot (immutable, shared by
+//! `Arc`, swapped whole on reload) → queries → gRPC layer.
+//!
+//! - [`model`]: domain types, the data-file loader and its validation, the indexes.
+//! - [`text`]: spans in bytes, code points and UTF-16 units; accent folding; sentences.
+//! - [`extract`]: the extraction engine (automaton, boundary, case, metonym and unknown-name rules).
+//! - [`graph`]: relation queries and path finding.
+//! - [`search`]: fuzzy name search.
+//! - [`pagination`]: page sizes and tamper-proof page tokens.
+//! - [`snapshot`]: a model with its derived engine and indexes, the unit of reload.
+//! - [`error`]: the one error enum and its mapping to gRPC statuses.
+//! - [`api`]: the thin gRPC handlers and the proto ⇄ domain conversions.
+//! - [`server`]: server settings, health, reflection, logging, shutdown.
+//! - [`config`]: command-line flags and environment variables.
+//! - [`pb`]: the generated protobuf types, clients and servers, for other Rust services.
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod graph;
+pub mod model;
+pub mod pagination;
+pub mod search;
+pub mod server;
+pub mod snapshot;
+pub mod text;
+
+/// The generated protobuf code of `actorgraph.v1`: messages, clients and servers.
+pub mod pb {
+    #![allow(missing_docs, clippy::all, clippy::pedantic)]
+    tonic::include_proto!("actorgraph.v1");
+
+    /// The encoded file descriptor set of `proto/`, served by reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/actorgraph_descriptor.bin"));
+}

@@ -1,0 +1,131 @@
+//! The `actorgraph` binary: parses the configuration and hands over to the library.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use actorgraph::config::{Cli, Command, ServerConfig};
+use actorgraph::extract::ExtractOptions;
+use actorgraph::snapshot::Snapshot;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(config)) => serve(config),
+        Some(Command::Check { data }) => check(&data),
+        Some(Command::Extract {
+            file,
+            data,
+            nested,
+            exclude_unlinked,
+        }) => extract(file.as_deref(), &data, nested, exclude_unlinked),
+    }
+}
+
+fn serve(config: ServerConfig) -> ExitCode {
+    actorgraph::server::init_tracing(config.log_format);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.listen))?;
+        actorgraph::server::run(listener, config, actorgraph::server::shutdown_signal()).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(data: &std::path::Path) -> ExitCode {
+    match Snapshot::load(data) {
+        Ok(snapshot) => {
+            let model = &snapshot.model;
+            println!(
+                "{}: ok: {} entities, {} predicates, {} relations, {} agreements, {} documents; version {}",
+                data.display(),
+                model.entities.len(),
+                model.predicates.len(),
+                model.relations.len(),
+                model.agreements.len(),
+                model.documents.len(),
+                model.version
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            for problem in &error.problems {
+                eprintln!("{problem}");
+            }
+            eprintln!("{} problem(s) found", error.problems.len());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn extract(file: Option<&std::path::Path>, data: &std::path::Path, nested: bool, exclude_unlinked: bool) -> ExitCode {
+    let snapshot = match Snapshot::load(data) {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut text = String::new();
+    let read = match file {
+        Some(path) => std::fs::read_to_string(path).map(|t| text = t),
+        None => std::io::stdin().read_to_string(&mut text).map(|_| ()),
+    };
+    if let Err(error) = read {
+        eprintln!("error: cannot read the text: {error}");
+        return ExitCode::FAILURE;
+    }
+    let options = ExtractOptions {
+        include_nested: nested,
+        exclude_unlinked,
+        ..ExtractOptions::default()
+    };
+    let extraction = snapshot.extractor.extract(&text, &options);
+    let model = &snapshot.model;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for mention in &extraction.mentions {
+        let entity = mention.entity.map(|e| &model.entities[e]);
+        let line = serde_json::json!({
+            "text": &text[mention.span.byte_start..mention.span.byte_end],
+            "start": mention.span.char_start,
+            "end": mention.span.char_end,
+            "byte_start": mention.span.byte_start,
+            "byte_end": mention.span.byte_end,
+            "utf16_start": mention.span.utf16_start,
+            "utf16_end": mention.span.utf16_end,
+            "entity": entity.map(|e| e.id.as_str()),
+            "canonical_name": entity.map(|e| e.name.as_str()),
+            "type": mention.entity_type.map(|t| t.as_str().to_uppercase()),
+            "kind": format!("{:?}", mention.kind).to_uppercase(),
+            "metonym_for": mention.metonym_for.map(|e| model.entities[e].id.as_str()),
+            "matched_alias": &mention.matched_alias,
+            "confidence": mention.confidence,
+            "sentence": mention.sentence_index,
+            "nested": mention.nested,
+        });
+        if writeln!(out, "{line}").is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    if out.flush().is_err() {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,117 @@
+//! The serde shape of the data file (TOML), kept apart from the domain types: the loader maps
+//! one to the other and is the only place that knows both. See `docs/data-format.md`.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// One data file. A model is one file or a folder of them, merged.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DataFile {
+    #[serde(default)]
+    pub documents: Vec<Spanned<DocumentRecord>>,
+    #[serde(default)]
+    pub predicates: Vec<Spanned<PredicateRecord>>,
+    #[serde(default)]
+    pub entities: Vec<Spanned<EntityRecord>>,
+    #[serde(default)]
+    pub ambiguous_names: Vec<Spanned<AmbiguousNameRecord>>,
+    #[serde(default)]
+    pub relations: Vec<Spanned<RelationRecord>>,
+    #[serde(default)]
+    pub agreements: Vec<Spanned<AgreementRecord>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentRecord {
+    pub id: Spanned<String>,
+    pub title: String,
+    #[serde(default)]
+    pub source: String,
+    /// The text inline; exactly one of `text` and `path` is given.
+    pub text: Option<String>,
+    /// A UTF-8 text file, relative to the data file's folder.
+    pub path: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PredicateRecord {
+    pub id: Spanned<String>,
+    /// Required unless `symmetric`.
+    pub inverse: Option<Spanned<String>>,
+    #[serde(default)]
+    pub symmetric: bool,
+    pub definition: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityRecord {
+    pub id: Spanned<String>,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub entity_type: Spanned<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub demonyms: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub description: String,
+    pub iso3166_alpha3: Option<Spanned<String>>,
+    pub cameo: Option<Spanned<String>>,
+    pub stands_for: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AmbiguousNameRecord {
+    pub name: String,
+    pub entities: Vec<Spanned<String>>,
+}
+
+/// A piece of evidence: a bare quote (in the file's only document) or a quote with its document.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum EvidenceRecord {
+    Quote(String),
+    Located { document: String, quote: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelationRecord {
+    pub subject: Spanned<String>,
+    pub predicate: Spanned<String>,
+    pub object: Spanned<String>,
+    #[serde(default)]
+    pub period: Option<Spanned<String>>,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub evidence: Vec<Spanned<EvidenceRecord>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementRecord {
+    pub id: Spanned<String>,
+    pub title: String,
+    pub parties: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub provisions: Vec<String>,
+    pub status: Spanned<String>,
+    pub date: Option<Spanned<String>>,
+    pub period: Option<Spanned<String>>,
+    #[serde(default)]
+    pub disputed_by: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub evidence: Vec<Spanned<EvidenceRecord>>,
+}

@@ -1,0 +1,10 @@
+//! The knowledge model: actors, the predicate vocabulary, relations, agreements and source
+//! documents, loaded from the data file into one immutable, validated snapshot with the indexes
+//! that queries need. Nothing here knows about gRPC.
+
+mod file_format;
+mod loader;
+mod types;
+
+pub use loader::{load, load_from_str, LoadError, Problem};
+pub use types::*;

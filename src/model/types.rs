@@ -1,0 +1,230 @@
+//! Domain types of the model and the immutable [`Model`] snapshot with its indexes.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+use crate::text::Span;
+
+/// Index of an entity in [`Model::entities`].
+pub type EntityIndex = usize;
+
+/// The broad class of an actor; finer distinctions are free-form roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityType {
+    Person,
+    Organization,
+    Country,
+    City,
+    Region,
+}
+
+impl EntityType {
+    /// Every type, in declaration order.
+    pub const ALL: [EntityType; 5] = [
+        EntityType::Person,
+        EntityType::Organization,
+        EntityType::Country,
+        EntityType::City,
+        EntityType::Region,
+    ];
+
+    /// The name used in data files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityType::Person => "person",
+            EntityType::Organization => "organization",
+            EntityType::Country => "country",
+            EntityType::City => "city",
+            EntityType::Region => "region",
+        }
+    }
+
+    /// Parses a data-file type name, case-insensitively.
+    pub fn parse(name: &str) -> Option<EntityType> {
+        EntityType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// An actor of the model.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: String,
+    pub name: String,
+    pub entity_type: EntityType,
+    pub roles: Vec<String>,
+    pub aliases: Vec<String>,
+    pub demonyms: Vec<String>,
+    pub description: String,
+    pub iso3166_alpha3: Option<String>,
+    pub cameo: Option<String>,
+    /// For a capital used for its government: the entity it stands for.
+    pub stands_for: Option<EntityIndex>,
+}
+
+/// A source document that evidence points into.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    pub text: String,
+}
+
+/// A predicate of the vocabulary the data file declares.
+#[derive(Debug, Clone)]
+pub struct Predicate {
+    pub id: String,
+    /// The predicate read from the object's side; equal to `id` when symmetric.
+    pub inverse: String,
+    pub symmetric: bool,
+    pub definition: String,
+}
+
+/// A quote located in a document.
+#[derive(Debug, Clone)]
+pub struct Evidence {
+    pub document: usize,
+    pub span: Span,
+    pub quote: String,
+}
+
+/// "subject predicate object", with qualifiers and evidence.
+#[derive(Debug, Clone)]
+pub struct Relation {
+    pub id: String,
+    pub subject: EntityIndex,
+    pub predicate: usize,
+    pub object: EntityIndex,
+    pub period: String,
+    pub status: String,
+    pub note: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The state of an agreement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementStatus {
+    Proposed,
+    UnderDiscussion,
+    Signed,
+    Disputed,
+    Active,
+    Ended,
+}
+
+impl AgreementStatus {
+    const NAMES: [(&'static str, AgreementStatus); 6] = [
+        ("proposed", AgreementStatus::Proposed),
+        ("under_discussion", AgreementStatus::UnderDiscussion),
+        ("signed", AgreementStatus::Signed),
+        ("disputed", AgreementStatus::Disputed),
+        ("active", AgreementStatus::Active),
+        ("ended", AgreementStatus::Ended),
+    ];
+
+    /// Parses a data-file status name.
+    pub fn parse(name: &str) -> Option<AgreementStatus> {
+        Self::NAMES.iter().find(|(n, _)| *n == name.trim()).map(|(_, s)| *s)
+    }
+
+    /// Every accepted data-file name, for error messages.
+    pub fn names() -> Vec<&'static str> {
+        Self::NAMES.iter().map(|(n, _)| *n).collect()
+    }
+}
+
+/// An agreement or cooperation track between actors.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    pub id: String,
+    pub title: String,
+    pub parties: Vec<EntityIndex>,
+    pub subject: String,
+    pub provisions: Vec<String>,
+    pub status: AgreementStatus,
+    pub date: String,
+    pub period: String,
+    pub disputed_by: Vec<EntityIndex>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Which end of a relation an entity is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Subject,
+    Object,
+}
+
+/// A name that the data file declares as shared by several entities.
+#[derive(Debug, Clone)]
+pub struct AmbiguousName {
+    pub name: String,
+    pub entities: Vec<EntityIndex>,
+}
+
+/// One immutable, validated snapshot of the model, with its indexes.
+///
+/// Built only by the loader; shared by `Arc` and replaced whole on reload, so queries never see
+/// a half-loaded model.
+#[derive(Debug)]
+pub struct Model {
+    /// A content hash of the data files and documents: equal data gives an equal version.
+    pub version: String,
+    pub loaded_at: SystemTime,
+    /// Sorted by id, so list order is stable.
+    pub entities: Vec<Entity>,
+    pub documents: Vec<Document>,
+    pub predicates: Vec<Predicate>,
+    /// In data-file order.
+    pub relations: Vec<Relation>,
+    /// Sorted by id.
+    pub agreements: Vec<Agreement>,
+    pub ambiguous_names: Vec<AmbiguousName>,
+    pub(crate) entity_by_id: HashMap<String, EntityIndex>,
+    pub(crate) document_by_id: HashMap<String, usize>,
+    pub(crate) predicate_by_name: HashMap<String, usize>,
+    pub(crate) agreement_by_id: HashMap<String, usize>,
+    /// For each entity, its relations in data-file order and the side it is on.
+    pub(crate) adjacency: Vec<Vec<(usize, Side)>>,
+    /// For each entity, the agreements it is a party to, in id order.
+    pub(crate) agreements_by_party: Vec<Vec<usize>>,
+}
+
+impl Model {
+    /// The entity with this id.
+    pub fn entity_index(&self, id: &str) -> Option<EntityIndex> {
+        self.entity_by_id.get(id).copied()
+    }
+
+    /// The entity with this id.
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.entity_index(id).map(|index| &self.entities[index])
+    }
+
+    /// The document with this id.
+    pub fn document(&self, id: &str) -> Option<&Document> {
+        self.document_by_id.get(id).map(|&index| &self.documents[index])
+    }
+
+    /// The agreement with this id.
+    pub fn agreement(&self, id: &str) -> Option<&Agreement> {
+        self.agreement_by_id.get(id).map(|&index| &self.agreements[index])
+    }
+
+    /// The predicate whose id or inverse name is `name`.
+    pub fn predicate_by_name(&self, name: &str) -> Option<&Predicate> {
+        self.predicate_by_name.get(name).map(|&index| &self.predicates[index])
+    }
+
+    /// The relations of an entity, with the side it is on, in data-file order.
+    pub fn relations_of(&self, entity: EntityIndex) -> &[(usize, Side)] {
+        self.adjacency.get(entity).map_or(&[], Vec::as_slice)
+    }
+
+    /// The agreements an entity is a party to, in id order.
+    pub fn agreements_of(&self, entity: EntityIndex) -> &[usize] {
+        self.agreements_by_party.get(entity).map_or(&[], Vec::as_slice)
+    }
+}

@@ -1,0 +1,150 @@
+//! AIP-158 pagination: page sizes and opaque page tokens.
+//!
+//! A token carries the offset of the next item and is bound, by a keyed checksum, to the
+//! listing's filters and to the model version: a tampered token, one reused with other filters,
+//! or one from an older model is refused with INVALID_ARGUMENT rather than answered wrongly.
+//! The key is random per process, so tokens do not outlive a server restart.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+
+/// The page size when a request gives none.
+pub const DEFAULT_PAGE_SIZE: usize = 50;
+/// Larger requested page sizes are lowered to this.
+pub const MAX_PAGE_SIZE: usize = 500;
+
+/// The slice of a listing one call returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub offset: usize,
+    pub size: usize,
+}
+
+fn process_key() -> &'static [u8; 16] {
+    static KEY: OnceLock<[u8; 16]> = OnceLock::new();
+    KEY.get_or_init(|| {
+        // RandomState is seeded from the operating system's randomness.
+        let random = |salt: u64| {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u64(salt);
+            hasher.finish()
+        };
+        let mut key = [0; 16];
+        key[..8].copy_from_slice(&random(1).to_le_bytes());
+        key[8..].copy_from_slice(&random(2).to_le_bytes());
+        key
+    })
+}
+
+fn checksum(offset: usize, filters: &str, model_version: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(process_key());
+    hasher.update(offset.to_le_bytes());
+    hasher.update(filters.as_bytes());
+    hasher.update([0]);
+    hasher.update(model_version.as_bytes());
+    hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads `page_size` and `page_token` of a list request. `filters` describes the request's
+/// filters (anything that changes the listing) so that a token cannot be reused across them.
+///
+/// # Errors
+/// `InvalidArgument` for a negative page size or a malformed, tampered or foreign token.
+pub fn read_page(page_size: i32, page_token: &str, filters: &str, model_version: &str) -> Result<Page, Error> {
+    let size = match page_size {
+        size if size < 0 => {
+            return Err(Error::invalid(
+                "page_size",
+                "INVALID_PAGE_SIZE",
+                format!("page_size must not be negative, got {size}"),
+            ))
+        }
+        0 => DEFAULT_PAGE_SIZE,
+        size => (size as usize).min(MAX_PAGE_SIZE),
+    };
+    if page_token.is_empty() {
+        return Ok(Page { offset: 0, size });
+    }
+    let invalid = |why: &str| {
+        Error::invalid(
+            "page_token",
+            "INVALID_PAGE_TOKEN",
+            format!("invalid page_token: {why}; start again with an empty token"),
+        )
+    };
+    let decoded = URL_SAFE_NO_PAD
+        .decode(page_token)
+        .map_err(|_| invalid("not a token this server issued"))?;
+    let decoded = String::from_utf8(decoded).map_err(|_| invalid("not a token this server issued"))?;
+    let (offset, check) = decoded
+        .split_once('.')
+        .ok_or_else(|| invalid("not a token this server issued"))?;
+    let offset: usize = offset.parse().map_err(|_| invalid("not a token this server issued"))?;
+    if checksum(offset, filters, model_version) != check {
+        return Err(invalid(
+            "it was issued for other filters, by another server or for an older model, or was altered",
+        ));
+    }
+    Ok(Page { offset, size })
+}
+
+/// The token of the page after `page` in a listing of `total` items; empty at the end.
+pub fn next_page_token(page: Page, total: usize, filters: &str, model_version: &str) -> String {
+    let next = page.offset.saturating_add(page.size);
+    if next >= total {
+        return String::new();
+    }
+    URL_SAFE_NO_PAD.encode(format!("{next}.{}", checksum(next, filters, model_version)))
+}
+
+/// The items of `page` out of `items`.
+pub fn slice<T>(items: &[T], page: Page) -> &[T] {
+    let start = page.offset.min(items.len());
+    let end = page.offset.saturating_add(page.size).min(items.len());
+    &items[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_round_trips_for_the_same_filters() {
+        let page = Page { offset: 0, size: 2 };
+        let token = next_page_token(page, 5, "type=1", "v1");
+        assert_eq!(
+            read_page(2, &token, "type=1", "v1").unwrap(),
+            Page { offset: 2, size: 2 }
+        );
+    }
+
+    #[test]
+    fn a_token_is_refused_for_other_filters_or_models() {
+        let token = next_page_token(Page { offset: 0, size: 2 }, 5, "type=1", "v1");
+        assert!(read_page(2, &token, "type=2", "v1").is_err());
+        assert!(read_page(2, &token, "type=1", "v2").is_err());
+    }
+
+    #[test]
+    fn a_tampered_token_is_refused() {
+        let token = next_page_token(Page { offset: 0, size: 2 }, 5, "", "v1");
+        let decoded = String::from_utf8(URL_SAFE_NO_PAD.decode(&token).unwrap()).unwrap();
+        let forged = URL_SAFE_NO_PAD.encode(decoded.replacen('2', "3", 1));
+        assert!(read_page(2, &forged, "", "v1").is_err());
+        assert!(read_page(2, "not base64!", "", "v1").is_err());
+    }
+
+    #[test]
+    fn page_sizes_default_cap_and_refuse_negatives() {
+        assert_eq!(read_page(0, "", "", "v").unwrap().size, DEFAULT_PAGE_SIZE);
+        assert_eq!(read_page(100_000, "", "", "v").unwrap().size, MAX_PAGE_SIZE);
+        assert!(read_page(-1, "", "", "v").is_err());
+    }
+}

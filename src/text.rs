@@ -1,0 +1,314 @@
+//! Text utilities shared by the loader, the extractor and search: spans in three units
+//! (UTF-8 bytes, code points, UTF-16 units), accent- and case-folding with a map back to the
+//! original offsets, and a sentence splitter that knows common abbreviations.
+
+use std::borrow::Cow;
+
+/// An end-exclusive span of a text, in UTF-8 bytes, code points and UTF-16 code units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub char_start: usize,
+    pub char_end: usize,
+    pub utf16_start: usize,
+    pub utf16_end: usize,
+}
+
+/// Converts byte offsets of one text to code-point and UTF-16 offsets.
+///
+/// Queries in non-decreasing order cost O(distance walked); an earlier offset restarts the walk
+/// from the beginning, so callers sort their offsets when they have many.
+pub struct OffsetConverter<'a> {
+    text: &'a str,
+    ascii: bool,
+    byte: usize,
+    chars: usize,
+    utf16: usize,
+}
+
+impl<'a> OffsetConverter<'a> {
+    pub fn new(text: &'a str) -> Self {
+        OffsetConverter {
+            text,
+            ascii: text.is_ascii(),
+            byte: 0,
+            chars: 0,
+            utf16: 0,
+        }
+    }
+
+    /// The (code point, UTF-16) offsets of a byte offset, which must be a char boundary.
+    pub fn at(&mut self, byte: usize) -> (usize, usize) {
+        if self.ascii {
+            return (byte, byte);
+        }
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+            self.utf16 = 0;
+        }
+        let walked = self.text.get(self.byte..byte).unwrap_or("");
+        for c in walked.chars() {
+            self.chars += 1;
+            self.utf16 += c.len_utf16();
+        }
+        self.byte = byte;
+        (self.chars, self.utf16)
+    }
+
+    /// The full span of a byte range.
+    pub fn span(&mut self, byte_start: usize, byte_end: usize) -> Span {
+        let (char_start, utf16_start) = self.at(byte_start);
+        let (char_end, utf16_end) = self.at(byte_end);
+        Span {
+            byte_start,
+            byte_end,
+            char_start,
+            char_end,
+            utf16_start,
+            utf16_end,
+        }
+    }
+}
+
+/// Folds one character for matching: Latin letters lose their accents (`ü`→`u`, `ı`→`i`,
+/// `İ`→`I`), typographic apostrophes and dashes become ASCII. Case is kept, because
+/// matching is ASCII-case-insensitive and acronyms need the original case.
+///
+/// Other scripts are kept as they are: transliterating them would invent word boundaries.
+fn fold_char(c: char) -> Option<&'static str> {
+    let code = c as u32;
+    let foldable =
+        (0x00A0..=0x024F).contains(&code) || (0x1E00..=0x1EFF).contains(&code) || (0x2000..=0x206F).contains(&code);
+    if !foldable {
+        return None;
+    }
+    match c {
+        // deunicode renders these with spaces or not at all; a matcher wants them as one char.
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Some("'"),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' => Some("-"),
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' => Some(" "),
+        _ => deunicode::deunicode_char(c).filter(|s| !s.is_empty() && s.is_ascii()),
+    }
+}
+
+/// A piece of the folded text: either a run copied unchanged from the original, or the folding
+/// of one original character.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    folded_start: usize,
+    original_start: usize,
+    unchanged: bool,
+}
+
+/// A folded copy of a text (see [`fold_char`]) with the map back to original byte offsets.
+pub struct FoldedText<'a> {
+    pub folded: Cow<'a, str>,
+    segments: Vec<Segment>,
+    original_len: usize,
+}
+
+impl<'a> FoldedText<'a> {
+    pub fn new(text: &'a str) -> FoldedText<'a> {
+        if text.is_ascii() {
+            return FoldedText {
+                folded: Cow::Borrowed(text),
+                segments: vec![Segment {
+                    folded_start: 0,
+                    original_start: 0,
+                    unchanged: true,
+                }],
+                original_len: text.len(),
+            };
+        }
+        let mut folded = String::with_capacity(text.len());
+        let mut segments = Vec::new();
+        let mut in_unchanged_run = false;
+        for (offset, c) in text.char_indices() {
+            match fold_char(c) {
+                Some(replacement) => {
+                    segments.push(Segment {
+                        folded_start: folded.len(),
+                        original_start: offset,
+                        unchanged: false,
+                    });
+                    folded.push_str(replacement);
+                    in_unchanged_run = false;
+                }
+                None => {
+                    if !in_unchanged_run {
+                        segments.push(Segment {
+                            folded_start: folded.len(),
+                            original_start: offset,
+                            unchanged: true,
+                        });
+                        in_unchanged_run = true;
+                    }
+                    folded.push(c);
+                }
+            }
+        }
+        FoldedText {
+            folded: Cow::Owned(folded),
+            segments,
+            original_len: text.len(),
+        }
+    }
+
+    /// The original byte offset of a folded byte offset, or `None` when the offset falls inside
+    /// the folding of a single original character (a match may not start or end there).
+    pub fn original_offset(&self, folded_offset: usize) -> Option<usize> {
+        if folded_offset >= self.folded.len() {
+            return (folded_offset == self.folded.len()).then_some(self.original_len);
+        }
+        let index = self
+            .segments
+            .partition_point(|segment| segment.folded_start <= folded_offset)
+            .checked_sub(1)?;
+        let segment = self.segments[index];
+        let delta = folded_offset - segment.folded_start;
+        if segment.unchanged {
+            Some(segment.original_start + delta)
+        } else {
+            (delta == 0).then_some(segment.original_start)
+        }
+    }
+}
+
+/// Folds a whole string for comparison: accents removed (as in [`FoldedText`]) and lowercased.
+pub fn fold_for_compare(text: &str) -> String {
+    FoldedText::new(text).folded.to_lowercase()
+}
+
+/// Words before a period that do not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "gen", "col", "lt", "maj", "capt", "sgt", "adm", "brig", "cmdr", "mr", "mrs", "ms", "dr", "prof", "sen", "rep",
+    "gov", "pres", "st", "jr", "sr", "no", "vs", "etc", "inc", "corp", "ltd", "co", "jan", "feb", "mar", "apr", "jun",
+    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "conn", "mass", "calif", "fla", "ill", "wash", "approx", "dept",
+    "est", "fig", "mt", "ft",
+];
+
+/// Splits a text into sentences and returns the byte offset where each sentence starts
+/// (the first is always 0). A sentence ends at `.`, `!` or `?` (with any closing quotes or
+/// brackets) followed by white space and a capital, digit or quote — unless the word before the
+/// period is a known abbreviation ("Gen.") or an initial ("U.S.") — and at every line break.
+pub fn sentence_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte == b'\n' {
+            let next = skip_whitespace(text, index + 1);
+            if next < bytes.len() && next > *starts.last().unwrap_or(&0) {
+                starts.push(next);
+            }
+            index = next.max(index + 1);
+            continue;
+        }
+        if matches!(byte, b'.' | b'!' | b'?') {
+            let mut end = index + 1;
+            while end < bytes.len() && matches!(bytes[end], b'"' | b'\'' | b')' | b']') {
+                end += 1;
+            }
+            // Closing curly quotes are three bytes in UTF-8.
+            while text[end..].starts_with(['\u{201D}', '\u{2019}']) {
+                end += 3;
+            }
+            let next = skip_whitespace(text, end);
+            let has_space = next > end;
+            let next_starts_sentence = text[next..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'\u{201C}\u{2018}(".contains(c));
+            if has_space
+                && next_starts_sentence
+                && !(byte == b'.' && is_abbreviation_before(text, index))
+                && !text[end..next].contains('\n')
+            {
+                starts.push(next);
+            }
+            index = end.max(index + 1);
+            continue;
+        }
+        index += 1;
+    }
+    starts
+}
+
+fn skip_whitespace(text: &str, from: usize) -> usize {
+    let rest = &text[from.min(text.len())..];
+    from + (rest.len() - rest.trim_start().len())
+}
+
+/// Whether the word ending at the period at `period` is an abbreviation or an initial.
+fn is_abbreviation_before(text: &str, period: usize) -> bool {
+    let before = &text[..period];
+    let word_start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '.'))
+        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
+    let word = &before[word_start..];
+    let last_part = word.rsplit('.').next().unwrap_or(word);
+    if last_part.chars().count() == 1 && last_part.chars().all(char::is_uppercase) {
+        return true;
+    }
+    ABBREVIATIONS.contains(&last_part.to_ascii_lowercase().as_str())
+}
+
+/// The index of the sentence containing a byte offset, given [`sentence_starts`].
+pub fn sentence_index(starts: &[usize], byte: usize) -> usize {
+    starts.partition_point(|&start| start <= byte).saturating_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_removes_accents_and_keeps_case() {
+        let folded = FoldedText::new("İbrahim Kalın’s Türkiye");
+        assert_eq!(folded.folded, "Ibrahim Kalin's Turkiye");
+    }
+
+    #[test]
+    fn folded_offsets_map_back_to_the_original() {
+        let text = "Kalın’s visit";
+        let folded = FoldedText::new(text);
+        let start = folded.folded.find("visit").unwrap();
+        let original = folded.original_offset(start).unwrap();
+        assert_eq!(&text[original..], "visit");
+        assert_eq!(folded.original_offset(folded.folded.len()), Some(text.len()));
+    }
+
+    #[test]
+    fn offsets_inside_an_expanded_character_are_not_boundaries() {
+        let folded = FoldedText::new("Straße");
+        assert_eq!(folded.folded, "Strasse");
+        assert_eq!(folded.original_offset(5), None);
+    }
+
+    #[test]
+    fn converter_counts_code_points_and_utf16_units() {
+        let text = "a😀é b";
+        let mut converter = OffsetConverter::new(text);
+        let span = converter.span(text.find('b').unwrap(), text.len());
+        assert_eq!((span.char_start, span.char_end), (4, 5));
+        assert_eq!((span.utf16_start, span.utf16_end), (5, 6));
+    }
+
+    #[test]
+    fn sentences_split_on_periods_but_not_abbreviations() {
+        let text = "Gen. Haftar met U.S. officials. They left.\nREAD: next";
+        let starts = sentence_starts(text);
+        let sentences: Vec<&str> = starts
+            .iter()
+            .zip(starts.iter().skip(1).chain(std::iter::once(&text.len())))
+            .map(|(&a, &b)| text[a..b].trim())
+            .collect();
+        assert_eq!(
+            sentences,
+            vec!["Gen. Haftar met U.S. officials.", "They left.", "READ: next"]
+        );
+    }
+}

@@ -247,8 +247,7 @@ pub const CALENDAR_WORDS: &[&str] = &[
 
 /// Lowercase words that may stand inside a multi-word name ("Government of National Unity").
 pub const NAME_CONNECTORS: &[&str] = &[
-    "of", "for", "the", "de", "del", "la", "le", "du", "al", "el", "bin", "ibn", "bint", "von", "van", "der",
-    "on",
+    "of", "for", "the", "de", "del", "la", "le", "du", "al", "el", "bin", "ibn", "bint", "von", "van", "der", "on",
 ];
 
 /// Head nouns of names that are not actors (GOLD rule 3: events, treaties, laws, facilities,

@@ -1,0 +1,90 @@
+//! Starts the real server on 127.0.0.1:0 and connects the generated clients to it.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use actorgraph::config::ServerConfig;
+use actorgraph::pb::extraction_service_client::ExtractionServiceClient;
+use actorgraph::pb::knowledge_service_client::KnowledgeServiceClient;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+
+/// The shipped model.
+pub fn shipped_data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// The seed article the shipped model was built from.
+pub fn article() -> String {
+    std::fs::read_to_string(shipped_data().join("article.txt")).expect("the shipped article is readable")
+}
+
+/// A server running in this test process.
+pub struct TestServer {
+    pub address: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    pub handle: JoinHandle<anyhow::Result<()>>,
+}
+
+impl TestServer {
+    /// Starts a server on the shipped model.
+    pub async fn start() -> TestServer {
+        TestServer::start_with(ServerConfig::with_data(shipped_data())).await
+    }
+
+    /// Starts a server with `config`, on an ephemeral loopback port.
+    pub async fn start_with(config: ServerConfig) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind an ephemeral port");
+        let address = listener.local_addr().expect("local address");
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let handle = tokio::spawn(actorgraph::server::run(listener, config, async {
+            let _ = signal.await;
+        }));
+        TestServer {
+            address,
+            shutdown: Some(shutdown),
+            handle,
+        }
+    }
+
+    /// A new connection to the server.
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(format!("http://{}", self.address))
+            .expect("a valid URI")
+            .connect()
+            .await
+            .expect("connect to the test server")
+    }
+
+    pub async fn knowledge(&self) -> KnowledgeServiceClient<Channel> {
+        KnowledgeServiceClient::new(self.channel().await)
+    }
+
+    pub async fn extraction(&self) -> ExtractionServiceClient<Channel> {
+        ExtractionServiceClient::new(self.channel().await).max_decoding_message_size(64 * 1024 * 1024)
+    }
+
+    /// Starts the graceful shutdown, as SIGTERM does.
+    pub fn begin_shutdown(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// The `ErrorInfo` reason and the `BadRequest` fields of an error status.
+pub fn error_details(status: &tonic::Status) -> (String, String, Vec<String>) {
+    use tonic_types::StatusExt;
+    let details = status.get_error_details();
+    let info = details.error_info().expect("every error carries an ErrorInfo");
+    let fields = details
+        .bad_request()
+        .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
+        .unwrap_or_default();
+    (info.reason.clone(), info.domain.clone(), fields)
+}

@@ -1,0 +1,57 @@
+//! `actorgraph check`: passes on the shipped model, and fails with file:line messages on each
+//! broken file under tests/data/broken/. Each broken file states what it must report in its
+//! `# expect: LINE: TEXT` header lines.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn check(path: &Path) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_actorgraph"))
+        .arg("check")
+        .arg(path)
+        .output()
+        .expect("run actorgraph check");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn check_passes_on_the_shipped_model() {
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
+    let (ok, stdout, stderr) = check(&data);
+    assert!(ok, "the shipped model must be valid:\n{stderr}");
+    assert!(stdout.contains("ok: 22 entities"), "{stdout}");
+}
+
+#[test]
+fn check_reports_every_broken_file_with_its_line() {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/broken");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .expect("the broken files folder")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "one broken file per kind of error");
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("readable");
+        let expectations: Vec<(String, String)> = text
+            .lines()
+            .filter_map(|line| line.strip_prefix("# expect: "))
+            .map(|rest| {
+                let (line, message) = rest.split_once(": ").unwrap_or((rest.trim_end_matches(':'), ""));
+                (line.to_owned(), message.to_owned())
+            })
+            .collect();
+        assert!(!expectations.is_empty(), "{} states no expectation", file.display());
+        let (ok, _, stderr) = check(&file);
+        assert!(!ok, "{} must fail the check", file.display());
+        for (line, message) in expectations {
+            let location = format!("{}:{line}: ", file.display());
+            let reported = stderr.lines().any(|l| l.starts_with(&location) && l.contains(&message));
+            assert!(reported, "{location}{message} not reported; got:\n{stderr}");
+        }
+    }
+}

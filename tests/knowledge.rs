@@ -1,0 +1,574 @@
+//! KnowledgeService through the generated client, on the shipped model of the article.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use actorgraph::pb;
+use common::{error_details, TestServer};
+use tonic::Code;
+
+fn ids(refs: &[pb::EntityRef]) -> BTreeSet<String> {
+    refs.iter().map(|r| r.id.clone()).collect()
+}
+
+async fn relations(server: &TestServer, request: pb::ListRelationsRequest) -> Vec<pb::Relation> {
+    let mut client = server.knowledge().await;
+    client
+        .list_relations(request)
+        .await
+        .expect("relations answer")
+        .into_inner()
+        .relations
+}
+
+#[tokio::test]
+async fn get_entity_returns_names_codes_and_metonym_target() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let turkiye = client
+        .get_entity(pb::GetEntityRequest { id: "turkiye".into() })
+        .await
+        .expect("turkiye exists")
+        .into_inner()
+        .entity
+        .expect("an entity");
+    assert_eq!(turkiye.name, "Türkiye");
+    assert_eq!(turkiye.r#type, pb::EntityType::Country as i32);
+    assert!(turkiye.aliases.contains(&"Turkey".to_owned()));
+    assert!(turkiye.demonyms.contains(&"Turkish".to_owned()));
+    let codes = turkiye.codes.expect("codes");
+    assert_eq!((codes.iso3166_alpha3.as_str(), codes.cameo.as_str()), ("TUR", "TUR"));
+
+    let ankara = client
+        .get_entity(pb::GetEntityRequest { id: "ankara".into() })
+        .await
+        .expect("ankara exists")
+        .into_inner()
+        .entity
+        .expect("an entity");
+    assert_eq!(ankara.stands_for.expect("a capital stands for its state").id, "turkiye");
+}
+
+#[tokio::test]
+async fn get_entity_errors_name_the_id_and_carry_details() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let missing = client
+        .get_entity(pb::GetEntityRequest { id: "atlantis".into() })
+        .await
+        .expect_err("unknown id");
+    assert_eq!(missing.code(), Code::NotFound);
+    assert!(missing.message().contains("atlantis"), "{}", missing.message());
+    let (reason, domain, _) = error_details(&missing);
+    assert_eq!((reason.as_str(), domain.as_str()), ("ENTITY_NOT_FOUND", "actorgraph"));
+
+    let empty = client
+        .get_entity(pb::GetEntityRequest { id: String::new() })
+        .await
+        .expect_err("empty id");
+    assert_eq!(empty.code(), Code::InvalidArgument);
+    let (reason, _, fields) = error_details(&empty);
+    assert_eq!(reason, "EMPTY_ID");
+    assert_eq!(fields, vec!["id".to_owned()]);
+
+    let malformed = client
+        .get_entity(pb::GetEntityRequest { id: "Turkey!".into() })
+        .await
+        .expect_err("malformed id");
+    assert_eq!(malformed.code(), Code::InvalidArgument);
+    assert_eq!(error_details(&malformed).0, "MALFORMED_ID");
+}
+
+#[tokio::test]
+async fn list_entities_pages_of_one_give_the_same_set_as_one_big_page() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let all = client
+        .list_entities(pb::ListEntitiesRequest {
+            page_size: 500,
+            ..Default::default()
+        })
+        .await
+        .expect("a list")
+        .into_inner();
+    assert!(all.next_page_token.is_empty(), "everything fits in one page");
+    assert_eq!(all.entities.len(), 22);
+    assert_eq!(all.total_size, 22);
+
+    let mut walked = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = client
+            .list_entities(pb::ListEntitiesRequest {
+                page_size: 1,
+                page_token: token.clone(),
+                ..Default::default()
+            })
+            .await
+            .expect("a page")
+            .into_inner();
+        assert_eq!(page.entities.len(), 1);
+        walked.extend(page.entities.into_iter().map(|e| e.id));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    let big: Vec<String> = all.entities.into_iter().map(|e| e.id).collect();
+    assert_eq!(walked, big, "same entities, same stable order");
+}
+
+#[tokio::test]
+async fn list_entities_filters_by_type_and_rejects_foreign_tokens() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let countries = client
+        .list_entities(pb::ListEntitiesRequest {
+            r#type: pb::EntityType::Country as i32,
+            page_size: 2,
+            ..Default::default()
+        })
+        .await
+        .expect("a page")
+        .into_inner();
+    assert_eq!(countries.total_size, 7);
+    assert!(countries
+        .entities
+        .iter()
+        .all(|e| e.r#type == pb::EntityType::Country as i32));
+
+    let reused = client
+        .list_entities(pb::ListEntitiesRequest {
+            r#type: pb::EntityType::Person as i32,
+            page_size: 2,
+            page_token: countries.next_page_token.clone(),
+        })
+        .await
+        .expect_err("a token of another filter");
+    assert_eq!(reused.code(), Code::InvalidArgument);
+    assert_eq!(error_details(&reused).0, "INVALID_PAGE_TOKEN");
+
+    let mut tampered = countries.next_page_token.clone();
+    tampered.replace_range(0..1, if tampered.starts_with('A') { "B" } else { "A" });
+    let refused = client
+        .list_entities(pb::ListEntitiesRequest {
+            r#type: pb::EntityType::Country as i32,
+            page_size: 2,
+            page_token: tampered,
+        })
+        .await
+        .expect_err("a tampered token");
+    assert_eq!(refused.code(), Code::InvalidArgument);
+
+    let negative = client
+        .list_entities(pb::ListEntitiesRequest {
+            page_size: -1,
+            ..Default::default()
+        })
+        .await
+        .expect_err("a negative page size");
+    assert_eq!(error_details(&negative).2, vec!["page_size".to_owned()]);
+}
+
+#[tokio::test]
+async fn search_resolves_case_accent_and_typo_variants() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    for (query, expected, reason) in [
+        ("turkey", "turkiye", pb::MatchReason::Folded),
+        ("Kalin", "ibrahim-kalin", pb::MatchReason::Folded),
+        ("Hafter", "khalifa-haftar", pb::MatchReason::Fuzzy),
+        ("GNU", "government-of-national-unity", pb::MatchReason::Exact),
+        ("Tripolli", "tripoli", pb::MatchReason::Fuzzy),
+    ] {
+        let hits = client
+            .search_entities(pb::SearchEntitiesRequest {
+                query: query.into(),
+                ..Default::default()
+            })
+            .await
+            .expect("search answers")
+            .into_inner()
+            .hits;
+        let best = hits.first().unwrap_or_else(|| panic!("no hit for {query:?}"));
+        assert_eq!(
+            best.entity.as_ref().map(|e| e.id.as_str()),
+            Some(expected),
+            "query {query:?}"
+        );
+        assert_eq!(best.reason, reason as i32, "query {query:?}: {}", best.explanation);
+        assert!(!best.explanation.is_empty());
+    }
+    let nothing = client
+        .search_entities(pb::SearchEntitiesRequest {
+            query: "zzzzqqq".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("search answers")
+        .into_inner();
+    assert!(nothing.hits.is_empty());
+    let empty = client
+        .search_entities(pb::SearchEntitiesRequest {
+            query: " ".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("an empty query");
+    assert_eq!(empty.code(), Code::InvalidArgument);
+}
+
+#[tokio::test]
+async fn search_honours_the_limit_and_ranks_best_first() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let hits = client
+        .search_entities(pb::SearchEntitiesRequest {
+            query: "Libyan".into(),
+            limit: 2,
+            ..Default::default()
+        })
+        .await
+        .expect("search answers")
+        .into_inner()
+        .hits;
+    assert_eq!(hits.len(), 2);
+    assert!(hits[0].score >= hits[1].score);
+    assert_eq!(hits[0].entity.as_ref().map(|e| e.id.as_str()), Some("libya"));
+}
+
+#[tokio::test]
+async fn who_backs_the_gnu() {
+    let server = TestServer::start().await;
+    let found = relations(
+        &server,
+        pb::ListRelationsRequest {
+            entity_id: "government-of-national-unity".into(),
+            predicate: "backed_by".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let backers: BTreeSet<String> = found
+        .iter()
+        .filter_map(|r| r.subject.as_ref().map(|s| s.id.clone()))
+        .collect();
+    assert_eq!(
+        backers,
+        BTreeSet::from(["turkiye".to_owned(), "united-nations".to_owned()])
+    );
+    for relation in &found {
+        assert_eq!(relation.direction, pb::RelationDirection::Incoming as i32);
+        assert_eq!(relation.inverse_predicate, "backed_by");
+        assert!(relation.statement.starts_with("Government of National Unity backed_by"));
+        let evidence = relation.evidence.first().expect("evidence");
+        assert_eq!(evidence.document_id, "kalin-visits-libya");
+    }
+}
+
+#[tokio::test]
+async fn who_backs_haftars_forces() {
+    let server = TestServer::start().await;
+    let found = relations(
+        &server,
+        pb::ListRelationsRequest {
+            entity_id: "libyan-national-army".into(),
+            predicate: "backs".into(),
+            direction: pb::RelationDirection::Incoming as i32,
+            ..Default::default()
+        },
+    )
+    .await;
+    let backers: BTreeSet<String> = found
+        .iter()
+        .filter_map(|r| r.subject.as_ref().map(|s| s.id.clone()))
+        .collect();
+    let expected: BTreeSet<String> = ["egypt", "united-arab-emirates", "france"].map(String::from).into();
+    assert_eq!(backers, expected);
+}
+
+#[tokio::test]
+async fn evidence_offsets_resolve_in_the_document_in_every_unit() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let document = client
+        .get_document(pb::GetDocumentRequest {
+            id: "kalin-visits-libya".into(),
+        })
+        .await
+        .expect("the article")
+        .into_inner()
+        .document
+        .expect("a document");
+    let found = relations(
+        &server,
+        pb::ListRelationsRequest {
+            entity_id: "turkiye".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(found.len() >= 10, "Türkiye has many relations in the article");
+    let text = &document.text;
+    let chars: Vec<char> = text.chars().collect();
+    let utf16: Vec<u16> = text.encode_utf16().collect();
+    for relation in &found {
+        for evidence in &relation.evidence {
+            let span = evidence.span.expect("a span");
+            assert_eq!(&text[span.byte_start as usize..span.byte_end as usize], evidence.quote);
+            let by_chars: String = chars[span.char_start as usize..span.char_end as usize].iter().collect();
+            assert_eq!(by_chars, evidence.quote);
+            let by_utf16 =
+                String::from_utf16(&utf16[span.utf16_start as usize..span.utf16_end as usize]).expect("utf-16");
+            assert_eq!(by_utf16, evidence.quote);
+        }
+    }
+}
+
+#[tokio::test]
+async fn relations_filter_by_counterpart_and_direction() {
+    let server = TestServer::start().await;
+    let with_egypt = relations(
+        &server,
+        pb::ListRelationsRequest {
+            entity_id: "turkiye".into(),
+            counterpart_id: "egypt".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let predicates: BTreeSet<String> = with_egypt.iter().map(|r| r.predicate.clone()).collect();
+    assert_eq!(
+        predicates,
+        BTreeSet::from(["rivals".to_owned(), "sees_threat_in".to_owned()])
+    );
+
+    let outgoing = relations(
+        &server,
+        pb::ListRelationsRequest {
+            entity_id: "khalifa-haftar".into(),
+            direction: pb::RelationDirection::Outgoing as i32,
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(outgoing
+        .iter()
+        .all(|r| r.subject.as_ref().is_some_and(|s| s.id == "khalifa-haftar")));
+    assert!(!outgoing.is_empty());
+
+    let mut client = server.knowledge().await;
+    let unknown = client
+        .list_relations(pb::ListRelationsRequest {
+            entity_id: "turkiye".into(),
+            predicate: "loves".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("an unknown predicate");
+    assert_eq!(error_details(&unknown).0, "UNKNOWN_PREDICATE");
+}
+
+#[tokio::test]
+async fn relations_paginate_like_one_big_page() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let request = |page_size, page_token| pb::ListRelationsRequest {
+        entity_id: "turkiye".into(),
+        page_size,
+        page_token,
+        ..Default::default()
+    };
+    let all = client
+        .list_relations(request(500, String::new()))
+        .await
+        .expect("all")
+        .into_inner();
+    let mut walked = Vec::new();
+    let mut token = String::new();
+    loop {
+        let page = client
+            .list_relations(request(3, token))
+            .await
+            .expect("a page")
+            .into_inner();
+        walked.extend(page.relations.into_iter().map(|r| r.id));
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    let expected: Vec<String> = all.relations.into_iter().map(|r| r.id).collect();
+    assert_eq!(walked, expected);
+}
+
+#[tokio::test]
+async fn the_path_from_egypt_to_turkiye_is_explained_hop_by_hop() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let answer = client
+        .find_paths(pb::FindPathsRequest {
+            source_id: "egypt".into(),
+            target_id: "turkiye".into(),
+            max_hops: 2,
+            max_paths: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("paths")
+        .into_inner();
+    assert!(!answer.paths.is_empty(), "{}", answer.summary);
+    let lengths: Vec<usize> = answer.paths.iter().map(|p| p.hops.len()).collect();
+    assert!(
+        lengths.windows(2).all(|w| w[0] <= w[1]),
+        "fewest hops first: {lengths:?}"
+    );
+    assert!(lengths.iter().all(|&l| l <= 2));
+    for path in &answer.paths {
+        assert_eq!(path.hops[0].from.as_ref().map(|e| e.id.as_str()), Some("egypt"));
+        assert_eq!(
+            path.hops.last().and_then(|h| h.to.as_ref()).map(|e| e.id.as_str()),
+            Some("turkiye")
+        );
+        for pair in path.hops.windows(2) {
+            assert_eq!(pair[0].to, pair[1].from, "hops chain");
+        }
+        assert!(path
+            .hops
+            .iter()
+            .all(|h| h.relation.as_ref().is_some_and(|r| !r.evidence.is_empty())));
+    }
+    // Egypt backs the LNA, which Türkiye opposes: a two-hop path through Haftar's forces.
+    assert!(answer.paths.iter().any(|p| {
+        p.hops.len() == 2
+            && p.hops[0].predicate == "backs"
+            && p.hops[0].to.as_ref().is_some_and(|e| e.id == "libyan-national-army")
+            && p.hops[1].predicate == "opposed_by"
+    }));
+
+    let again = client
+        .find_paths(pb::FindPathsRequest {
+            source_id: "egypt".into(),
+            target_id: "turkiye".into(),
+            max_hops: 2,
+            max_paths: 10,
+            ..Default::default()
+        })
+        .await
+        .expect("paths")
+        .into_inner();
+    assert_eq!(again.paths, answer.paths, "deterministic order");
+}
+
+#[tokio::test]
+async fn find_paths_says_clearly_when_there_is_none() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let answer = client
+        .find_paths(pb::FindPathsRequest {
+            source_id: "europe".into(),
+            target_id: "turkiye".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("an answer")
+        .into_inner();
+    assert!(answer.paths.is_empty());
+    assert!(
+        answer.summary.starts_with("no path of at most 3 hops"),
+        "{}",
+        answer.summary
+    );
+
+    let same = client
+        .find_paths(pb::FindPathsRequest {
+            source_id: "egypt".into(),
+            target_id: "egypt".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("same endpoints");
+    assert_eq!(same.code(), Code::InvalidArgument);
+    let unknown = client
+        .find_paths(pb::FindPathsRequest {
+            source_id: "egypt".into(),
+            target_id: "mars".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("unknown target");
+    assert_eq!(unknown.code(), Code::NotFound);
+}
+
+#[tokio::test]
+async fn turkiye_and_libya_agreements_and_who_disputes_them() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let turkiye = client
+        .list_agreements(pb::ListAgreementsRequest {
+            party_id: "turkiye".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("agreements")
+        .into_inner();
+    let titles: BTreeSet<String> = turkiye.agreements.iter().map(|a| a.id.clone()).collect();
+    assert_eq!(titles.len(), 5, "{titles:?}");
+    let maritime = client
+        .get_agreement(pb::GetAgreementRequest {
+            id: "turkiye-libya-maritime-agreement".into(),
+        })
+        .await
+        .expect("the maritime agreement")
+        .into_inner()
+        .agreement
+        .expect("an agreement");
+    assert_eq!(maritime.status, pb::AgreementStatus::Disputed as i32);
+    assert_eq!(
+        ids(&maritime.disputed_by),
+        BTreeSet::from(["cyprus".to_owned(), "greece".to_owned()])
+    );
+    assert!(ids(&maritime.parties).contains("turkiye"));
+    assert!(maritime.provisions.iter().any(|p| p.contains("oil and gas")));
+    assert!(!maritime.evidence.is_empty());
+
+    let libya = client
+        .list_agreements(pb::ListAgreementsRequest {
+            party_id: "libya".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("agreements")
+        .into_inner();
+    assert!(libya
+        .agreements
+        .iter()
+        .any(|a| a.id == "vocational-technical-education-mou" && a.status == pb::AgreementStatus::Signed as i32));
+
+    let missing = client
+        .get_agreement(pb::GetAgreementRequest {
+            id: "treaty-of-sevres".into(),
+        })
+        .await
+        .expect_err("unknown agreement");
+    assert_eq!(error_details(&missing).0, "AGREEMENT_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn documents_are_listed_and_returned_with_their_text() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let list = client
+        .list_documents(pb::ListDocumentsRequest::default())
+        .await
+        .expect("documents")
+        .into_inner();
+    assert_eq!(list.documents.len(), 1);
+    assert_eq!(list.documents[0].text, common::article());
+    let missing = client
+        .get_document(pb::GetDocumentRequest { id: "nope".into() })
+        .await
+        .expect_err("unknown document");
+    assert_eq!(missing.code(), Code::NotFound);
+}

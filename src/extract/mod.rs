@@ -200,7 +200,12 @@ impl Extractor {
         let segments = phrases::segments(text, &tokens, |byte| {
             let sentence = sentence_index(&sentences, byte);
             let opening = sentences[sentence];
-            text[opening..byte].chars().all(|c| !c.is_alphanumeric()) || text[..byte].trim_end().ends_with(':')
+            // Only function words ("The", "In the") or a label ("READ:") before it.
+            let before = &text[opening..byte];
+            before.len() < 48
+                && before
+                    .split(|c: char| !c.is_alphanumeric())
+                    .all(|word| word.is_empty() || lexicon::contains(lexicon::FUNCTION_WORDS, word))
         });
         let found = self.combine(text, &tokens, &segments, candidates);
 
@@ -276,7 +281,7 @@ impl Extractor {
     fn combine(&self, text: &str, tokens: &[Token], segments: &[Segment], candidates: Vec<Candidate>) -> Vec<Found> {
         let mut hidden = vec![false; candidates.len()];
         let mut found = Vec::new();
-        let mut all_capitals_lines: HashMap<usize, bool> = HashMap::new();
+        let mut line_kinds: HashMap<usize, LineKind> = HashMap::new();
         // furthest_end[i]: the furthest end of candidates[..i], to find in O(log n) whether a
         // candidate that starts before a segment reaches into it.
         let mut furthest_end = Vec::with_capacity(candidates.len() + 1);
@@ -332,6 +337,34 @@ impl Extractor {
                         && candidate.names.iter().all(|n| n.is_person_short_form)
                         && inside.len() == 1
                 });
+                if !(organisation_around || person_around) {
+                    // The capitalised runs no known name covers stand on their own: "NATO" in
+                    // "Turkiye NATO".
+                    let mut run_start = None;
+                    for index in 0..=words {
+                        let open = index < words && !covered(&segment_tokens[index]);
+                        match (open, run_start) {
+                            (true, None) => run_start = Some(index),
+                            (false, Some(first)) => {
+                                let piece = Segment {
+                                    first: segment.first + first,
+                                    end: segment.first + index,
+                                    class: SegmentClass::Unknown,
+                                    after_title: segment.after_title && first == 0,
+                                    sentence_initial: segment.sentence_initial && first == 0,
+                                };
+                                let piece_tokens = &segment_tokens[first..index];
+                                let capitalised_ends = piece_tokens.first().is_some_and(|t| t.capitalised)
+                                    && piece_tokens.last().is_some_and(|t| t.capitalised);
+                                if capitalised_ends {
+                                    found.extend(classify_unlinked(text, &piece, piece_tokens, &mut line_kinds));
+                                }
+                                run_start = None;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
                 if organisation_around || person_around {
                     for &i in &inside {
                         hidden[i] = true;
@@ -350,7 +383,7 @@ impl Extractor {
                 }
                 continue;
             }
-            if let Some(unlinked) = classify_unlinked(text, segment, segment_tokens, &mut all_capitals_lines) {
+            if let Some(unlinked) = classify_unlinked(text, segment, segment_tokens, &mut line_kinds) {
                 found.push(unlinked);
             }
         }
@@ -579,15 +612,50 @@ fn is_place_use(text: &str, start: usize, end: usize, previous: Option<(usize, b
     line_start && after.trim_start().starts_with([',', '(', '-', '\u{2014}', '\u{2013}'])
 }
 
+/// How a line is written, which decides how much its capitals say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineKind {
+    /// Mostly capitals ("LIBYA AND TURKEY SIGN DEAL"): capitals say nothing there.
+    shouting: bool,
+    /// Most longer words capitalised ("Talks Continue In Tripoli"): only names with a title or
+    /// head noun are trusted there.
+    title_case: bool,
+}
+
+fn line_kind(text: &str, byte: usize, cache: &mut HashMap<usize, LineKind>) -> LineKind {
+    let line_start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
+    *cache.entry(line_start).or_insert_with(|| {
+        let line = text[line_start..].split('\n').next().unwrap_or("");
+        let upper = line.chars().filter(|c| c.is_uppercase()).count();
+        let lower = line.chars().filter(|c| c.is_lowercase()).count();
+        let long_words: Vec<&str> = line
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() > 3)
+            .collect();
+        let capitalised = long_words
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count();
+        LineKind {
+            shouting: upper > 12 && upper > lower * 2,
+            title_case: long_words.len() >= 3 && capitalised * 5 >= long_words.len() * 4,
+        }
+    })
+}
+
 /// Decides whether a segment no model name touches is an unlinked name, and of what type.
 fn classify_unlinked(
     text: &str,
     segment: &Segment,
     segment_tokens: &[Token],
-    all_capitals_lines: &mut HashMap<usize, bool>,
+    line_kinds: &mut HashMap<usize, LineKind>,
 ) -> Option<Found> {
     let start = segment_tokens.first()?.start;
     let end = segment_tokens.last()?.end;
+    let line = line_kind(text, start, line_kinds);
+    if line.shouting {
+        return None;
+    }
     let words = segment_tokens.len();
     let word_text = |t: &Token| &text[t.start..t.end];
     if words >= 2 {
@@ -600,6 +668,7 @@ fn classify_unlinked(
         let (entity_type, confidence) = match segment.class {
             SegmentClass::Actor(t) => (t, CONFIDENCE_UNLINKED_TYPED),
             _ if any_organisation_word || has_connector => (EntityType::Organization, CONFIDENCE_UNLINKED_GUESSED),
+            _ if line.title_case => return None,
             _ if words <= 4
                 && segment_tokens
                     .iter()
@@ -634,16 +703,6 @@ fn classify_unlinked(
     }
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     if token.all_capitals && (2..=6).contains(&letters) {
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let shouting = *all_capitals_lines.entry(line_start).or_insert_with(|| {
-            let line = text[line_start..].split('\n').next().unwrap_or("");
-            let upper = line.chars().filter(|c| c.is_uppercase()).count();
-            let lower = line.chars().filter(|c| c.is_lowercase()).count();
-            upper > 12 && upper > lower * 2
-        });
-        if shouting {
-            return None;
-        }
         let dotted_pair = word.contains('.') && letters == 2;
         return Some(Found::Unlinked {
             start,
@@ -657,7 +716,7 @@ fn classify_unlinked(
             confidence: CONFIDENCE_UNLINKED_GUESSED,
         });
     }
-    if !segment.sentence_initial && phrases::looks_like_demonym(word) {
+    if !segment.sentence_initial && !line.title_case && phrases::looks_like_demonym(word) {
         return Some(Found::Unlinked {
             start,
             end,

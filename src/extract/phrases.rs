@@ -182,7 +182,8 @@ fn split_phrase(
     // A phrase whose head is a category noun is one name, titles included ("General Assembly",
     // "Second Libyan Civil War").
     let head = word(text, &tokens[end - 1]);
-    if let Some(class) = head_class(head) {
+    let leading = phrase_opening_class(text, tokens, first, end);
+    if let Some(class) = head_class(head).or(leading) {
         let mut start = first;
         while start < end - 1 && is_stop_word(word(text, &tokens[start])) {
             start += 1;
@@ -237,6 +238,28 @@ fn split_phrase(
             after_title = contains(lexicon::PERSON_TITLES, w);
             piece_start = index + 1;
         }
+    }
+}
+
+/// The class of a phrase that opens with a category noun and a connector: "Port of Misrata",
+/// "Ministry of Defence", "Gulf of Sirte".
+fn phrase_opening_class(text: &str, tokens: &[Token], first: usize, end: usize) -> Option<SegmentClass> {
+    let mut start = first;
+    while start < end && is_stop_word(word(text, &tokens[start])) {
+        start += 1;
+    }
+    let followed_by_connector = tokens
+        .get(start + 1)
+        .filter(|_| start + 2 < end)
+        .is_some_and(|t| !t.capitalised && contains(lexicon::NAME_CONNECTORS, word(text, t)));
+    if !followed_by_connector {
+        return None;
+    }
+    let opening = word(text, &tokens[start]);
+    if contains(lexicon::OUT_OF_SCOPE_HEADS, opening) || contains(&["battle", "siege", "massacre"], opening) {
+        Some(SegmentClass::OutOfScope)
+    } else {
+        head_class(opening)
     }
 }
 

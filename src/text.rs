@@ -125,12 +125,31 @@ impl<'a> FoldedText<'a> {
         let mut folded = String::with_capacity(text.len());
         let mut segments = Vec::new();
         let mut in_unchanged_run = false;
-        for (offset, c) in text.char_indices() {
+        let mut offset = 0;
+        while offset < text.len() {
+            // Copy the ASCII run up to the next non-ASCII character at once.
+            let ascii_run = text.as_bytes()[offset..].iter().take_while(|b| b.is_ascii()).count();
+            if ascii_run > 0 {
+                if !in_unchanged_run {
+                    segments.push(Segment {
+                        folded_start: folded.len(),
+                        original_start: offset,
+                        unchanged: true,
+                    });
+                    in_unchanged_run = true;
+                }
+                folded.push_str(&text[offset..offset + ascii_run]);
+                offset += ascii_run;
+                continue;
+            }
+            let Some(c) = text[offset..].chars().next() else { break };
+            let char_start = offset;
+            offset += c.len_utf8();
             match fold_char(c) {
                 Some(replacement) => {
                     segments.push(Segment {
                         folded_start: folded.len(),
-                        original_start: offset,
+                        original_start: char_start,
                         unchanged: false,
                     });
                     folded.push_str(replacement);
@@ -140,7 +159,7 @@ impl<'a> FoldedText<'a> {
                     if !in_unchanged_run {
                         segments.push(Segment {
                             folded_start: folded.len(),
-                            original_start: offset,
+                            original_start: char_start,
                             unchanged: true,
                         });
                         in_unchanged_run = true;

@@ -55,3 +55,20 @@ fn check_reports_every_broken_file_with_its_line() {
         }
     }
 }
+
+#[test]
+fn the_documented_example_is_a_valid_model() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data-format.md")).expect("the format doc");
+    let example = doc
+        .rsplit("```toml\n")
+        .next()
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml example");
+    let directory = tempfile::tempdir().expect("temp dir");
+    let file = directory.path().join("note.toml");
+    std::fs::write(&file, example).expect("write");
+    let (ok, stdout, stderr) = check(&file);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("ok: 3 entities"), "{stdout}");
+}

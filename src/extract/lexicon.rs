@@ -2,9 +2,12 @@
 //! place prepositions. Kept in one place so the rules read as rules, and so a reviewer can see
 //! every word that steers a decision.
 
+use rustc_hash::FxHashSet;
+use std::sync::OnceLock;
+
 /// Titles and roles before a person's name ("General Khalifa Haftar"). They are never part of
 /// the name, and a name after one is a person.
-pub const PERSON_TITLES: &[&str] = &[
+pub static PERSON_TITLES: WordList = WordList::new(&[
     "general",
     "gen",
     "president",
@@ -57,10 +60,10 @@ pub const PERSON_TITLES: &[&str] = &[
     "imam",
     "ayatollah",
     "crown",
-];
+]);
 
 /// Capitalised words that open sentences or headlines but are not names.
-pub const FUNCTION_WORDS: &[&str] = &[
+pub static FUNCTION_WORDS: WordList = WordList::new(&[
     "the",
     "a",
     "an",
@@ -206,10 +209,10 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "pm",
     "ad",
     "bc",
-];
+]);
 
 /// Month and weekday names: capitalised, never actors.
-pub const CALENDAR_WORDS: &[&str] = &[
+pub static CALENDAR_WORDS: WordList = WordList::new(&[
     "january",
     "february",
     "march",
@@ -243,16 +246,16 @@ pub const CALENDAR_WORDS: &[&str] = &[
     "sunday",
     "ramadan",
     "eid",
-];
+]);
 
 /// Lowercase words that may stand inside a multi-word name ("Government of National Unity").
-pub const NAME_CONNECTORS: &[&str] = &[
+pub static NAME_CONNECTORS: WordList = WordList::new(&[
     "of", "for", "the", "de", "del", "la", "le", "du", "al", "el", "bin", "ibn", "bint", "von", "van", "der", "on",
-];
+]);
 
 /// Head nouns of names that are not actors (GOLD rule 3: events, treaties, laws, facilities,
 /// dynasties). A name with one is skipped whole, and nothing inside it is marked.
-pub const OUT_OF_SCOPE_HEADS: &[&str] = &[
+pub static OUT_OF_SCOPE_HEADS: WordList = WordList::new(&[
     "war",
     "wars",
     "agreement",
@@ -304,10 +307,10 @@ pub const OUT_OF_SCOPE_HEADS: &[&str] = &[
     "program",
     "programme",
     "project",
-];
+]);
 
 /// Head nouns of organisation names ("Defence Ministry", "Presidential Council").
-pub const ORGANIZATION_HEADS: &[&str] = &[
+pub static ORGANIZATION_HEADS: WordList = WordList::new(&[
     "army",
     "ministry",
     "council",
@@ -377,10 +380,10 @@ pub const ORGANIZATION_HEADS: &[&str] = &[
     "organisations",
     "organizations",
     "institution",
-];
+]);
 
 /// Head nouns of region names ("Red Sea", "Horn of Africa").
-pub const REGION_HEADS: &[&str] = &[
+pub static REGION_HEADS: WordList = WordList::new(&[
     "sea",
     "ocean",
     "gulf",
@@ -405,14 +408,14 @@ pub const REGION_HEADS: &[&str] = &[
     "county",
     "district",
     "governorate",
-];
+]);
 
 /// Head nouns of country names ("Czech Republic", "United Kingdom").
-pub const COUNTRY_HEADS: &[&str] = &["republic", "kingdom", "states", "emirate", "emirates"];
+pub static COUNTRY_HEADS: WordList = WordList::new(&["republic", "kingdom", "states", "emirate", "emirates"]);
 
 /// Words before a city that make it a place, not its government (GOLD rule 12):
 /// "the government in Tripoli", "embassy in Ankara", "visited Ankara".
-pub const PLACE_WORDS_BEFORE: &[&str] = &[
+pub static PLACE_WORDS_BEFORE: WordList = WordList::new(&[
     "in",
     "at",
     "from",
@@ -441,10 +444,10 @@ pub const PLACE_WORDS_BEFORE: &[&str] = &[
     "arriving",
     "outskirts",
     "within",
-];
+]);
 
 /// Capitalised words ending like demonyms ("-ian", "-ese") that are not demonyms.
-pub const NOT_DEMONYMS: &[&str] = &[
+pub static NOT_DEMONYMS: WordList = WordList::new(&[
     "christian",
     "christians",
     "brian",
@@ -472,10 +475,59 @@ pub const NOT_DEMONYMS: &[&str] = &[
     "cassian",
     "keynesian",
     "hessian",
-];
+]);
 
-/// Whether `word` (any case) is in `list` (lowercase).
-pub fn contains(list: &[&str], word: &str) -> bool {
-    let lower = word.trim_end_matches('.').to_lowercase();
-    list.contains(&lower.as_str())
+/// Words that open out-of-scope names with "of": "Battle of Tripoli", "Siege of Misrata".
+pub static OUT_OF_SCOPE_OPENERS: WordList = WordList::new(&["battle", "siege", "massacre", "fall", "treaty", "port"]);
+
+/// A lowercase word list with a hash set built on first use.
+pub struct WordList {
+    words: &'static [&'static str],
+    index: OnceLock<WordIndex>,
+}
+
+struct WordIndex {
+    set: FxHashSet<&'static [u8]>,
+    longest: usize,
+}
+
+impl WordList {
+    pub const fn new(words: &'static [&'static str]) -> WordList {
+        WordList {
+            words,
+            index: OnceLock::new(),
+        }
+    }
+
+    /// Whether `word` (any case, a trailing period ignored) is in the list.
+    ///
+    /// Called for most capitalised words of a text, so it neither allocates nor scans: words
+    /// longer than the longest entry are rejected at once, and ASCII words are lowercased on the
+    /// stack.
+    pub fn contains(&self, word: &str) -> bool {
+        let index = self.index.get_or_init(|| WordIndex {
+            set: self.words.iter().map(|w| w.as_bytes()).collect(),
+            longest: self.words.iter().map(|w| w.len()).max().unwrap_or(0),
+        });
+        let word = word.strip_suffix('.').unwrap_or(word);
+        if word.len() > index.longest * 2 {
+            return false;
+        }
+        let mut buffer = [0u8; 64];
+        if word.is_ascii() {
+            if word.len() > index.longest {
+                return false;
+            }
+            let lower = &mut buffer[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            return index.set.contains(&*lower);
+        }
+        index.set.contains(word.to_lowercase().as_bytes())
+    }
+}
+
+/// Whether `word` (any case, a trailing period ignored) is in `list`.
+pub fn contains(list: &WordList, word: &str) -> bool {
+    list.contains(word)
 }

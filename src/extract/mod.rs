@@ -33,9 +33,9 @@ mod lexicon;
 mod names;
 mod phrases;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
-pub use names::MentionKind;
+pub use names::{MentionKind, NameTableError};
 use names::{NameTable, WrittenName};
 use phrases::{Segment, SegmentClass, Token};
 
@@ -124,11 +124,26 @@ pub struct Extractor {
 }
 
 /// A match of the model's names that passed the boundary and case rules.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Candidate {
     start: usize,
     end: usize,
-    names: Vec<WrittenName>,
+    /// The automaton pattern that matched.
+    pattern: usize,
+    /// Bit `i` set: the pattern's name `i` accepted the surface (see [`WrittenName::accepts`]).
+    accepted: u64,
+}
+
+impl Candidate {
+    /// The names of the model this candidate may be.
+    fn names<'t>(&self, table: &'t NameTable) -> impl Iterator<Item = &'t WrittenName> + Clone + 't {
+        let accepted = self.accepted;
+        table.patterns[self.pattern]
+            .iter()
+            .enumerate()
+            .filter(move |(index, _)| accepted & (1 << index) != 0)
+            .map(|(_, name)| name)
+    }
 }
 
 /// Either a known name or an unlinked phrase, before linking is decided.
@@ -158,7 +173,7 @@ impl Extractor {
     ///
     /// # Errors
     /// When the name automaton cannot be built (the names exceed the automaton's size limits).
-    pub fn new(model: &Model) -> Result<Extractor, aho_corasick::BuildError> {
+    pub fn new(model: &Model) -> Result<Extractor, names::NameTableError> {
         let names = NameTable::build(model)?;
         let entities = model
             .entities
@@ -205,7 +220,7 @@ impl Extractor {
             before.len() < 48
                 && before
                     .split(|c: char| !c.is_alphanumeric())
-                    .all(|word| word.is_empty() || lexicon::contains(lexicon::FUNCTION_WORDS, word))
+                    .all(|word| word.is_empty() || lexicon::contains(&lexicon::FUNCTION_WORDS, word))
         });
         let found = self.combine(text, &tokens, &segments, candidates);
 
@@ -230,7 +245,7 @@ impl Extractor {
             }
             while let Some(inner) = nested_iter.next_if(|n| n.start < end || (n.start == start && n.end <= end)) {
                 if options.include_nested && inner.start >= start && inner.end <= end {
-                    let link = self.resolve(&inner, &HashMap::new());
+                    let link = self.resolve(&inner, &HashMap::default());
                     let found = Found::Known(inner);
                     let inner = self.mention(text, &mut converter, &sentences, &found, link, true);
                     if keep(&inner) {
@@ -262,13 +277,19 @@ impl Extractor {
                 continue;
             }
             let surface = &text[start..end];
-            let names: Vec<WrittenName> = self.names.patterns[found.pattern().as_usize()]
+            let pattern = found.pattern().as_usize();
+            let accepted = self.names.patterns[pattern]
                 .iter()
-                .filter(|name| name.accepts(surface))
-                .cloned()
-                .collect();
-            if !names.is_empty() {
-                candidates.push(Candidate { start, end, names });
+                .enumerate()
+                .filter(|(_, name)| name.accepts(surface))
+                .fold(0u64, |mask, (index, _)| mask | (1 << index));
+            if accepted != 0 {
+                candidates.push(Candidate {
+                    start,
+                    end,
+                    pattern,
+                    accepted,
+                });
             }
         }
         candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -281,7 +302,7 @@ impl Extractor {
     fn combine(&self, text: &str, tokens: &[Token], segments: &[Segment], candidates: Vec<Candidate>) -> Vec<Found> {
         let mut hidden = vec![false; candidates.len()];
         let mut found = Vec::new();
-        let mut line_kinds: HashMap<usize, LineKind> = HashMap::new();
+        let mut line_kinds: HashMap<usize, LineKind> = HashMap::default();
         // furthest_end[i]: the furthest end of candidates[..i], to find in O(log n) whether a
         // candidate that starts before a segment reaches into it.
         let mut furthest_end = Vec::with_capacity(candidates.len() + 1);
@@ -334,7 +355,7 @@ impl Extractor {
                     let candidate = &candidates[i];
                     candidate.end == end
                         && candidate.start > start
-                        && candidate.names.iter().all(|n| n.is_person_short_form)
+                        && candidate.names(&self.names).all(|n| n.is_person_short_form)
                         && inside.len() == 1
                 });
                 if !(organisation_around || person_around) {
@@ -404,17 +425,16 @@ impl Extractor {
 
     /// Decides the entity of each top-level mention: shared names by context, capitals by their
     /// use as place or government.
-    fn link(&self, text: &str, top: &[Found]) -> Vec<Link> {
-        let mut context: HashMap<EntityIndex, usize> = HashMap::new();
+    fn link(&self, text: &str, top: &[Found]) -> Vec<Link<'_>> {
+        let mut context: HashMap<EntityIndex, usize> = HashMap::default();
         for found in top {
             if let Found::Known(candidate) = found {
-                let entities = distinct_entities(&candidate.names);
-                if let [only] = entities.as_slice() {
-                    *context.entry(*only).or_insert(0) += 1;
+                if let Some(only) = single_entity(candidate.names(&self.names)) {
+                    *context.entry(only).or_insert(0) += 1;
                 }
             }
         }
-        let mut links: Vec<Link> = top
+        let mut links: Vec<Link<'_>> = top
             .iter()
             .map(|found| match found {
                 Found::Known(candidate) => self.resolve(candidate, &context),
@@ -439,11 +459,15 @@ impl Extractor {
     }
 
     /// Picks the entity of a candidate: the only one, or the one best supported by context.
-    fn resolve(&self, candidate: &Candidate, context: &HashMap<EntityIndex, usize>) -> Link {
-        let entities = distinct_entities(&candidate.names);
-        let chosen = if entities.len() == 1 {
-            entities[0]
+    fn resolve(&self, candidate: &Candidate, context: &HashMap<EntityIndex, usize>) -> Link<'_> {
+        let names = candidate.names(&self.names);
+        let mut entities = Vec::new();
+        let chosen = if let Some(only) = single_entity(names.clone()) {
+            only
         } else {
+            entities = names.clone().map(|n| n.entity).collect();
+            entities.sort_unstable();
+            entities.dedup();
             let score = |entity: &EntityIndex| {
                 let own = context.get(entity).copied().unwrap_or(0) * 2;
                 let related: usize = self.entities[*entity]
@@ -460,17 +484,14 @@ impl Extractor {
                 .max_by(|a, b| score(a).cmp(&score(b)).then(b.cmp(a)))
                 .unwrap_or(entities[0])
         };
-        let name = candidate
-            .names
-            .iter()
+        let name = names
             .filter(|n| n.entity == chosen)
-            .max_by_key(|n| (n.is_canonical, n.kind == MentionKind::Name))
-            .cloned();
+            .max_by_key(|n| (n.is_canonical, n.kind == MentionKind::Name));
         Link {
             entity: Some(chosen),
             name,
             metonym_for: None,
-            candidates: if entities.len() > 1 { entities } else { Vec::new() },
+            candidates: entities,
         }
     }
 
@@ -480,7 +501,7 @@ impl Extractor {
         converter: &mut OffsetConverter<'_>,
         sentences: &[usize],
         found: &Found,
-        link: Link,
+        link: Link<'_>,
         nested: bool,
     ) -> Mention {
         let (start, end) = found.range();
@@ -509,10 +530,9 @@ impl Extractor {
                 let entity = link.entity;
                 // Prefer the name as written in the text, for the confidence and the report.
                 let exact = candidate
-                    .names
-                    .iter()
+                    .names(&self.names)
                     .find(|n| Some(n.entity) == entity && n.is_exact(surface));
-                let name = exact.or(link.name.as_ref());
+                let name = exact.or(link.name);
                 let mut confidence = match (exact, name) {
                     (Some(n), _) if n.is_canonical => CONFIDENCE_CANONICAL,
                     (Some(_), _) => CONFIDENCE_ALIAS,
@@ -540,18 +560,18 @@ impl Extractor {
 
 /// The linking decision for one mention.
 #[derive(Debug, Clone, Default)]
-struct Link {
+struct Link<'t> {
     entity: Option<EntityIndex>,
-    name: Option<WrittenName>,
+    name: Option<&'t WrittenName>,
     metonym_for: Option<EntityIndex>,
+    /// Every entity the name may be, when more than one.
     candidates: Vec<EntityIndex>,
 }
 
-fn distinct_entities(names: &[WrittenName]) -> Vec<EntityIndex> {
-    let mut entities: Vec<EntityIndex> = names.iter().map(|n| n.entity).collect();
-    entities.sort_unstable();
-    entities.dedup();
-    entities
+/// The entity all these names belong to, if there is exactly one.
+fn single_entity<'t>(mut names: impl Iterator<Item = &'t WrittenName>) -> Option<EntityIndex> {
+    let first = names.next()?.entity;
+    names.all(|n| n.entity == first).then_some(first)
 }
 
 /// No letter or digit touches the match on either side.
@@ -589,7 +609,7 @@ fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Candidate>) {
 fn is_place_use(text: &str, start: usize, end: usize, previous: Option<(usize, bool)>) -> bool {
     let before = text[..start].trim_end();
     let previous_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    if lexicon::contains(lexicon::PLACE_WORDS_BEFORE, previous_word) && before.len() < start {
+    if lexicon::contains(&lexicon::PLACE_WORDS_BEFORE, previous_word) && before.len() < start {
         return true;
     }
     if let Some((previous_end, previous_literal)) = previous {
@@ -660,11 +680,11 @@ fn classify_unlinked(
     let word_text = |t: &Token| &text[t.start..t.end];
     if words >= 2 {
         let has_connector = text[start..end].split([' ', '-']).any(|w| {
-            lexicon::contains(lexicon::NAME_CONNECTORS, w) && w.chars().next().is_some_and(char::is_lowercase)
+            lexicon::contains(&lexicon::NAME_CONNECTORS, w) && w.chars().next().is_some_and(char::is_lowercase)
         });
         let any_organisation_word = segment_tokens
             .iter()
-            .any(|t| lexicon::contains(lexicon::ORGANIZATION_HEADS, word_text(t)));
+            .any(|t| lexicon::contains(&lexicon::ORGANIZATION_HEADS, word_text(t)));
         let (entity_type, confidence) = match segment.class {
             SegmentClass::Actor(t) => (t, CONFIDENCE_UNLINKED_TYPED),
             _ if any_organisation_word || has_connector => (EntityType::Organization, CONFIDENCE_UNLINKED_GUESSED),
@@ -730,7 +750,7 @@ fn classify_unlinked(
 
 /// Aggregates the linked top-level mentions per entity (see [`EntitySalience::salience`]).
 fn salience(mentions: &[Mention]) -> Vec<EntitySalience> {
-    let mut by_entity: HashMap<EntityIndex, (usize, Span, f32)> = HashMap::new();
+    let mut by_entity: HashMap<EntityIndex, (usize, Span, f32)> = HashMap::default();
     for mention in mentions.iter().filter(|m| !m.nested) {
         let Some(entity) = mention.entity else { continue };
         let weight = 1.0 + 1.0 / (1.0 + mention.sentence_index as f32);

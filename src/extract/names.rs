@@ -31,6 +31,19 @@ pub struct WrittenName {
     pub is_person_short_form: bool,
 }
 
+/// A candidate records which of its pattern's names it may be in a 64-bit mask.
+pub const MAX_NAMES_PER_PATTERN: usize = 64;
+
+/// Why a name table cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum NameTableError {
+    #[error("more than {MAX_NAMES_PER_PATTERN} entities or spellings share the name {name:?}")]
+    TooManySpellings { name: String },
+    #[error(transparent)]
+    Automaton(#[from] aho_corasick::BuildError),
+}
+use NameTableError::TooManySpellings;
+
 /// The automaton and, per pattern, the names that fold to it.
 pub struct NameTable {
     pub automaton: AhoCorasick,
@@ -46,8 +59,9 @@ fn is_acronym(name: &str) -> bool {
 
 impl NameTable {
     /// # Errors
-    /// When the automaton cannot be built (it would exceed the crate's size limits).
-    pub fn build(model: &Model) -> Result<NameTable, aho_corasick::BuildError> {
+    /// When the automaton cannot be built (it would exceed the crate's size limits), or when
+    /// more than [`MAX_NAMES_PER_PATTERN`] spellings fold to one name.
+    pub fn build(model: &Model) -> Result<NameTable, NameTableError> {
         let mut key_to_pattern: std::collections::HashMap<String, usize> = Default::default();
         let mut keys: Vec<String> = Vec::new();
         let mut patterns: Vec<Vec<WrittenName>> = Vec::new();
@@ -87,6 +101,9 @@ impl NameTable {
                     patterns.len() - 1
                 });
                 let names = &mut patterns[pattern];
+                if names.len() == MAX_NAMES_PER_PATTERN {
+                    return Err(TooManySpellings { name: name.written });
+                }
                 let duplicate = names
                     .iter()
                     .any(|n| n.entity == entity_index && n.written == name.written);

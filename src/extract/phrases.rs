@@ -22,29 +22,29 @@ pub struct Token {
 
 /// Cuts a text into word tokens.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(text.len() / 5);
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
-        if !c.is_alphanumeric() {
+        if !is_alphanumeric(c) {
             continue;
         }
         let mut end = start + c.len_utf8();
-        let mut letters = usize::from(c.is_alphabetic());
-        let mut uppercase = usize::from(c.is_uppercase());
+        let mut letters = usize::from(is_alphabetic(c));
+        let mut uppercase = usize::from(is_uppercase(c));
         let mut previous = c;
         while let Some(&(offset, next)) = chars.peek() {
-            if next.is_alphanumeric() {
-                letters += usize::from(next.is_alphabetic());
-                uppercase += usize::from(next.is_uppercase());
-            } else if next == '.' && previous.is_uppercase() && is_single_letter_run(&text[start..offset]) {
+            if is_alphanumeric(next) {
+                letters += usize::from(is_alphabetic(next));
+                uppercase += usize::from(is_uppercase(next));
+            } else if next == '.' && is_uppercase(previous) && is_single_letter_run(&text[start..offset]) {
                 // Dotted abbreviations: "U.S.", "U.N."
-            } else if (next == '\'' || next == '\u{2019}') && previous.is_alphabetic() {
+            } else if (next == '\'' || next == '\u{2019}') && is_alphabetic(previous) {
                 // An apostrophe inside a name, but not a possessive "'s" at the end of a word.
                 let after = &text[offset + next.len_utf8()..];
                 let mut rest = after.chars();
                 let first = rest.next();
-                let possessive = matches!(first, Some('s' | 'S')) && !rest.next().is_some_and(char::is_alphanumeric);
-                if !first.is_some_and(char::is_alphabetic) || possessive {
+                let possessive = matches!(first, Some('s' | 'S')) && !rest.next().is_some_and(is_alphanumeric);
+                if !first.is_some_and(is_alphabetic) || possessive {
                     break;
                 }
             } else {
@@ -57,11 +57,36 @@ pub fn tokens(text: &str) -> Vec<Token> {
         tokens.push(Token {
             start,
             end,
-            capitalised: c.is_uppercase(),
+            capitalised: is_uppercase(c),
             all_capitals: letters >= 2 && uppercase == letters,
         });
     }
     tokens
+}
+
+// ASCII fast paths of the `char` predicates: most of a news text is ASCII.
+fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+fn is_alphabetic(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        c.is_alphabetic()
+    }
+}
+
+fn is_uppercase(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_uppercase()
+    } else {
+        c.is_uppercase()
+    }
 }
 
 /// Whether a token so far is single letters separated by dots ("U", "U.S", "U.N").
@@ -122,7 +147,8 @@ fn extend_phrase(text: &str, tokens: &[Token], first: usize) -> usize {
         let separator = &text[tokens[next - 1].end..tokens[next].start];
         let joins = separator == " "
             || (separator == "-"
-                && (tokens[next - 1].capitalised || contains(lexicon::NAME_CONNECTORS, word(text, &tokens[next - 1]))));
+                && (tokens[next - 1].capitalised
+                    || contains(&lexicon::NAME_CONNECTORS, word(text, &tokens[next - 1]))));
         if !joins {
             break;
         }
@@ -135,7 +161,7 @@ fn extend_phrase(text: &str, tokens: &[Token], first: usize) -> usize {
         let mut probe = next;
         while probe < tokens.len()
             && !tokens[probe].capitalised
-            && contains(lexicon::NAME_CONNECTORS, word(text, &tokens[probe]))
+            && contains(&lexicon::NAME_CONNECTORS, word(text, &tokens[probe]))
             && matches!(&text[tokens[probe - 1].end..tokens[probe].start], " " | "-")
         {
             probe += 1;
@@ -155,13 +181,13 @@ fn extend_phrase(text: &str, tokens: &[Token], first: usize) -> usize {
 }
 
 fn head_class(head: &str) -> Option<SegmentClass> {
-    if contains(lexicon::OUT_OF_SCOPE_HEADS, head) {
+    if contains(&lexicon::OUT_OF_SCOPE_HEADS, head) {
         Some(SegmentClass::OutOfScope)
-    } else if contains(lexicon::ORGANIZATION_HEADS, head) {
+    } else if contains(&lexicon::ORGANIZATION_HEADS, head) {
         Some(SegmentClass::Actor(EntityType::Organization))
-    } else if contains(lexicon::REGION_HEADS, head) {
+    } else if contains(&lexicon::REGION_HEADS, head) {
         Some(SegmentClass::Actor(EntityType::Region))
-    } else if contains(lexicon::COUNTRY_HEADS, head) {
+    } else if contains(&lexicon::COUNTRY_HEADS, head) {
         Some(SegmentClass::Actor(EntityType::Country))
     } else if head == "City" {
         Some(SegmentClass::Actor(EntityType::City))
@@ -204,7 +230,7 @@ fn split_phrase(
     for index in first..=end {
         let boundary = index == end || {
             let w = word(text, &tokens[index]);
-            let is_title = contains(lexicon::PERSON_TITLES, w) && tokens[index].capitalised;
+            let is_title = contains(&lexicon::PERSON_TITLES, w) && tokens[index].capitalised;
             is_title || (tokens[index].capitalised && is_stop_word(w))
         };
         if !boundary {
@@ -235,7 +261,7 @@ fn split_phrase(
         }
         if index < end {
             let w = word(text, &tokens[index]);
-            after_title = contains(lexicon::PERSON_TITLES, w);
+            after_title = contains(&lexicon::PERSON_TITLES, w);
             piece_start = index + 1;
         }
     }
@@ -251,12 +277,12 @@ fn phrase_opening_class(text: &str, tokens: &[Token], first: usize, end: usize) 
     let followed_by_connector = tokens
         .get(start + 1)
         .filter(|_| start + 2 < end)
-        .is_some_and(|t| !t.capitalised && contains(lexicon::NAME_CONNECTORS, word(text, t)));
+        .is_some_and(|t| !t.capitalised && contains(&lexicon::NAME_CONNECTORS, word(text, t)));
     if !followed_by_connector {
         return None;
     }
     let opening = word(text, &tokens[start]);
-    if contains(lexicon::OUT_OF_SCOPE_HEADS, opening) || contains(&["battle", "siege", "massacre"], opening) {
+    if contains(&lexicon::OUT_OF_SCOPE_HEADS, opening) || contains(&lexicon::OUT_OF_SCOPE_OPENERS, opening) {
         Some(SegmentClass::OutOfScope)
     } else {
         head_class(opening)
@@ -264,7 +290,7 @@ fn phrase_opening_class(text: &str, tokens: &[Token], first: usize, end: usize) 
 }
 
 fn is_stop_word(word: &str) -> bool {
-    contains(lexicon::FUNCTION_WORDS, word) || contains(lexicon::CALENDAR_WORDS, word)
+    contains(&lexicon::FUNCTION_WORDS, word) || contains(&lexicon::CALENDAR_WORDS, word)
 }
 
 /// Whether a capitalised word looks like a demonym of a place the model does not know
@@ -274,7 +300,7 @@ pub fn looks_like_demonym(word: &str) -> bool {
     let stem = lower.strip_suffix('s').unwrap_or(&lower);
     (stem.ends_with("ian") || stem.ends_with("ese") || stem.ends_with("ean"))
         && stem.chars().count() >= 5
-        && !contains(lexicon::NOT_DEMONYMS, word)
+        && !contains(&lexicon::NOT_DEMONYMS, word)
 }
 
 #[cfg(test)]

@@ -1,0 +1,25 @@
+//! Extracts a text file repeatedly, for profilers: `cargo run --release --example profile_extract -- FILE [ROUNDS]`.
+
+use actorgraph::extract::ExtractOptions;
+use actorgraph::snapshot::Snapshot;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let file = args.next().ok_or("usage: profile_extract FILE [ROUNDS]")?;
+    let rounds: usize = args.next().map_or(Ok(20), |r| r.parse())?;
+    let text = std::fs::read_to_string(file)?;
+    let snapshot = Snapshot::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data")))?;
+    let started = std::time::Instant::now();
+    let mut mentions = 0;
+    for _ in 0..rounds {
+        mentions += snapshot
+            .extractor
+            .extract(&text, &ExtractOptions::default())
+            .mentions
+            .len();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let megabytes = (text.len() * rounds) as f64 / (1024.0 * 1024.0);
+    println!("{mentions} mentions, {:.1} MiB/s", megabytes / seconds);
+    Ok(())
+}

@@ -79,6 +79,30 @@ pub struct ServerConfig {
     /// Seconds between HTTP/2 keepalive pings on idle connections.
     #[arg(long, env = "ACTORGRAPH_KEEPALIVE_SECONDS", default_value_t = 30)]
     pub keepalive_seconds: u64,
+    /// Calls answered at once (health and reflection excepted); further calls are refused at
+    /// once with RESOURCE_EXHAUSTED rather than queued.
+    #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_CALLS", default_value_t = 256)]
+    pub max_concurrent_calls: usize,
+    /// The longest a call may run, in seconds; a shorter client deadline (grpc-timeout) wins.
+    /// A call past it is answered DEADLINE_EXCEEDED and its work abandoned.
+    #[arg(long, env = "ACTORGRAPH_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
+    pub request_timeout_seconds: u64,
+    /// Address for Prometheus metrics at /metrics (plain HTTP); off when not set.
+    #[arg(long, env = "ACTORGRAPH_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Reload the model when a file in its folder changes (SIGHUP always reloads).
+    #[arg(long, env = "ACTORGRAPH_WATCH", default_value_t = true, action = clap::ArgAction::Set)]
+    pub watch: bool,
+    /// PEM certificate chain of the server; serves TLS when given (with --tls-key).
+    #[arg(long, env = "ACTORGRAPH_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the server certificate.
+    #[arg(long, env = "ACTORGRAPH_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// PEM certificate authority for client certificates; when given, every client must present
+    /// a certificate it signed (mutual TLS).
+    #[arg(long, env = "ACTORGRAPH_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
 }
 
 impl ServerConfig {

@@ -27,9 +27,14 @@ pub enum Error {
     /// The call ran past its deadline; its work was abandoned.
     #[error("{0}")]
     DeadlineExceeded(String),
-    /// The server is at capacity; the call was shed and may be retried later.
-    #[error("{0}")]
-    ResourceExhausted(String),
+    /// The server is at capacity (the call was shed and may be retried later), or a message
+    /// is over a size limit.
+    #[error("{message}")]
+    ResourceExhausted {
+        /// UPPER_SNAKE_CASE, e.g. `OVERLOADED`, `MESSAGE_TOO_LARGE`.
+        reason: &'static str,
+        message: String,
+    },
     /// A bug: the call failed for a reason that is not the caller's.
     #[error("internal error: {0}")]
     Internal(String),
@@ -56,7 +61,7 @@ impl Error {
             Error::InvalidArgument { reason, .. } => (*reason).to_owned(),
             Error::NotFound { kind, .. } => format!("{}_NOT_FOUND", kind.to_uppercase()),
             Error::DeadlineExceeded(_) => "DEADLINE_EXCEEDED".to_owned(),
-            Error::ResourceExhausted(_) => "OVERLOADED".to_owned(),
+            Error::ResourceExhausted { reason, .. } => (*reason).to_owned(),
             Error::Internal(_) => "INTERNAL".to_owned(),
         }
     }
@@ -67,7 +72,7 @@ impl Error {
             Error::InvalidArgument { .. } => Code::InvalidArgument,
             Error::NotFound { .. } => Code::NotFound,
             Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
-            Error::ResourceExhausted(_) => Code::ResourceExhausted,
+            Error::ResourceExhausted { .. } => Code::ResourceExhausted,
             Error::Internal(_) => Code::Internal,
         }
     }

@@ -14,7 +14,9 @@
 //! - [`snapshot`]: a model with its derived engine and indexes, the unit of reload.
 //! - [`error`]: the one error enum and its mapping to gRPC statuses.
 //! - [`api`]: the thin gRPC handlers and the proto ⇄ domain conversions.
-//! - [`server`]: server settings, health, reflection, logging, shutdown.
+//! - [`server`]: server settings, health, reflection, the call layer (logging, metrics,
+//!   admission, deadlines), TLS, hot reload, shutdown.
+//! - [`metrics`]: Prometheus metrics and their HTTP endpoint.
 //! - [`config`]: command-line flags and environment variables.
 //! - [`pb`]: the generated protobuf types, clients and servers, for other Rust services.
 
@@ -23,6 +25,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod graph;
+pub mod metrics;
 pub mod model;
 pub mod pagination;
 pub mod search;

@@ -1,6 +1,7 @@
 //! `actorgraph.v1.ExtractionService`: unary and streaming extraction.
 
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tokio::sync::mpsc;
@@ -12,6 +13,7 @@ use super::convert;
 use super::SharedSnapshot;
 use crate::error::Error;
 use crate::extract::ExtractOptions;
+use crate::metrics::Metrics;
 use crate::pb;
 use crate::pb::extraction_service_server::ExtractionService;
 use crate::snapshot::Snapshot;
@@ -29,14 +31,26 @@ pub const STREAM_BUFFER: usize = 16;
 pub struct ExtractionApi {
     snapshot: SharedSnapshot,
     max_text_bytes: usize,
+    metrics: Arc<Metrics>,
 }
 
 impl ExtractionApi {
-    pub fn new(snapshot: SharedSnapshot, max_text_bytes: usize) -> Self {
+    pub fn new(snapshot: SharedSnapshot, max_text_bytes: usize, metrics: Arc<Metrics>) -> Self {
         ExtractionApi {
             snapshot,
             max_text_bytes,
+            metrics,
         }
+    }
+}
+
+/// Tells the extraction running for a call to stop when the call's future is dropped (the
+/// client cancelled, or the deadline passed).
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
@@ -73,9 +87,12 @@ fn read_request(request: &pb::ExtractEntitiesRequest, max_text_bytes: usize) -> 
     })
 }
 
-fn extract_now(snapshot: &Snapshot, text: &str, options: &ExtractOptions) -> pb::ExtractEntitiesResponse {
+fn to_response(
+    snapshot: &Snapshot,
+    text: &str,
+    extraction: &crate::extract::Extraction,
+) -> pb::ExtractEntitiesResponse {
     let model = &snapshot.model;
-    let extraction = snapshot.extractor.extract(text, options);
     pb::ExtractEntitiesResponse {
         mentions: extraction
             .mentions
@@ -92,18 +109,35 @@ fn extract_now(snapshot: &Snapshot, text: &str, options: &ExtractOptions) -> pb:
     }
 }
 
-/// Extracts one validated request, off the async workers when the text is large.
+/// Extracts one validated request, off the async workers when the text is large; the work
+/// stops early when the call is dropped.
 async fn extract(
     snapshot: Arc<Snapshot>,
     request: pb::ExtractEntitiesRequest,
     options: ExtractOptions,
+    metrics: &Arc<Metrics>,
 ) -> Result<pb::ExtractEntitiesResponse, Error> {
     if request.text.len() <= INLINE_EXTRACTION_BYTES {
-        return Ok(extract_now(&snapshot, &request.text, &options));
+        let extraction = snapshot.extractor.extract(&request.text, &options);
+        return Ok(to_response(&snapshot, &request.text, &extraction));
     }
-    tokio::task::spawn_blocking(move || extract_now(&snapshot, &request.text, &options))
-        .await
-        .map_err(|error| Error::Internal(format!("extraction task failed: {error}")))
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let _cancel_on_drop = CancelOnDrop(Arc::clone(&cancelled));
+    let metrics = Arc::clone(metrics);
+    tokio::task::spawn_blocking(move || {
+        let stop = || cancelled.load(Ordering::Relaxed);
+        match snapshot.extractor.extract_until(&request.text, &options, &stop) {
+            Some(extraction) => Ok(to_response(&snapshot, &request.text, &extraction)),
+            None => {
+                metrics.record_abandoned();
+                Err(Error::DeadlineExceeded(
+                    "the call was cancelled; its extraction was abandoned".into(),
+                ))
+            }
+        }
+    })
+    .await
+    .map_err(|error| Error::Internal(format!("extraction task failed: {error}")))?
 }
 
 type ResponseStream = Pin<Box<dyn Stream<Item = Result<pb::StreamExtractEntitiesResponse, Status>> + Send>>;
@@ -117,7 +151,7 @@ impl ExtractionService for ExtractionApi {
         let request = request.into_inner();
         let options = read_request(&request, self.max_text_bytes)?;
         let snapshot = self.snapshot.load_full();
-        Ok(Response::new(extract(snapshot, request, options).await?))
+        Ok(Response::new(extract(snapshot, request, options, &self.metrics).await?))
     }
 
     type StreamExtractEntitiesStream = ResponseStream;
@@ -130,6 +164,7 @@ impl ExtractionService for ExtractionApi {
         let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
         let snapshot = Arc::clone(&self.snapshot);
         let max_text_bytes = self.max_text_bytes;
+        let metrics = Arc::clone(&self.metrics);
         tokio::spawn(async move {
             loop {
                 let item = match inbound.message().await {
@@ -138,6 +173,17 @@ impl ExtractionService for ExtractionApi {
                     Err(status) => {
                         // The inbound side broke (malformed message, cancelled call): report it
                         // if anyone still listens, and stop.
+                        let malformed =
+                            status.code() == tonic::Code::Internal && status.message().starts_with("failed to decode");
+                        let status = if malformed {
+                            Status::from(Error::invalid(
+                                "request",
+                                "MALFORMED_REQUEST",
+                                format!("a stream item is not a valid message: {}", status.message()),
+                            ))
+                        } else {
+                            status
+                        };
                         let _ = sender.send(Err(status)).await;
                         break;
                     }
@@ -149,7 +195,7 @@ impl ExtractionService for ExtractionApi {
                         "each stream item needs a request",
                     )),
                     Some(request) => match read_request(&request, max_text_bytes) {
-                        Ok(options) => extract(snapshot.load_full(), request, options).await,
+                        Ok(options) => extract(snapshot.load_full(), request, options, &metrics).await,
                         Err(error) => Err(error),
                     },
                 };

@@ -206,12 +206,22 @@ impl Extractor {
 
     /// Extracts the mentions of `text`.
     pub fn extract(&self, text: &str, options: &ExtractOptions) -> Extraction {
+        self.extract_until(text, options, &|| false).unwrap_or_default()
+    }
+
+    /// Extracts the mentions of `text`, giving up (`None`) as soon as `stop` returns true; it is
+    /// asked between the stages of the work and every few thousand matches, so a cancelled call
+    /// does not finish its extraction in the background.
+    pub fn extract_until(&self, text: &str, options: &ExtractOptions, stop: &dyn Fn() -> bool) -> Option<Extraction> {
         if text.is_empty() {
-            return Extraction::default();
+            return Some(Extraction::default());
         }
-        let candidates = self.candidates(text);
+        let candidates = self.candidates(text, stop)?;
         let sentences = sentence_starts(text);
         let tokens = phrases::tokens(text);
+        if stop() {
+            return None;
+        }
         let segments = phrases::segments(text, &tokens, |byte| {
             let sentence = sentence_index(&sentences, byte);
             let opening = sentences[sentence];
@@ -222,8 +232,13 @@ impl Extractor {
                     .split(|c: char| !c.is_alphanumeric())
                     .all(|word| word.is_empty() || lexicon::contains(&lexicon::FUNCTION_WORDS, word))
         });
+        if stop() {
+            return None;
+        }
         let found = self.combine(text, &tokens, &segments, candidates);
-
+        if stop() {
+            return None;
+        }
         let (top, nested) = select_leftmost_longest(found);
         let decided = self.link(text, &top);
 
@@ -255,18 +270,31 @@ impl Extractor {
             }
         }
         let entities = salience(&mentions);
-        Extraction {
+        Some(Extraction {
             mentions,
             entities,
             sentence_count: sentences.len(),
-        }
+        })
     }
 
     /// Every match of a model name that passes the boundary and case rules, in text order.
-    fn candidates(&self, text: &str) -> Vec<Candidate> {
+    fn candidates(&self, text: &str, stop: &dyn Fn() -> bool) -> Option<Vec<Candidate>> {
+        /// How many raw matches between two questions to `stop`.
+        const STOP_CHECK_INTERVAL: usize = 4096;
         let folded = FoldedText::new(text);
+        if stop() {
+            return None;
+        }
         let mut candidates = Vec::new();
-        for found in self.names.automaton.find_overlapping_iter(folded.folded.as_ref()) {
+        for (index, found) in self
+            .names
+            .automaton
+            .find_overlapping_iter(folded.folded.as_ref())
+            .enumerate()
+        {
+            if index % STOP_CHECK_INTERVAL == STOP_CHECK_INTERVAL - 1 && stop() {
+                return None;
+            }
             let (Some(start), Some(end)) = (
                 folded.original_offset(found.start()),
                 folded.original_offset(found.end()),
@@ -293,7 +321,7 @@ impl Extractor {
             }
         }
         candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
-        candidates
+        Some(candidates)
     }
 
     /// Merges the model's matches with the capitalised segments: out-of-scope segments hide the

@@ -1,0 +1,238 @@
+//! Prometheus metrics of the service, and the HTTP endpoint that serves them. The gRPC layers
+//! and the reloader record into one [`Metrics`]; nothing here knows about the domain.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::model::Model;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CallLabels {
+    rpc: String,
+    code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RpcLabels {
+    rpc: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReloadLabels {
+    result: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct VersionLabels {
+    version: String,
+}
+
+type HistogramFamily = Family<RpcLabels, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    // 50 µs to about 1.6 s: extraction of a short text sits at the bottom, a 1 MiB text near 10 ms.
+    Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
+}
+
+/// Every metric the service exports.
+pub struct Metrics {
+    registry: Registry,
+    calls: Family<CallLabels, Counter>,
+    latency: HistogramFamily,
+    in_flight: Gauge,
+    shed: Counter,
+    abandoned: Counter,
+    reloads: Family<ReloadLabels, Counter>,
+    model_entities: Gauge,
+    model_relations: Gauge,
+    model_agreements: Gauge,
+    model_loaded_seconds: Gauge<f64, AtomicU64>,
+    model_info: Family<VersionLabels, Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("actorgraph");
+        let calls = Family::<CallLabels, Counter>::default();
+        registry.register("calls", "gRPC calls by method and status code", calls.clone());
+        let latency: HistogramFamily = Family::new_with_constructor(latency_histogram);
+        registry.register("call_duration_seconds", "gRPC call latency by method", latency.clone());
+        let in_flight = Gauge::default();
+        registry.register("calls_in_flight", "gRPC calls being answered now", in_flight.clone());
+        let shed = Counter::default();
+        registry.register(
+            "calls_shed",
+            "gRPC calls refused because the server was at capacity",
+            shed.clone(),
+        );
+        let abandoned = Counter::default();
+        registry.register(
+            "extractions_abandoned",
+            "Extractions stopped early because their call was cancelled or ran out of time",
+            abandoned.clone(),
+        );
+        let reloads = Family::<ReloadLabels, Counter>::default();
+        registry.register(
+            "model_reloads",
+            "Model reloads by result (success, failure)",
+            reloads.clone(),
+        );
+        let model_entities = Gauge::default();
+        registry.register("model_entities", "Entities in the served model", model_entities.clone());
+        let model_relations = Gauge::default();
+        registry.register(
+            "model_relations",
+            "Relations in the served model",
+            model_relations.clone(),
+        );
+        let model_agreements = Gauge::default();
+        registry.register(
+            "model_agreements",
+            "Agreements in the served model",
+            model_agreements.clone(),
+        );
+        let model_loaded_seconds = Gauge::<f64, AtomicU64>::default();
+        registry.register(
+            "model_loaded_timestamp_seconds",
+            "When the served model was loaded, in Unix seconds",
+            model_loaded_seconds.clone(),
+        );
+        let model_info = Family::<VersionLabels, Gauge>::default();
+        registry.register(
+            "model_info",
+            "The version of the served model (value 1)",
+            model_info.clone(),
+        );
+        Metrics {
+            registry,
+            calls,
+            latency,
+            in_flight,
+            shed,
+            abandoned,
+            reloads,
+            model_entities,
+            model_relations,
+            model_agreements,
+            model_loaded_seconds,
+            model_info,
+        }
+    }
+
+    /// Records a finished call.
+    pub fn record_call(&self, rpc: &str, code: tonic::Code, latency: Duration) {
+        let code = format!("{code:?}");
+        self.calls
+            .get_or_create(&CallLabels {
+                rpc: rpc.to_owned(),
+                code,
+            })
+            .inc();
+        self.latency
+            .get_or_create(&RpcLabels { rpc: rpc.to_owned() })
+            .observe(latency.as_secs_f64());
+    }
+
+    /// A call started (`+1`) or ended (`-1`).
+    pub fn add_in_flight(&self, delta: i64) {
+        self.in_flight.inc_by(delta);
+    }
+
+    pub fn record_shed(&self) {
+        self.shed.inc();
+    }
+
+    pub fn shed_count(&self) -> u64 {
+        self.shed.get()
+    }
+
+    pub fn record_abandoned(&self) {
+        self.abandoned.inc();
+    }
+
+    pub fn abandoned_count(&self) -> u64 {
+        self.abandoned.get()
+    }
+
+    /// Records a reload attempt; on success also the new model's figures.
+    pub fn record_reload(&self, success: bool) {
+        let result = if success { "success" } else { "failure" };
+        self.reloads
+            .get_or_create(&ReloadLabels { result: result.into() })
+            .inc();
+    }
+
+    pub fn reload_count(&self, success: bool) -> u64 {
+        let result = if success { "success" } else { "failure" };
+        self.reloads
+            .get_or_create(&ReloadLabels { result: result.into() })
+            .get()
+    }
+
+    /// Describes the model now served.
+    pub fn record_model(&self, model: &Model) {
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        self.model_entities.set(count(model.entities.len()));
+        self.model_relations.set(count(model.relations.len()));
+        self.model_agreements.set(count(model.agreements.len()));
+        let loaded = model.loaded_at.duration_since(UNIX_EPOCH).unwrap_or_default();
+        self.model_loaded_seconds.set(loaded.as_secs_f64());
+        self.model_info.clear();
+        self.model_info
+            .get_or_create(&VersionLabels {
+                version: model.version.clone(),
+            })
+            .set(1);
+    }
+
+    /// The metrics in the Prometheus text format.
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
+            text.clear();
+        }
+        text
+    }
+}
+
+/// Serves `GET /metrics` on `listener` until `shutdown` completes.
+///
+/// # Errors
+/// When the address cannot be bound or the server fails.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    metrics: Arc<Metrics>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::routing::get;
+    let router = axum::Router::new().route(
+        "/metrics",
+        get(move || {
+            let metrics = Arc::clone(&metrics);
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
+                    metrics.encode(),
+                )
+            }
+        }),
+    );
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}

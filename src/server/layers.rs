@@ -1,0 +1,351 @@
+//! The tower layer every call passes through: request id, a log span and a log line, metrics,
+//! admission (a bound on calls in progress, shedding the rest at once), the deadline, panic
+//! containment, and clear statuses for requests tonic could not decode.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use futures_util::FutureExt;
+use tokio::sync::Semaphore;
+use tonic::body::Body;
+use tonic::codegen::http;
+use tonic::{Code, Status};
+use tower::{Layer, Service};
+use tracing::Instrument;
+
+use crate::error::Error;
+use crate::metrics::Metrics;
+
+/// The metadata key of the request id.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// How much earlier than the client's `grpc-timeout` this layer gives up. tonic's own timeout
+/// (outside this layer) fires at the client's deadline with CANCELLED; giving up a little
+/// earlier lets the client see DEADLINE_EXCEEDED with its details instead.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
+
+/// Settings of [`CallLayer`].
+#[derive(Clone)]
+pub struct CallLayer {
+    pub metrics: Arc<Metrics>,
+    /// One permit per call in progress; health and reflection calls need none.
+    pub permits: Arc<Semaphore>,
+    /// The longest a call may run when the client sets no shorter deadline.
+    pub max_call_duration: Duration,
+}
+
+impl<S> Layer<S> for CallLayer {
+    type Service = CallService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        CallService {
+            inner,
+            settings: self.clone(),
+        }
+    }
+}
+
+/// The service of [`CallLayer`].
+#[derive(Clone)]
+pub struct CallService<S> {
+    inner: S,
+    settings: CallLayer,
+}
+
+fn generate_request_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    static PREFIX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let prefix = PREFIX.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        hasher.finish() as u32
+    });
+    format!("{prefix:08x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Parses a `grpc-timeout` header ("100m", "5S"): up to 8 digits and a unit.
+fn parse_grpc_timeout(value: &str) -> Option<Duration> {
+    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    if digits.is_empty() || digits.len() > 8 {
+        return None;
+    }
+    let amount: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(amount.saturating_mul(3600)),
+        "M" => Duration::from_secs(amount.saturating_mul(60)),
+        "S" => Duration::from_secs(amount),
+        "m" => Duration::from_millis(amount),
+        "u" => Duration::from_micros(amount),
+        "n" => Duration::from_nanos(amount),
+        _ => return None,
+    })
+}
+
+fn status_response(error: Error) -> http::Response<Body> {
+    Status::from(error).into_http()
+}
+
+/// Turns tonic's own decoding failures into statuses a client can act on: a message that is not
+/// valid protobuf (or has invalid UTF-8 in a string) is the caller's INVALID_ARGUMENT, not an
+/// INTERNAL error; a message over the size limit is RESOURCE_EXHAUSTED, as gRPC specifies.
+fn clarify_decode_errors(response: http::Response<Body>) -> http::Response<Body> {
+    let Some(status) = Status::from_header_map(response.headers()) else {
+        return response;
+    };
+    match status.code() {
+        Code::Internal if status.message().starts_with("failed to decode") => status_response(Error::invalid(
+            "request",
+            "MALFORMED_REQUEST",
+            format!(
+                "the request is not a valid message of this method: {}",
+                status.message()
+            ),
+        )),
+        Code::OutOfRange if status.message().contains("message length too large") => {
+            status_response(Error::ResourceExhausted {
+                reason: "MESSAGE_TOO_LARGE",
+                message: format!("the request message is over the server's limit: {}", status.message()),
+            })
+        }
+        _ => response,
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
+/// Decrements the in-flight gauge when the call ends, however it ends.
+struct InFlight(Arc<Metrics>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.add_in_flight(-1);
+    }
+}
+
+impl<S> Service<http::Request<Body>> for CallService<S>
+where
+    S: Service<http::Request<Body>, Response = http::Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = http::Response<Body>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(context)
+    }
+
+    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        let rpc = request.uri().path().to_owned();
+        let request_id = request
+            .headers()
+            .get(REQUEST_ID_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| !value.is_empty() && value.len() <= 128)
+            .map_or_else(generate_request_id, str::to_owned);
+        let client_deadline = request
+            .headers()
+            .get("grpc-timeout")
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_grpc_timeout);
+        let exempt = rpc.starts_with("/grpc.health.") || rpc.starts_with("/grpc.reflection.");
+        // The service that was polled ready is the one to call; leave a fresh clone behind.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let settings = self.settings.clone();
+        let span = tracing::info_span!("rpc", rpc = %rpc, request_id = %request_id);
+        Box::pin(
+            async move {
+                let started = Instant::now();
+                let metrics = Arc::clone(&settings.metrics);
+                let finish = |mut response: http::Response<Body>| {
+                    if let Ok(value) = http::HeaderValue::from_str(&request_id) {
+                        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+                    }
+                    // Errors come as trailers-only responses with the status in the headers; a
+                    // response without it carries its status in the trailers (OK for unary calls).
+                    let code = Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code());
+                    let latency = started.elapsed();
+                    metrics.record_call(&rpc, code, latency);
+                    log_call(code, latency);
+                    response
+                };
+                let permit = if exempt {
+                    None
+                } else {
+                    match Arc::clone(&settings.permits).try_acquire_owned() {
+                        Ok(permit) => Some(permit),
+                        Err(_) => {
+                            metrics.record_shed();
+                            return Ok(finish(status_response(Error::ResourceExhausted {
+                                reason: "OVERLOADED",
+                                message: "the server is at its limit of calls in progress; retry with backoff".into(),
+                            })));
+                        }
+                    }
+                };
+                metrics.add_in_flight(1);
+                let _in_flight = InFlight(Arc::clone(&metrics));
+                let budget = client_deadline.map_or(settings.max_call_duration, |deadline| {
+                    deadline.saturating_sub(DEADLINE_MARGIN).min(settings.max_call_duration)
+                });
+                let call = AssertUnwindSafe(inner.call(request)).catch_unwind();
+                let response = match tokio::time::timeout(budget, call).await {
+                    Err(_) => status_response(Error::DeadlineExceeded(format!(
+                        "the call ran past its deadline of {} ms and was abandoned",
+                        budget.as_millis()
+                    ))),
+                    Ok(Err(panic)) => {
+                        tracing::error!(panic = %panic_message(&*panic), "a handler panicked; answering INTERNAL");
+                        status_response(Error::Internal(
+                            "the call failed unexpectedly; the failure was logged".into(),
+                        ))
+                    }
+                    Ok(Ok(Err(error))) => return Err(error),
+                    Ok(Ok(Ok(response))) => clarify_decode_errors(response),
+                };
+                drop(permit);
+                Ok(finish(response))
+            }
+            .instrument(span),
+        )
+    }
+}
+
+/// Logs at a level chosen by the status: success quietly, client errors at info, server
+/// errors at warn or error.
+fn log_call(code: Code, latency: Duration) {
+    let status = format!("{code:?}");
+    let latency_ms = latency.as_secs_f64() * 1000.0;
+    match code {
+        Code::Ok => tracing::debug!(%status, latency_ms, "call finished"),
+        Code::Internal | Code::Unknown | Code::DataLoss => tracing::error!(%status, latency_ms, "call failed"),
+        Code::Unavailable | Code::ResourceExhausted | Code::DeadlineExceeded => {
+            tracing::warn!(%status, latency_ms, "call failed")
+        }
+        _ => tracing::info!(%status, latency_ms, "call failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(permits: usize) -> CallLayer {
+        CallLayer {
+            metrics: Arc::new(Metrics::new()),
+            permits: Arc::new(Semaphore::new(permits)),
+            max_call_duration: Duration::from_secs(5),
+        }
+    }
+
+    fn request() -> http::Request<Body> {
+        http::Request::builder()
+            .uri("/actorgraph.v1.KnowledgeService/GetEntity")
+            .body(Body::empty())
+            .expect("a request")
+    }
+
+    fn code_of(response: &http::Response<Body>) -> Code {
+        Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_becomes_internal_and_the_service_keeps_answering() {
+        let calls = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&calls);
+        let inner = tower::service_fn(move |_request: http::Request<Body>| {
+            let call = counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                assert!(call != 0, "the first call panics");
+                Ok::<_, std::convert::Infallible>(http::Response::new(Body::empty()))
+            }
+        });
+        let mut service = layer(4).layer(inner);
+        let first = service.call(request()).await.expect("a response");
+        assert_eq!(code_of(&first), Code::Internal);
+        let second = service.call(request()).await.expect("a response");
+        assert_eq!(code_of(&second), Code::Ok);
+    }
+
+    #[tokio::test]
+    async fn a_call_past_its_deadline_is_deadline_exceeded_and_dropped() {
+        let dropped = Arc::new(AtomicU64::new(0));
+        struct SignalDrop(Arc<AtomicU64>);
+        impl Drop for SignalDrop {
+            fn drop(&mut self) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let witness = Arc::clone(&dropped);
+        let inner = tower::service_fn(move |_request: http::Request<Body>| {
+            let guard = SignalDrop(Arc::clone(&witness));
+            async move {
+                let _guard = guard;
+                std::future::pending::<()>().await;
+                Ok::<_, std::convert::Infallible>(http::Response::new(Body::empty()))
+            }
+        });
+        let mut service = layer(4).layer(inner);
+        let mut timed = request();
+        timed
+            .headers_mut()
+            .insert("grpc-timeout", http::HeaderValue::from_static("20m"));
+        let response = service.call(timed).await.expect("a response");
+        assert_eq!(code_of(&response), Code::DeadlineExceeded);
+        assert_eq!(
+            dropped.load(Ordering::SeqCst),
+            1,
+            "the handler's work was dropped, not left running"
+        );
+    }
+
+    #[tokio::test]
+    async fn calls_beyond_the_limit_are_shed_at_once() {
+        let (release, released) = tokio::sync::watch::channel(false);
+        let inner = tower::service_fn(move |_request: http::Request<Body>| {
+            let mut released = released.clone();
+            async move {
+                let _ = released.wait_for(|r| *r).await;
+                Ok::<_, std::convert::Infallible>(http::Response::new(Body::empty()))
+            }
+        });
+        let settings = layer(1);
+        let metrics = Arc::clone(&settings.metrics);
+        let mut service = settings.layer(inner);
+        let held = tokio::spawn(service.call(request()));
+        // Wait until the first call holds the only permit.
+        while metrics.encode().contains("actorgraph_calls_in_flight 0") {
+            tokio::task::yield_now().await;
+        }
+        let shed = service.call(request()).await.expect("a response");
+        assert_eq!(code_of(&shed), Code::ResourceExhausted);
+        assert_eq!(metrics.shed_count(), 1);
+        let _ = release.send(true);
+        let first = held.await.expect("joins").expect("a response");
+        assert_eq!(code_of(&first), Code::Ok);
+    }
+
+    #[test]
+    fn grpc_timeouts_parse_in_every_unit() {
+        assert_eq!(parse_grpc_timeout("100m"), Some(Duration::from_millis(100)));
+        assert_eq!(parse_grpc_timeout("2S"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_grpc_timeout("1H"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_grpc_timeout("123456789m"), None);
+        assert_eq!(parse_grpc_timeout("m"), None);
+        assert_eq!(parse_grpc_timeout("10x"), None);
+    }
+}

@@ -1,0 +1,295 @@
+//! Wires the service: loads the model, builds the gRPC server with its settings, health,
+//! reflection, the call layer (logging, metrics, admission, deadlines), TLS, hot reload, the
+//! metrics endpoint, and graceful shutdown.
+
+mod layers;
+mod reload;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use arc_swap::ArcSwap;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tonic::transport::server::TcpIncoming;
+use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
+use tonic_health::ServingStatus;
+
+pub use layers::{CallLayer, REQUEST_ID_HEADER};
+pub use reload::{ReloadOutcome, Reloader};
+
+use crate::api::{ExtractionApi, KnowledgeApi, SharedSnapshot};
+use crate::config::{LogFormat, ServerConfig};
+use crate::metrics::Metrics;
+use crate::model::LoadError;
+use crate::pb::extraction_service_server::ExtractionServiceServer;
+use crate::pb::knowledge_service_server::KnowledgeServiceServer;
+use crate::snapshot::Snapshot;
+
+/// Sets up `tracing` output: human-readable or JSON lines, filtered by `RUST_LOG`
+/// (default `info`).
+pub fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+    };
+}
+
+/// Loads the model and serves it on `listener` until `shutdown` completes; then health turns
+/// NOT_SERVING, new calls are refused, and calls in flight get the configured grace period.
+///
+/// # Errors
+/// When the model cannot be loaded (the message lists every problem with file and line), a
+/// TLS file or the metrics address is unusable, or the server fails.
+pub async fn run(
+    listener: TcpListener,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    let app = tokio::task::spawn_blocking(move || App::load(config)).await??;
+    app.serve(listener, shutdown).await
+}
+
+/// A loaded service, ready to serve: its model, metrics and reloader.
+pub struct App {
+    config: ServerConfig,
+    shared: SharedSnapshot,
+    metrics: Arc<Metrics>,
+    reloader: Reloader,
+    metrics_listener: Option<TcpListener>,
+}
+
+impl App {
+    /// Loads and validates the model of `config.data`.
+    ///
+    /// # Errors
+    /// Every problem of the data files, each with its file and line.
+    pub fn load(config: ServerConfig) -> Result<App, LoadError> {
+        let snapshot = Snapshot::load(&config.data)?;
+        tracing::info!(
+            data = %config.data.display(),
+            version = %snapshot.model.version,
+            entities = snapshot.model.entities.len(),
+            relations = snapshot.model.relations.len(),
+            agreements = snapshot.model.agreements.len(),
+            "model loaded"
+        );
+        let metrics = Arc::new(Metrics::new());
+        metrics.record_model(&snapshot.model);
+        let shared: SharedSnapshot = Arc::new(ArcSwap::from_pointee(snapshot));
+        let reloader = Reloader::new(config.data.clone(), Arc::clone(&shared), Arc::clone(&metrics));
+        Ok(App {
+            config,
+            shared,
+            metrics,
+            reloader,
+            metrics_listener: None,
+        })
+    }
+
+    /// Reloads the model on demand, as SIGHUP does.
+    pub fn reloader(&self) -> Reloader {
+        self.reloader.clone()
+    }
+
+    /// The service's metrics.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        Arc::clone(&self.metrics)
+    }
+
+    /// The snapshot being served, swapped on reload.
+    pub fn snapshot(&self) -> SharedSnapshot {
+        Arc::clone(&self.shared)
+    }
+
+    /// Binds the metrics endpoint now (when configured), and returns its address.
+    ///
+    /// # Errors
+    /// When the address cannot be bound.
+    pub async fn bind_metrics(&mut self) -> std::io::Result<Option<SocketAddr>> {
+        if self.metrics_listener.is_none() {
+            if let Some(address) = self.config.metrics_listen {
+                self.metrics_listener = Some(TcpListener::bind(address).await?);
+            }
+        }
+        self.metrics_listener.as_ref().map(TcpListener::local_addr).transpose()
+    }
+
+    fn tls_config(&self) -> anyhow::Result<Option<ServerTlsConfig>> {
+        let (Some(cert), Some(key)) = (&self.config.tls_cert, &self.config.tls_key) else {
+            return Ok(None);
+        };
+        let read = |path: &std::path::Path, what: &str| {
+            std::fs::read(path).with_context(|| format!("cannot read the TLS {what} {}", path.display()))
+        };
+        let mut tls =
+            ServerTlsConfig::new().identity(Identity::from_pem(read(cert, "certificate")?, read(key, "key")?));
+        if let Some(ca) = &self.config.tls_client_ca {
+            tls = tls.client_ca_root(Certificate::from_pem(read(ca, "client CA")?));
+        }
+        Ok(Some(tls))
+    }
+
+    /// Serves until `shutdown` completes (see [`run`]).
+    ///
+    /// # Errors
+    /// When a TLS file or the metrics address is unusable, or the server fails.
+    pub async fn serve(
+        mut self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> anyhow::Result<()> {
+        let config = self.config.clone();
+        let (health_reporter, health_service) = tonic_health::server::health_reporter();
+        health_reporter
+            .set_serving::<ExtractionServiceServer<ExtractionApi>>()
+            .await;
+        health_reporter
+            .set_serving::<KnowledgeServiceServer<KnowledgeApi>>()
+            .await;
+        health_reporter.set_service_status("", ServingStatus::Serving).await;
+
+        // The error-detail types are registered too, so grpcurl can show an error's ErrorInfo
+        // and BadRequest instead of raw bytes.
+        let descriptor_sets = [
+            crate::pb::FILE_DESCRIPTOR_SET,
+            tonic_health::pb::FILE_DESCRIPTOR_SET,
+            tonic_types::pb::FILE_DESCRIPTOR_SET,
+        ];
+        let reflection_v1 = descriptor_sets
+            .iter()
+            .fold(tonic_reflection::server::Builder::configure(), |builder, set| {
+                builder.register_encoded_file_descriptor_set(set)
+            })
+            .build_v1()?;
+        let reflection_v1alpha = descriptor_sets
+            .iter()
+            .fold(tonic_reflection::server::Builder::configure(), |builder, set| {
+                builder.register_encoded_file_descriptor_set(set)
+            })
+            .build_v1alpha()?;
+
+        let extraction = ExtractionServiceServer::new(ExtractionApi::new(
+            Arc::clone(&self.shared),
+            config.max_text_bytes,
+            Arc::clone(&self.metrics),
+        ))
+        .max_decoding_message_size(config.max_decoding_message_bytes())
+        .max_encoding_message_size(usize::MAX);
+        let knowledge = KnowledgeServiceServer::new(KnowledgeApi::new(Arc::clone(&self.shared)))
+            .max_decoding_message_size(64 * 1024)
+            .max_encoding_message_size(usize::MAX);
+
+        let mut background = Vec::new();
+        if let Some(metrics_address) = self.bind_metrics().await? {
+            if let Some(metrics_listener) = self.metrics_listener.take() {
+                let metrics = Arc::clone(&self.metrics);
+                tracing::info!(address = %metrics_address, "serving Prometheus metrics at /metrics");
+                background.push(tokio::spawn(async move {
+                    if let Err(error) = crate::metrics::serve(metrics_listener, metrics, std::future::pending()).await {
+                        tracing::error!(%error, "the metrics endpoint failed");
+                    }
+                }));
+            }
+        }
+        background.push(self.reloader.spawn_on_sighup());
+        if config.watch {
+            match self.reloader.spawn_on_change() {
+                Ok(task) => background.push(task),
+                Err(error) => tracing::warn!(%error, "cannot watch the data files; reload with SIGHUP"),
+            }
+        }
+
+        let keepalive = Duration::from_secs(config.keepalive_seconds.max(1));
+        let local_address = listener.local_addr()?;
+        let incoming = TcpIncoming::from(listener)
+            .with_nodelay(Some(true))
+            .with_keepalive(Some(keepalive));
+        let call_layer = CallLayer {
+            metrics: Arc::clone(&self.metrics),
+            permits: Arc::new(Semaphore::new(config.max_concurrent_calls.max(1))),
+            max_call_duration: Duration::from_secs(config.request_timeout_seconds.max(1)),
+        };
+        let tls = self.tls_config()?;
+        let secure = tls.is_some();
+        let mut builder = Server::builder();
+        if let Some(tls) = tls {
+            builder = builder.tls_config(tls)?;
+        }
+        let (stop_accepting, stop_signal) = tokio::sync::oneshot::channel::<()>();
+        let server = builder
+            .max_concurrent_streams(Some(config.max_concurrent_streams))
+            .http2_max_local_error_reset_streams(Some(1024))
+            .http2_keepalive_interval(Some(keepalive))
+            .http2_keepalive_timeout(Some(Duration::from_secs(20)))
+            .layer(call_layer)
+            .add_service(health_service)
+            .add_service(reflection_v1)
+            .add_service(reflection_v1alpha)
+            .add_service(extraction)
+            .add_service(knowledge)
+            .serve_with_incoming_shutdown(incoming, async {
+                let _ = stop_signal.await;
+            });
+        tracing::info!(address = %local_address, tls = secure, "serving actorgraph.v1 (health, reflection v1 and v1alpha)");
+        tokio::pin!(server);
+        let result = tokio::select! {
+            result = &mut server => result.map_err(anyhow::Error::from),
+            () = shutdown => {
+                tracing::info!(grace_seconds = config.shutdown_grace_seconds, "shutting down: health NOT_SERVING, refusing new calls");
+                health_reporter.set_service_status("", ServingStatus::NotServing).await;
+                health_reporter.set_not_serving::<ExtractionServiceServer<ExtractionApi>>().await;
+                health_reporter.set_not_serving::<KnowledgeServiceServer<KnowledgeApi>>().await;
+                let _ = stop_accepting.send(());
+                match tokio::time::timeout(config.shutdown_grace(), &mut server).await {
+                    Ok(result) => result.map_err(anyhow::Error::from),
+                    Err(_) => {
+                        tracing::warn!("grace period over: abandoning the calls still in flight");
+                        Ok(())
+                    }
+                }
+            }
+        };
+        for task in background {
+            task.abort();
+        }
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// A future that completes on SIGINT or SIGTERM (Ctrl-C only, off Unix).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

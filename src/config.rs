@@ -83,10 +83,10 @@ pub struct ServerConfig {
     /// once with RESOURCE_EXHAUSTED rather than queued.
     #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_CALLS", default_value_t = 256)]
     pub max_concurrent_calls: usize,
-    /// The longest a call may run, in seconds; a shorter client deadline (grpc-timeout) wins.
-    /// A call past it is answered DEADLINE_EXCEEDED and its work abandoned.
-    #[arg(long, env = "ACTORGRAPH_REQUEST_TIMEOUT_SECONDS", default_value_t = 30)]
-    pub request_timeout_seconds: u64,
+    /// The longest a call may run, in milliseconds; a shorter client deadline (grpc-timeout)
+    /// wins. A call past it is answered DEADLINE_EXCEEDED and its work abandoned.
+    #[arg(long, env = "ACTORGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
     /// Address for Prometheus metrics at /metrics (plain HTTP); off when not set.
     #[arg(long, env = "ACTORGRAPH_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,

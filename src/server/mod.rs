@@ -216,7 +216,7 @@ impl App {
         let call_layer = CallLayer {
             metrics: Arc::clone(&self.metrics),
             permits: Arc::new(Semaphore::new(config.max_concurrent_calls.max(1))),
-            max_call_duration: Duration::from_secs(config.request_timeout_seconds.max(1)),
+            max_call_duration: Duration::from_millis(config.request_timeout_ms.max(1)),
         };
         let tls = self.tls_config()?;
         let secure = tls.is_some();

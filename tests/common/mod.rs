@@ -27,6 +27,11 @@ pub struct TestServer {
     pub address: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     pub handle: JoinHandle<anyhow::Result<()>>,
+    /// Reloads the served model, as SIGHUP does.
+    pub reloader: Option<actorgraph::server::Reloader>,
+    pub metrics: Option<std::sync::Arc<actorgraph::metrics::Metrics>>,
+    /// Where Prometheus metrics are served, when the config asks for them.
+    pub metrics_address: Option<SocketAddr>,
 }
 
 impl TestServer {
@@ -35,20 +40,44 @@ impl TestServer {
         TestServer::start_with(ServerConfig::with_data(shipped_data())).await
     }
 
-    /// Starts a server with `config`, on an ephemeral loopback port.
+    /// Starts a server with `config`, on an ephemeral loopback port. A model that does not load
+    /// leaves the error in `handle`.
     pub async fn start_with(config: ServerConfig) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind an ephemeral port");
         let address = listener.local_addr().expect("local address");
         let (shutdown, signal) = oneshot::channel::<()>();
-        let handle = tokio::spawn(actorgraph::server::run(listener, config, async {
+        let signal = async {
             let _ = signal.await;
-        }));
+        };
+        let loaded = tokio::task::spawn_blocking(move || actorgraph::server::App::load(config))
+            .await
+            .expect("the load task");
+        let mut app = match loaded {
+            Ok(app) => app,
+            Err(error) => {
+                return TestServer {
+                    address,
+                    shutdown: Some(shutdown),
+                    handle: tokio::spawn(async move { Err(anyhow::Error::from(error)) }),
+                    reloader: None,
+                    metrics: None,
+                    metrics_address: None,
+                }
+            }
+        };
+        let metrics_address = app.bind_metrics().await.expect("bind the metrics address");
+        let reloader = Some(app.reloader());
+        let metrics = Some(app.metrics());
+        let handle = tokio::spawn(app.serve(listener, signal));
         TestServer {
             address,
             shutdown: Some(shutdown),
             handle,
+            reloader,
+            metrics,
+            metrics_address,
         }
     }
 

@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Interop suite: runs every grpcurl command of README.md against a running server, through
+reflection alone (no proto files), and checks each answer: entities, relations, error codes.
+
+The commands are read from the README itself, so the documented examples and the tested calls
+cannot drift apart. Every RPC of both services must be covered, or the suite fails.
+
+Usage: grpcurl_suite.py ADDRESS   (grpcurl must be on PATH)
+"""
+
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+DOCUMENTED_ADDRESS = "127.0.0.1:50051"
+
+ALL_RPCS = {
+    "actorgraph.v1.ExtractionService/ExtractEntities",
+    "actorgraph.v1.ExtractionService/StreamExtractEntities",
+    "actorgraph.v1.KnowledgeService/GetEntity",
+    "actorgraph.v1.KnowledgeService/ListEntities",
+    "actorgraph.v1.KnowledgeService/SearchEntities",
+    "actorgraph.v1.KnowledgeService/ListRelations",
+    "actorgraph.v1.KnowledgeService/FindPaths",
+    "actorgraph.v1.KnowledgeService/GetAgreement",
+    "actorgraph.v1.KnowledgeService/ListAgreements",
+    "actorgraph.v1.KnowledgeService/GetDocument",
+    "actorgraph.v1.KnowledgeService/ListDocuments",
+}
+
+
+def readme_commands():
+    """The grpcurl command lines of the README's shell code blocks."""
+    commands, in_shell = [], False
+    for line in README.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_shell = line.strip() == "```sh"
+            continue
+        if in_shell and "grpcurl " in line and (line.startswith("grpcurl ") or line.startswith("printf ")):
+            commands.append(line)
+    return commands
+
+
+def json_documents(text):
+    """The JSON objects grpcurl printed, one per response."""
+    decoder, index, documents = json.JSONDecoder(), 0, []
+    while True:
+        match = re.compile(r"\S").search(text, index)
+        if not match:
+            return documents
+        document, index = decoder.raw_decode(text, match.start())
+        documents.append(document)
+
+
+def ids(refs):
+    return sorted(ref["id"] for ref in refs)
+
+
+def expect(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+# Each check: (substring that identifies the command, function of (returncode, stdout)).
+def check_list(code, out):
+    expect(code == 0, "list failed")
+    services = set(out.split())
+    for service in ["actorgraph.v1.ExtractionService", "actorgraph.v1.KnowledgeService",
+                    "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"]:
+        expect(service in services, f"{service} not listed: {services}")
+
+
+def check_describe_service(code, out):
+    expect(code == 0, "describe failed")
+    expect("rpc ExtractEntities" in out and "rpc StreamExtractEntities" in out, out)
+    expect("Extracts the actor mentions of one text" in out, "RPCs are documented")
+
+
+def check_describe_message(code, out):
+    expect(code == 0, "describe failed")
+    expect("message Mention" in out and "metonym_for" in out, out)
+
+
+def check_health(code, out):
+    expect(code == 0 and json_documents(out)[0]["status"] == "SERVING", out)
+
+
+def check_extract(code, out):
+    expect(code == 0, out)
+    answer = json_documents(out)[0]
+    mentions = answer["mentions"]
+    expect([m["entityId"] for m in mentions] == ["ankara", "khalifa-haftar"], mentions)
+    expect(mentions[0]["metonymFor"]["id"] == "turkiye", "Ankara stands for Türkiye")
+    expect(mentions[1]["span"]["charStart"] == 19 and mentions[1]["span"]["byteStart"] == 21, mentions[1])
+    expect(answer["modelVersion"], "a model version")
+
+
+def check_stream(code, out):
+    expect(code == 0, out)
+    answers = json_documents(out)
+    expect([a["requestId"] for a in answers] == ["a", "b"], answers)
+    expect([m["entityId"] for m in answers[0]["response"]["mentions"]] == ["egypt", "khalifa-haftar"], answers[0])
+    expect([m["entityId"] for m in answers[1]["response"]["mentions"]] == ["turkiye", "government-of-national-unity"], answers[1])
+
+
+def check_get_entity(code, out):
+    expect(code == 0, out)
+    entity = json_documents(out)[0]["entity"]
+    expect(entity["id"] == "ankara" and entity["standsFor"]["id"] == "turkiye", entity)
+
+
+def check_list_entities(code, out):
+    expect(code == 0, out)
+    page = json_documents(out)[0]
+    expect([e["id"] for e in page["entities"]] == ["ibrahim-kalin", "khalifa-haftar"], page)
+    expect(page["totalSize"] == 3 and page["nextPageToken"], page)
+
+
+def check_search(code, out):
+    expect(code == 0, out)
+    hit = json_documents(out)[0]["hits"][0]
+    expect(hit["entity"]["id"] == "khalifa-haftar" and hit["reason"] == "MATCH_REASON_FUZZY", hit)
+    expect("Jaro-Winkler" in hit["explanation"], hit)
+
+
+def check_backers_of_gnu(code, out):
+    expect(code == 0, out)
+    relations = json_documents(out)[0]["relations"]
+    expect(sorted(r["subject"]["id"] for r in relations) == ["turkiye", "united-nations"], relations)
+    for relation in relations:
+        expect(relation["direction"] == "RELATION_DIRECTION_INCOMING", relation)
+        expect(relation["evidence"][0]["documentId"] == "kalin-visits-libya", relation)
+
+
+def check_backers_of_lna(code, out):
+    expect(code == 0, out)
+    relations = json_documents(out)[0]["relations"]
+    expect(sorted(r["subject"]["id"] for r in relations) == ["egypt", "france", "united-arab-emirates"], relations)
+
+
+def check_paths(code, out):
+    expect(code == 0, out)
+    answer = json_documents(out)[0]
+    paths = [[(h["from"]["id"], h["predicate"], h["to"]["id"]) for h in p["hops"]] for p in answer["paths"]]
+    expect(paths == [
+        [("egypt", "rivals", "turkiye")],
+        [("egypt", "sees_threat_in", "turkiye")],
+        [("egypt", "backs", "libyan-national-army"), ("libyan-national-army", "opposed_by", "turkiye")],
+    ], paths)
+    expect(answer["summary"].startswith("3 path(s)"), answer["summary"])
+
+
+def check_list_agreements(code, out):
+    expect(code == 0, out)
+    agreements = json_documents(out)[0]["agreements"]
+    expect([a["id"] for a in agreements] == [
+        "eastern-black-sea-tourism-collaboration", "energy-exploration-cooperation",
+        "intelligence-security-cooperation", "vocational-technical-education-mou"], agreements)
+
+
+def check_get_agreement(code, out):
+    expect(code == 0, out)
+    agreement = json_documents(out)[0]["agreement"]
+    expect(agreement["status"] == "AGREEMENT_STATUS_DISPUTED", agreement)
+    expect(ids(agreement["disputedBy"]) == ["cyprus", "greece"], agreement)
+    expect(ids(agreement["parties"]) == ["government-of-national-unity", "turkiye"], agreement)
+
+
+def check_list_documents(code, out):
+    expect(code == 0, out)
+    documents = json_documents(out)[0]["documents"]
+    expect([d["id"] for d in documents] == ["kalin-visits-libya"], documents)
+
+
+def check_get_document(code, out):
+    expect(code == 0, out)
+    document = json_documents(out)[0]["document"]
+    expect(document["text"].startswith("In a move reflecting Turkiye’s growing involvement"), document["text"][:60])
+
+
+def check_negative_page_size(code, out):
+    expect(code != 0, "a negative page size must fail")
+    expect("Code: InvalidArgument" in out and '"reason":"INVALID_PAGE_SIZE"' in out, out)
+    expect('"field":"page_size"' in out, "the BadRequest names the field")
+
+
+def check_not_found(code, out):
+    expect(code != 0, "an unknown id must fail")
+    expect("Code: NotFound" in out and '"reason":"ENTITY_NOT_FOUND"' in out, out)
+
+
+CHECKS = [
+    (" list", check_list),
+    ("describe actorgraph.v1.ExtractionService", check_describe_service),
+    ("describe actorgraph.v1.Mention", check_describe_message),
+    ("Health/Check", check_health),
+    ("ExtractionService/ExtractEntities", check_extract),
+    ("StreamExtractEntities", check_stream),
+    ('{"id": "ankara"}', check_get_entity),
+    ('"page_size": -1', check_negative_page_size),
+    ('{"id": "atlantis"}', check_not_found),
+    ("ListEntities", check_list_entities),
+    ("SearchEntities", check_search),
+    ('"predicate": "backed_by"', check_backers_of_gnu),
+    ('"entity_id": "libyan-national-army"', check_backers_of_lna),
+    ("FindPaths", check_paths),
+    ("ListAgreements", check_list_agreements),
+    ("GetAgreement", check_get_agreement),
+    ("ListDocuments", check_list_documents),
+    ("GetDocument", check_get_document),
+]
+
+
+def main():
+    address = sys.argv[1]
+    commands = readme_commands()
+    covered, failures, passed = set(), [], 0
+    for command in commands:
+        check = next((c for key, c in CHECKS if key in command), None)
+        if check is None:
+            failures.append(f"no check for README command: {command}")
+            continue
+        runnable = command.replace(DOCUMENTED_ADDRESS, address)
+        result = subprocess.run(["bash", "-c", runnable], capture_output=True, text=True, timeout=60)
+        output = result.stdout + result.stderr
+        try:
+            check(result.returncode, output)
+            passed += 1
+            print(f"ok    {command[:110]}")
+        except (AssertionError, KeyError, IndexError, ValueError) as error:
+            failures.append(f"{command}\n  -> {error!r}\n  output: {output[:600]}")
+            print(f"FAIL  {command[:110]}")
+        covered.update(rpc for rpc in ALL_RPCS if rpc in command)
+    missing = ALL_RPCS - covered
+    if missing:
+        failures.append(f"RPCs with no README example: {sorted(missing)}")
+    for failure in failures:
+        print("\n" + failure)
+    print(f"grpcurl: {passed} passed, {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

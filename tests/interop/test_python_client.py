@@ -1,0 +1,163 @@
+"""Interop suite: a Python client, with stubs generated from proto/ by grpcio-tools at test time,
+calls every RPC of a running server and checks the answers.
+
+Environment: ACTORGRAPH_ADDRESS (host:port of the server), ACTORGRAPH_STUBS (the folder the
+stubs were generated into).
+"""
+
+import os
+import sys
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+
+sys.path.insert(0, os.environ["ACTORGRAPH_STUBS"])
+
+from actorgraph.v1 import extraction_pb2, extraction_pb2_grpc  # noqa: E402
+from actorgraph.v1 import knowledge_pb2, knowledge_pb2_grpc  # noqa: E402
+from actorgraph.v1 import types_pb2  # noqa: E402
+
+ADDRESS = os.environ["ACTORGRAPH_ADDRESS"]
+
+
+@pytest.fixture(scope="module")
+def channel():
+    with grpc.insecure_channel(ADDRESS) as channel:
+        grpc.channel_ready_future(channel).result(timeout=10)
+        yield channel
+
+
+@pytest.fixture(scope="module")
+def knowledge(channel):
+    return knowledge_pb2_grpc.KnowledgeServiceStub(channel)
+
+
+@pytest.fixture(scope="module")
+def extraction(channel):
+    return extraction_pb2_grpc.ExtractionServiceStub(channel)
+
+
+def details(error):
+    """The ErrorInfo and BadRequest of a failed call."""
+    status = rpc_status.from_call(error)
+    assert status is not None, "the error carries google.rpc.Status details"
+    info, bad_request = None, None
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad_request = error_details_pb2.BadRequest()
+            detail.Unpack(bad_request)
+    assert info is not None, "every error has an ErrorInfo"
+    return info, bad_request
+
+
+def test_extract_offsets_slice_python_and_javascript_strings(extraction):
+    text = "🇹🇷 Türkiye’s İbrahim Kalın met Haftar 😀 in Tripoli; Ankara’s envoy agreed."
+    answer = extraction.ExtractEntities(extraction_pb2.ExtractEntitiesRequest(text=text))
+    assert [m.entity_id for m in answer.mentions] == ["turkiye", "ibrahim-kalin", "khalifa-haftar", "tripoli", "ankara"]
+    utf16 = text.encode("utf-16-le")
+    utf8 = text.encode("utf-8")
+    for mention in answer.mentions:
+        span = mention.span
+        assert text[span.char_start:span.char_end] == mention.text
+        assert utf16[2 * span.utf16_start:2 * span.utf16_end].decode("utf-16-le") == mention.text
+        assert utf8[span.byte_start:span.byte_end].decode("utf-8") == mention.text
+    # Code points and UTF-16 units differ after the emoji: the flag is 2 code points, 4 units.
+    haftar = answer.mentions[2].span
+    assert haftar.utf16_start == haftar.char_start + 2
+    assert answer.mentions[4].metonym_for.id == "turkiye"
+
+
+def test_extract_options_and_limits(extraction):
+    answer = extraction.ExtractEntities(extraction_pb2.ExtractEntitiesRequest(
+        text="The Libyan National Army and NATO met.", include_nested=True))
+    assert [(m.text, m.nested) for m in answer.mentions] == [
+        ("Libyan National Army", False), ("Libyan", True), ("NATO", False)]
+    assert answer.mentions[2].entity_id == ""
+    with pytest.raises(grpc.RpcError) as raised:
+        extraction.ExtractEntities(extraction_pb2.ExtractEntitiesRequest(text="Libya", min_confidence=2.0))
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    info, bad_request = details(raised.value)
+    assert (info.reason, info.domain) == ("OUT_OF_RANGE", "actorgraph")
+    assert [v.field for v in bad_request.field_violations] == ["min_confidence"]
+
+
+def test_stream_of_100_texts_in_order(extraction):
+    texts = ["Egypt backs Haftar.", "Turkiye backs the GNU.", "Greece and Cyprus object."]
+
+    def requests():
+        for index in range(100):
+            yield extraction_pb2.StreamExtractEntitiesRequest(
+                request_id=f"item-{index}",
+                request=extraction_pb2.ExtractEntitiesRequest(text=texts[index % 3]))
+
+    answers = list(extraction.StreamExtractEntities(requests()))
+    assert [a.request_id for a in answers] == [f"item-{i}" for i in range(100)]
+    expected = [["egypt", "khalifa-haftar"], ["turkiye", "government-of-national-unity"], ["greece", "cyprus"]]
+    for index, answer in enumerate(answers):
+        assert answer.WhichOneof("result") == "response"
+        assert [m.entity_id for m in answer.response.mentions] == expected[index % 3]
+
+
+def test_get_and_search_entities(knowledge):
+    entity = knowledge.GetEntity(knowledge_pb2.GetEntityRequest(id="turkiye")).entity
+    assert entity.name == "Türkiye" and entity.type == types_pb2.ENTITY_TYPE_COUNTRY
+    assert entity.codes.iso3166_alpha3 == "TUR"
+    for query, expected in [("turkey", "turkiye"), ("Kalin", "ibrahim-kalin"), ("Hafter", "khalifa-haftar")]:
+        hits = knowledge.SearchEntities(knowledge_pb2.SearchEntitiesRequest(query=query)).hits
+        assert hits[0].entity.id == expected, query
+
+
+def test_pagination_walk_matches_one_big_page(knowledge):
+    big = knowledge.ListEntities(knowledge_pb2.ListEntitiesRequest(page_size=500))
+    walked, token = [], ""
+    while True:
+        page = knowledge.ListEntities(knowledge_pb2.ListEntitiesRequest(page_size=3, page_token=token))
+        walked += [e.id for e in page.entities]
+        token = page.next_page_token
+        if not token:
+            break
+    assert walked == [e.id for e in big.entities] and len(walked) == big.total_size == 22
+    with pytest.raises(grpc.RpcError) as raised:
+        knowledge.ListEntities(knowledge_pb2.ListEntitiesRequest(page_size=3, page_token="forged"))
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert details(raised.value)[0].reason == "INVALID_PAGE_TOKEN"
+
+
+def test_relations_and_paths(knowledge):
+    relations = knowledge.ListRelations(knowledge_pb2.ListRelationsRequest(
+        entity_id="libyan-national-army", predicate="backed_by")).relations
+    assert sorted(r.subject.id for r in relations) == ["egypt", "france", "united-arab-emirates"]
+    paths = knowledge.FindPaths(knowledge_pb2.FindPathsRequest(source_id="egypt", target_id="turkiye", max_hops=2)).paths
+    assert paths and all(p.hops[0].__getattribute__("from").id == "egypt" for p in paths)
+    assert all(p.hops[-1].to.id == "turkiye" for p in paths)
+
+
+def test_agreements_and_documents(knowledge):
+    agreement = knowledge.GetAgreement(knowledge_pb2.GetAgreementRequest(id="turkiye-libya-maritime-agreement")).agreement
+    assert agreement.status == knowledge_pb2.AGREEMENT_STATUS_DISPUTED
+    assert sorted(p.id for p in agreement.disputed_by) == ["cyprus", "greece"]
+    listed = knowledge.ListAgreements(knowledge_pb2.ListAgreementsRequest(party_id="turkiye"))
+    assert listed.total_size == 5
+    documents = knowledge.ListDocuments(knowledge_pb2.ListDocumentsRequest()).documents
+    document = knowledge.GetDocument(knowledge_pb2.GetDocumentRequest(id=documents[0].id)).document
+    evidence = agreement.evidence[0]
+    assert document.text[evidence.span.char_start:evidence.span.char_end] == evidence.quote
+
+
+def test_errors_carry_codes_and_details(knowledge):
+    with pytest.raises(grpc.RpcError) as raised:
+        knowledge.GetEntity(knowledge_pb2.GetEntityRequest(id="atlantis"))
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+    info, _ = details(raised.value)
+    assert info.reason == "ENTITY_NOT_FOUND" and info.metadata["id"] == "atlantis"
+    with pytest.raises(grpc.RpcError) as raised:
+        knowledge.FindPaths(knowledge_pb2.FindPathsRequest(source_id="", target_id="egypt"))
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    info, bad_request = details(raised.value)
+    assert info.reason == "EMPTY_ID"
+    assert [v.field for v in bad_request.field_violations] == ["source_id"]

@@ -20,7 +20,13 @@ fn frame(message: &impl Message) -> Vec<u8> {
     framed
 }
 
-fn write_case(out: &Path, name: &str, path: &str, request: &impl Message, response: &impl Message) -> std::io::Result<()> {
+fn write_case(
+    out: &Path,
+    name: &str,
+    path: &str,
+    request: &impl Message,
+    response: &impl Message,
+) -> std::io::Result<()> {
     let file = out.join(format!("{name}.bin"));
     std::fs::write(&file, frame(request))?;
     println!("{name}\t{path}\t{}\t{}", file.display(), frame(response).len());
@@ -61,22 +67,56 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut extraction = pb::extraction_service_client::ExtractionServiceClient::new(channel.clone());
     let excerpt: String = article.chars().take(300).collect();
-    for (name, text, expected) in [("b-extract-300", excerpt, 5), ("c-extract-article", article.clone(), 73)] {
-        let request = pb::ExtractEntitiesRequest { text, ..Default::default() };
+    for (name, text, expected) in [
+        ("b-extract-300", excerpt, 5),
+        ("c-extract-article", article.clone(), 73),
+    ] {
+        let request = pb::ExtractEntitiesRequest {
+            text,
+            ..Default::default()
+        };
         let response = extraction.extract_entities(request.clone()).await?.into_inner();
-        check(response.mentions.len() == expected, &format!("{name}: {} mentions", response.mentions.len()))?;
-        write_case(&out, name, "/actorgraph.v1.ExtractionService/ExtractEntities", &request, &response)?;
+        check(
+            response.mentions.len() == expected,
+            &format!("{name}: {} mentions", response.mentions.len()),
+        )?;
+        write_case(
+            &out,
+            name,
+            "/actorgraph.v1.ExtractionService/ExtractEntities",
+            &request,
+            &response,
+        )?;
     }
 
     let mut knowledge = pb::knowledge_service_client::KnowledgeServiceClient::new(channel);
-    let request = pb::ListRelationsRequest { entity_id: "turkiye".into(), ..Default::default() };
+    let request = pb::ListRelationsRequest {
+        entity_id: "turkiye".into(),
+        ..Default::default()
+    };
     let response = knowledge.list_relations(request.clone()).await?.into_inner();
     check(response.relations.len() >= 10, "Türkiye's relations")?;
-    write_case(&out, "d-relations-turkiye", "/actorgraph.v1.KnowledgeService/ListRelations", &request, &response)?;
+    write_case(
+        &out,
+        "d-relations-turkiye",
+        "/actorgraph.v1.KnowledgeService/ListRelations",
+        &request,
+        &response,
+    )?;
 
-    let request = pb::FindPathsRequest { source_id: "egypt".into(), target_id: "turkiye".into(), ..Default::default() };
+    let request = pb::FindPathsRequest {
+        source_id: "egypt".into(),
+        target_id: "turkiye".into(),
+        ..Default::default()
+    };
     let response = knowledge.find_paths(request.clone()).await?.into_inner();
     check(!response.paths.is_empty(), "paths from Egypt to Türkiye")?;
-    write_case(&out, "e-paths-egypt-turkiye", "/actorgraph.v1.KnowledgeService/FindPaths", &request, &response)?;
+    write_case(
+        &out,
+        "e-paths-egypt-turkiye",
+        "/actorgraph.v1.KnowledgeService/FindPaths",
+        &request,
+        &response,
+    )?;
     Ok(())
 }

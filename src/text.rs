@@ -178,13 +178,17 @@ impl<'a> FoldedText<'a> {
     /// The original byte offset of a folded byte offset, or `None` when the offset falls inside
     /// the folding of a single original character (a match may not start or end there).
     pub fn original_offset(&self, folded_offset: usize) -> Option<usize> {
+        self.original_offset_from(folded_offset, &mut 0)
+    }
+
+    /// As [`FoldedText::original_offset`], for callers that ask about offsets in increasing
+    /// order: `cursor` remembers where the last answer was found, so a walk through the text
+    /// costs O(1) per question instead of a binary search.
+    pub fn original_offset_from(&self, folded_offset: usize, cursor: &mut usize) -> Option<usize> {
         if folded_offset >= self.folded.len() {
             return (folded_offset == self.folded.len()).then_some(self.original_len);
         }
-        let index = self
-            .segments
-            .partition_point(|segment| segment.folded_start <= folded_offset)
-            .checked_sub(1)?;
+        let index = seek(&self.segments, cursor, |segment| segment.folded_start <= folded_offset)?;
         let segment = self.segments[index];
         let delta = folded_offset - segment.folded_start;
         if segment.unchanged {
@@ -278,6 +282,36 @@ fn is_abbreviation_before(text: &str, period: usize) -> bool {
 /// The index of the sentence containing a byte offset, given [`sentence_starts`].
 pub fn sentence_index(starts: &[usize], byte: usize) -> usize {
     starts.partition_point(|&start| start <= byte).saturating_sub(1)
+}
+
+/// The index of the sentence containing a byte offset, for offsets asked in increasing order
+/// (see [`seek`]).
+pub fn sentence_index_from(starts: &[usize], byte: usize, cursor: &mut usize) -> usize {
+    seek(starts, cursor, |&start| start <= byte).unwrap_or(0)
+}
+
+/// The last index of `items` whose item satisfies `at_or_before` (a predicate true for a prefix
+/// of `items`), starting the search at `cursor` and leaving the answer there. Walking forward from
+/// the last answer is O(1) for questions in increasing order; a question behind the cursor falls
+/// back to a binary search.
+pub fn seek<T>(items: &[T], cursor: &mut usize, at_or_before: impl Fn(&T) -> bool) -> Option<usize> {
+    let mut index = *cursor;
+    if index >= items.len() || !at_or_before(&items[index]) {
+        index = items.partition_point(&at_or_before).checked_sub(1)?;
+    } else {
+        // A short forward walk, then a binary search over the rest if the walk runs long.
+        let mut steps = 0;
+        while index + 1 < items.len() && at_or_before(&items[index + 1]) {
+            index += 1;
+            steps += 1;
+            if steps == 16 {
+                index += items[index + 1..].partition_point(&at_or_before);
+                break;
+            }
+        }
+    }
+    *cursor = index;
+    Some(index)
 }
 
 #[cfg(test)]

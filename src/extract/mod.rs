@@ -40,7 +40,7 @@ use names::{NameTable, WrittenName};
 use phrases::{Segment, SegmentClass, Token};
 
 use crate::model::{EntityIndex, EntityType, Model};
-use crate::text::{sentence_index, sentence_starts, FoldedText, OffsetConverter, Span};
+use crate::text::{sentence_index_from, sentence_starts, FoldedText, OffsetConverter, Span};
 
 /// Confidence of a mention that is the entity's canonical name exactly as written.
 pub const CONFIDENCE_CANONICAL: f32 = 0.98;
@@ -222,8 +222,11 @@ impl Extractor {
         if stop() {
             return None;
         }
+        let segment_sentence = std::cell::Cell::new(0);
         let segments = phrases::segments(text, &tokens, |byte| {
-            let sentence = sentence_index(&sentences, byte);
+            let mut cursor = segment_sentence.get();
+            let sentence = sentence_index_from(&sentences, byte, &mut cursor);
+            segment_sentence.set(cursor);
             let opening = sentences[sentence];
             // Only function words ("The", "In the") or a label ("READ:") before it.
             let before = &text[opening..byte];
@@ -242,14 +245,18 @@ impl Extractor {
         let (top, nested) = select_leftmost_longest(found);
         let decided = self.link(text, &top);
 
-        let mut converter = OffsetConverter::new(text);
+        let mut positions = Positions {
+            converter: OffsetConverter::new(text),
+            sentences: &sentences,
+            sentence_cursor: 0,
+        };
         let mut mentions = Vec::new();
         let type_allowed =
             |t: Option<EntityType>| options.types.is_empty() || t.is_some_and(|t| options.types.contains(&t));
         let mut nested_iter = nested.into_iter().peekable();
         for (found, link) in top.iter().zip(decided) {
             let (start, end) = found.range();
-            let mention = self.mention(text, &mut converter, &sentences, found, link, false);
+            let mention = self.mention(text, &mut positions, found, link, false);
             let keep = |m: &Mention| {
                 type_allowed(m.entity_type)
                     && m.confidence >= options.min_confidence
@@ -262,7 +269,7 @@ impl Extractor {
                 if options.include_nested && inner.start >= start && inner.end <= end {
                     let link = self.resolve(&inner, &HashMap::default());
                     let found = Found::Known(inner);
-                    let inner = self.mention(text, &mut converter, &sentences, &found, link, true);
+                    let inner = self.mention(text, &mut positions, &found, link, true);
                     if keep(&inner) {
                         mentions.push(inner);
                     }
@@ -286,6 +293,7 @@ impl Extractor {
             return None;
         }
         let mut candidates = Vec::new();
+        let (mut start_cursor, mut end_cursor) = (0, 0);
         for (index, found) in self
             .names
             .automaton
@@ -296,8 +304,8 @@ impl Extractor {
                 return None;
             }
             let (Some(start), Some(end)) = (
-                folded.original_offset(found.start()),
-                folded.original_offset(found.end()),
+                folded.original_offset_from(found.start(), &mut start_cursor),
+                folded.original_offset_from(found.end(), &mut end_cursor),
             ) else {
                 continue;
             };
@@ -339,10 +347,14 @@ impl Extractor {
             let last = furthest_end.last().copied().unwrap_or(0);
             furthest_end.push(last.max(candidate.end));
         }
+        let mut first_inside = 0;
         for segment in segments {
             let start = tokens[segment.first].start;
             let end = tokens[segment.end - 1].end;
-            let first_inside = candidates.partition_point(|c| c.start < start);
+            // Segments come in text order, so the first candidate at or after each one only moves on.
+            while first_inside < candidates.len() && candidates[first_inside].start < start {
+                first_inside += 1;
+            }
             let starting_inside = candidates[first_inside..].iter().take_while(|c| c.start < end);
             let mut inside = Vec::new();
             let mut overlapping_outside = furthest_end[first_inside] > start;
@@ -526,15 +538,14 @@ impl Extractor {
     fn mention(
         &self,
         text: &str,
-        converter: &mut OffsetConverter<'_>,
-        sentences: &[usize],
+        positions: &mut Positions<'_>,
         found: &Found,
         link: Link<'_>,
         nested: bool,
     ) -> Mention {
         let (start, end) = found.range();
-        let span = converter.span(start, end);
-        let sentence = sentence_index(sentences, start);
+        let span = positions.converter.span(start, end);
+        let sentence = sentence_index_from(positions.sentences, start, &mut positions.sentence_cursor);
         match found {
             Found::Unlinked {
                 entity_type,
@@ -584,6 +595,13 @@ impl Extractor {
             }
         }
     }
+}
+
+/// Turns byte offsets of mentions, asked in text order, into spans and sentence indexes.
+struct Positions<'t> {
+    converter: OffsetConverter<'t>,
+    sentences: &'t [usize],
+    sentence_cursor: usize,
 }
 
 /// The linking decision for one mention.
@@ -710,9 +728,7 @@ fn classify_unlinked(
         let has_connector = text[start..end].split([' ', '-']).any(|w| {
             lexicon::contains(&lexicon::NAME_CONNECTORS, w) && w.chars().next().is_some_and(char::is_lowercase)
         });
-        let any_organisation_word = segment_tokens
-            .iter()
-            .any(|t| lexicon::contains(&lexicon::ORGANIZATION_HEADS, word_text(t)));
+        let any_organisation_word = segment_tokens.iter().any(|t| t.is(&lexicon::ORGANIZATION_HEADS));
         let (entity_type, confidence) = match segment.class {
             SegmentClass::Actor(t) => (t, CONFIDENCE_UNLINKED_TYPED),
             _ if any_organisation_word || has_connector => (EntityType::Organization, CONFIDENCE_UNLINKED_GUESSED),

@@ -18,50 +18,125 @@ pub struct Token {
     pub end: usize,
     pub capitalised: bool,
     pub all_capitals: bool,
+    /// The word lists the word is in (see [`lexicon::classes`]), looked up once.
+    pub classes: u16,
 }
 
-/// Cuts a text into word tokens.
+impl Token {
+    /// Whether the word is in `list`.
+    pub fn is(&self, list: &lexicon::WordList) -> bool {
+        list.has(self.classes)
+    }
+}
+
+/// The word tokens of a text that phrases can be made of: each run that starts at a capitalised
+/// word and goes on through the capitalised words and connectors after it, plus the word that
+/// ends the run. Lowercase prose between runs is skipped without being tokenised, which is most
+/// of a text, so the cost is one byte scan plus work in proportion to the capitalised words.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(text.len() / 5);
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !is_alphanumeric(c) {
-            continue;
-        }
-        let mut end = start + c.len_utf8();
-        let mut letters = usize::from(is_alphabetic(c));
-        let mut uppercase = usize::from(is_uppercase(c));
-        let mut previous = c;
-        while let Some(&(offset, next)) = chars.peek() {
-            if is_alphanumeric(next) {
-                letters += usize::from(is_alphabetic(next));
-                uppercase += usize::from(is_uppercase(next));
-            } else if next == '.' && is_uppercase(previous) && is_single_letter_run(&text[start..offset]) {
-                // Dotted abbreviations: "U.S.", "U.N."
-            } else if (next == '\'' || next == '\u{2019}') && is_alphabetic(previous) {
-                // An apostrophe inside a name, but not a possessive "'s" at the end of a word.
-                let after = &text[offset + next.len_utf8()..];
-                let mut rest = after.chars();
-                let first = rest.next();
-                let possessive = matches!(first, Some('s' | 'S')) && !rest.next().is_some_and(is_alphanumeric);
-                if !first.is_some_and(is_alphabetic) || possessive {
-                    break;
-                }
-            } else {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut position = 0;
+    while let Some(start) = next_capitalised_word(text, position) {
+        let mut token = token_at(text, start);
+        tokens.push(token);
+        // Go on while the next word joins on a space or hyphen and may continue a name.
+        while let Some(&separator) = bytes.get(token.end) {
+            if separator != b' ' && separator != b'-' {
                 break;
             }
-            end = offset + next.len_utf8();
-            previous = next;
-            chars.next();
+            let next_start = token.end + 1;
+            if !text[next_start..].chars().next().is_some_and(is_alphanumeric) {
+                break;
+            }
+            token = token_at(text, next_start);
+            tokens.push(token);
+            if !(token.capitalised || token.is(&lexicon::NAME_CONNECTORS)) {
+                break;
+            }
         }
-        tokens.push(Token {
-            start,
-            end,
-            capitalised: is_uppercase(c),
-            all_capitals: letters >= 2 && uppercase == letters,
-        });
+        position = token.end;
     }
     tokens
+}
+
+/// The start of the next word at or after `from` whose first letter is a capital.
+fn next_capitalised_word(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut index = from;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte.is_ascii() {
+            if byte.is_ascii_uppercase() && is_word_start(text, index) {
+                return Some(index);
+            }
+            index += 1;
+        } else if byte >= 0xC0 {
+            // The first byte of a multi-byte character: check the character itself.
+            let c = text[index..].chars().next()?;
+            if c.is_uppercase() && is_word_start(text, index) {
+                return Some(index);
+            }
+            index += c.len_utf8();
+        } else {
+            index += 1;
+        }
+    }
+    None
+}
+
+fn is_word_start(text: &str, index: usize) -> bool {
+    !text[..index].chars().next_back().is_some_and(is_alphanumeric)
+}
+
+/// The token that starts at `start` (a letter or digit).
+fn token_at(text: &str, start: usize) -> Token {
+    let mut chars = text[start..]
+        .char_indices()
+        .map(|(offset, c)| (start + offset, c))
+        .peekable();
+    let Some((_, first)) = chars.next() else {
+        return Token {
+            start,
+            end: start,
+            capitalised: false,
+            all_capitals: false,
+            classes: 0,
+        };
+    };
+    let mut end = start + first.len_utf8();
+    let mut letters = usize::from(is_alphabetic(first));
+    let mut uppercase = usize::from(is_uppercase(first));
+    let mut previous = first;
+    while let Some(&(offset, next)) = chars.peek() {
+        if is_alphanumeric(next) {
+            letters += usize::from(is_alphabetic(next));
+            uppercase += usize::from(is_uppercase(next));
+        } else if next == '.' && is_uppercase(previous) && is_single_letter_run(&text[start..offset]) {
+            // Dotted abbreviations: "U.S.", "U.N."
+        } else if (next == '\'' || next == '\u{2019}') && is_alphabetic(previous) {
+            // An apostrophe inside a name, but not a possessive "'s" at the end of a word.
+            let after = &text[offset + next.len_utf8()..];
+            let mut rest = after.chars();
+            let following = rest.next();
+            let possessive = matches!(following, Some('s' | 'S')) && !rest.next().is_some_and(is_alphanumeric);
+            if !following.is_some_and(is_alphabetic) || possessive {
+                break;
+            }
+        } else {
+            break;
+        }
+        end = offset + next.len_utf8();
+        previous = next;
+        chars.next();
+    }
+    Token {
+        start,
+        end,
+        capitalised: is_uppercase(first),
+        all_capitals: letters >= 2 && uppercase == letters,
+        classes: lexicon::classes(&text[start..end]),
+    }
 }
 
 // ASCII fast paths of the `char` predicates: most of a news text is ASCII.
@@ -146,9 +221,7 @@ fn extend_phrase(text: &str, tokens: &[Token], first: usize) -> usize {
     while next < tokens.len() {
         let separator = &text[tokens[next - 1].end..tokens[next].start];
         let joins = separator == " "
-            || (separator == "-"
-                && (tokens[next - 1].capitalised
-                    || contains(&lexicon::NAME_CONNECTORS, word(text, &tokens[next - 1]))));
+            || (separator == "-" && (tokens[next - 1].capitalised || tokens[next - 1].is(&lexicon::NAME_CONNECTORS)));
         if !joins {
             break;
         }
@@ -161,7 +234,7 @@ fn extend_phrase(text: &str, tokens: &[Token], first: usize) -> usize {
         let mut probe = next;
         while probe < tokens.len()
             && !tokens[probe].capitalised
-            && contains(&lexicon::NAME_CONNECTORS, word(text, &tokens[probe]))
+            && tokens[probe].is(&lexicon::NAME_CONNECTORS)
             && matches!(&text[tokens[probe - 1].end..tokens[probe].start], " " | "-")
         {
             probe += 1;
@@ -180,16 +253,16 @@ fn extend_phrase(text: &str, tokens: &[Token], first: usize) -> usize {
     last
 }
 
-fn head_class(head: &str) -> Option<SegmentClass> {
-    if contains(&lexicon::OUT_OF_SCOPE_HEADS, head) {
+fn head_class(text: &str, head: &Token) -> Option<SegmentClass> {
+    if head.is(&lexicon::OUT_OF_SCOPE_HEADS) {
         Some(SegmentClass::OutOfScope)
-    } else if contains(&lexicon::ORGANIZATION_HEADS, head) {
+    } else if head.is(&lexicon::ORGANIZATION_HEADS) {
         Some(SegmentClass::Actor(EntityType::Organization))
-    } else if contains(&lexicon::REGION_HEADS, head) {
+    } else if head.is(&lexicon::REGION_HEADS) {
         Some(SegmentClass::Actor(EntityType::Region))
-    } else if contains(&lexicon::COUNTRY_HEADS, head) {
+    } else if head.is(&lexicon::COUNTRY_HEADS) {
         Some(SegmentClass::Actor(EntityType::Country))
-    } else if head == "City" {
+    } else if word(text, head) == "City" {
         Some(SegmentClass::Actor(EntityType::City))
     } else {
         None
@@ -207,11 +280,10 @@ fn split_phrase(
 ) {
     // A phrase whose head is a category noun is one name, titles included ("General Assembly",
     // "Second Libyan Civil War").
-    let head = word(text, &tokens[end - 1]);
     let leading = phrase_opening_class(text, tokens, first, end);
-    if let Some(class) = head_class(head).or(leading) {
+    if let Some(class) = head_class(text, &tokens[end - 1]).or(leading) {
         let mut start = first;
-        while start < end - 1 && is_stop_word(word(text, &tokens[start])) {
+        while start < end - 1 && is_stop(&tokens[start]) {
             start += 1;
         }
         if end - start >= 2 {
@@ -229,9 +301,8 @@ fn split_phrase(
     let mut after_title = false;
     for index in first..=end {
         let boundary = index == end || {
-            let w = word(text, &tokens[index]);
-            let is_title = contains(&lexicon::PERSON_TITLES, w) && tokens[index].capitalised;
-            is_title || (tokens[index].capitalised && is_stop_word(w))
+            let token = &tokens[index];
+            token.capitalised && (token.is(&lexicon::PERSON_TITLES) || is_stop(token))
         };
         if !boundary {
             continue;
@@ -249,7 +320,7 @@ fn split_phrase(
             let class = if after_title {
                 SegmentClass::Actor(EntityType::Person)
             } else {
-                head_class(word(text, &tokens[stop - 1])).unwrap_or(SegmentClass::Unknown)
+                head_class(text, &tokens[stop - 1]).unwrap_or(SegmentClass::Unknown)
             };
             out.push(Segment {
                 first: start,
@@ -260,8 +331,7 @@ fn split_phrase(
             });
         }
         if index < end {
-            let w = word(text, &tokens[index]);
-            after_title = contains(&lexicon::PERSON_TITLES, w);
+            after_title = tokens[index].is(&lexicon::PERSON_TITLES);
             piece_start = index + 1;
         }
     }
@@ -271,26 +341,26 @@ fn split_phrase(
 /// "Ministry of Defence", "Gulf of Sirte".
 fn phrase_opening_class(text: &str, tokens: &[Token], first: usize, end: usize) -> Option<SegmentClass> {
     let mut start = first;
-    while start < end && is_stop_word(word(text, &tokens[start])) {
+    while start < end && is_stop(&tokens[start]) {
         start += 1;
     }
     let followed_by_connector = tokens
         .get(start + 1)
         .filter(|_| start + 2 < end)
-        .is_some_and(|t| !t.capitalised && contains(&lexicon::NAME_CONNECTORS, word(text, t)));
+        .is_some_and(|t| !t.capitalised && t.is(&lexicon::NAME_CONNECTORS));
     if !followed_by_connector {
         return None;
     }
-    let opening = word(text, &tokens[start]);
-    if contains(&lexicon::OUT_OF_SCOPE_HEADS, opening) || contains(&lexicon::OUT_OF_SCOPE_OPENERS, opening) {
+    let opening = &tokens[start];
+    if opening.is(&lexicon::OUT_OF_SCOPE_HEADS) || opening.is(&lexicon::OUT_OF_SCOPE_OPENERS) {
         Some(SegmentClass::OutOfScope)
     } else {
-        head_class(opening)
+        head_class(text, opening)
     }
 }
 
-fn is_stop_word(word: &str) -> bool {
-    contains(&lexicon::FUNCTION_WORDS, word) || contains(&lexicon::CALENDAR_WORDS, word)
+fn is_stop(token: &Token) -> bool {
+    token.is(&lexicon::FUNCTION_WORDS) || token.is(&lexicon::CALENDAR_WORDS)
 }
 
 /// Whether a capitalised word looks like a demonym of a place the model does not know
@@ -319,7 +389,8 @@ mod tests {
     fn abbreviations_and_inner_apostrophes_stay_in_one_token() {
         let text = "U.S. officials met O'Brien's team";
         let words: Vec<&str> = tokens(text).iter().map(|t| &text[t.start..t.end]).collect();
-        assert_eq!(words, vec!["U.S.", "officials", "met", "O'Brien", "s", "team"]);
+        // Runs start at capitals and end at the first word that cannot continue a name.
+        assert_eq!(words, vec!["U.S.", "officials", "O'Brien"]);
     }
 
     #[test]

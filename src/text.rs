@@ -217,10 +217,23 @@ const ABBREVIATIONS: &[&str] = &[
 /// brackets) followed by white space and a capital, digit or quote — unless the word before the
 /// period is a known abbreviation ("Gen.") or an initial ("U.S.") — and at every line break.
 pub fn sentence_starts(text: &str) -> Vec<usize> {
+    // Only these bytes can end a sentence; the scan skips everything else in a tight loop.
+    const ENDS: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'\n' as usize] = true;
+        table[b'.' as usize] = true;
+        table[b'!' as usize] = true;
+        table[b'?' as usize] = true;
+        table
+    };
     let mut starts = vec![0];
     let bytes = text.as_bytes();
     let mut index = 0;
     while index < bytes.len() {
+        match bytes[index..].iter().position(|&b| ENDS[usize::from(b)]) {
+            Some(offset) => index += offset,
+            None => break,
+        }
         let byte = bytes[index];
         if byte == b'\n' {
             let next = skip_whitespace(text, index + 1);

@@ -250,7 +250,7 @@ impl Extractor {
             sentences: &sentences,
             sentence_cursor: 0,
         };
-        let mut mentions = Vec::new();
+        let mut mentions = Vec::with_capacity(top.len());
         let type_allowed =
             |t: Option<EntityType>| options.types.is_empty() || t.is_some_and(|t| options.types.contains(&t));
         let mut nested_iter = nested.into_iter().peekable();
@@ -292,7 +292,7 @@ impl Extractor {
         if stop() {
             return None;
         }
-        let mut candidates = Vec::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
         let (mut start_cursor, mut end_cursor) = (0, 0);
         for (index, found) in self
             .names
@@ -302,6 +302,15 @@ impl Extractor {
         {
             if index % STOP_CHECK_INTERVAL == STOP_CHECK_INTERVAL - 1 && stop() {
                 return None;
+            }
+            // Most raw matches sit inside longer words ("un" in "under"). Folding maps letters to
+            // letters, so a letter or digit beside the match in the folded text rejects it
+            // before any offset is mapped back.
+            let folded_bytes = folded.folded.as_bytes();
+            let touches_word = (found.start() > 0 && folded_bytes[found.start() - 1].is_ascii_alphanumeric())
+                || folded_bytes.get(found.end()).is_some_and(u8::is_ascii_alphanumeric);
+            if touches_word {
+                continue;
             }
             let (Some(start), Some(end)) = (
                 folded.original_offset_from(found.start(), &mut start_cursor),
@@ -320,15 +329,23 @@ impl Extractor {
                 .filter(|(_, name)| name.accepts(surface))
                 .fold(0u64, |mask, (index, _)| mask | (1 << index));
             if accepted != 0 {
-                candidates.push(Candidate {
+                // Matches arrive in order of their ends; keep the list in order of starts (longer
+                // first) by moving each new one back past the few it overlaps.
+                let candidate = Candidate {
                     start,
                     end,
                     pattern,
                     accepted,
-                });
+                };
+                let before =
+                    |other: &Candidate| (other.start, std::cmp::Reverse(other.end)) > (start, std::cmp::Reverse(end));
+                let mut position = candidates.len();
+                while position > 0 && before(&candidates[position - 1]) {
+                    position -= 1;
+                }
+                candidates.insert(position, candidate);
             }
         }
-        candidates.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         Some(candidates)
     }
 

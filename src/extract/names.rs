@@ -128,6 +128,8 @@ impl WrittenName {
     /// the same capitals, other names at least one capital when they have any.
     pub fn accepts(&self, surface: &str) -> bool {
         match self.kind {
+            // ASCII text (the usual case) compares as it is, without folding a copy.
+            MentionKind::Acronym if surface.is_ascii() => surface == self.folded,
             MentionKind::Acronym => FoldedText::new(surface).folded == self.folded,
             _ => {
                 !self.has_capitals

@@ -62,9 +62,21 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// The start of the next word at or after `from` whose first letter is a capital.
 fn next_capitalised_word(text: &str, from: usize) -> Option<usize> {
+    // ASCII capitals and the first bytes of multi-byte characters; the scan skips the rest in a
+    // tight loop, since most of a text is lowercase prose.
+    const CANDIDATES: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            table[byte] = (byte >= b'A' as usize && byte <= b'Z' as usize) || byte >= 0xC0;
+            byte += 1;
+        }
+        table
+    };
     let bytes = text.as_bytes();
     let mut index = from;
     while index < bytes.len() {
+        index += bytes[index..].iter().position(|&b| CANDIDATES[usize::from(b)])?;
         let byte = bytes[index];
         if byte.is_ascii() {
             if byte.is_ascii_uppercase() && is_word_start(text, index) {

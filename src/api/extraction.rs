@@ -19,9 +19,10 @@ use crate::pb::extraction_service_server::ExtractionService;
 use crate::snapshot::Snapshot;
 
 /// Texts up to this size are extracted on the async worker; larger ones on the blocking pool, so
-/// a long text does not hold up the small calls queued behind it. Extraction runs at well over
-/// 100 MB/s, so this many bytes take tens of microseconds (see BENCHMARKS.md).
-pub const INLINE_EXTRACTION_BYTES: usize = 16 * 1024;
+/// a long text does not hold up the small calls queued behind it. The line sits where extraction
+/// takes about 100 µs: the criterion bench measures about 50 MiB/s on news text (82 µs for the
+/// 4.2 KB seed article; see BENCHMARKS.md), so 5 KiB.
+pub const INLINE_EXTRACTION_BYTES: usize = 5 * 1024;
 
 /// How many answers a stream may have waiting for a slow reader before it stops reading
 /// requests: the back-pressure bound of `StreamExtractEntities`.

@@ -130,14 +130,7 @@ impl<'a> FoldedText<'a> {
             // Copy the ASCII run up to the next non-ASCII character at once.
             let ascii_run = text.as_bytes()[offset..].iter().take_while(|b| b.is_ascii()).count();
             if ascii_run > 0 {
-                if !in_unchanged_run {
-                    segments.push(Segment {
-                        folded_start: folded.len(),
-                        original_start: offset,
-                        unchanged: true,
-                    });
-                    in_unchanged_run = true;
-                }
+                open_unchanged_run(&mut segments, &mut in_unchanged_run, folded.len(), offset);
                 folded.push_str(&text[offset..offset + ascii_run]);
                 offset += ascii_run;
                 continue;
@@ -156,14 +149,7 @@ impl<'a> FoldedText<'a> {
                     in_unchanged_run = false;
                 }
                 None => {
-                    if !in_unchanged_run {
-                        segments.push(Segment {
-                            folded_start: folded.len(),
-                            original_start: char_start,
-                            unchanged: true,
-                        });
-                        in_unchanged_run = true;
-                    }
+                    open_unchanged_run(&mut segments, &mut in_unchanged_run, folded.len(), char_start);
                     folded.push(c);
                 }
             }
@@ -196,6 +182,18 @@ impl<'a> FoldedText<'a> {
         } else {
             (delta == 0).then_some(segment.original_start)
         }
+    }
+}
+
+/// Starts a segment copied unchanged from the original, unless one is already open.
+fn open_unchanged_run(segments: &mut Vec<Segment>, open: &mut bool, folded_start: usize, original_start: usize) {
+    if !*open {
+        segments.push(Segment {
+            folded_start,
+            original_start,
+            unchanged: true,
+        });
+        *open = true;
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use actorgraph::config::ServerConfig;
 use actorgraph::pb;
-use common::{error_details, shipped_data, TestServer};
+use common::{error_details, shipped_data, subject_name, write_model, TestServer};
 use tonic::Code;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::HealthCheckRequest;
@@ -278,31 +278,6 @@ async fn a_flood_beyond_the_limit_is_shed_fast_and_accepted_calls_are_answered_r
     );
     assert_eq!(server.metrics.as_ref().map(|m| m.shed_count()), Some(shed as u64));
     assert!(is_serving(&server).await, "healthy after the flood");
-}
-
-/// A data folder whose model has one entity whose name can be changed, to tell models apart.
-fn write_model(folder: &std::path::Path, name: &str) {
-    let data = format!(
-        "[[documents]]\nid = \"d\"\ntitle = \"t\"\ntext = \"{name} exists.\"\n\n[[entities]]\nid = \"subject\"\nname = \"{name}\"\ntype = \"country\"\n"
-    );
-    let file = folder.join("model.toml");
-    // Write then rename, as editors do, so a reader never sees half a file.
-    let partial = folder.join(".model.toml.partial");
-    std::fs::write(&partial, data).expect("write the model");
-    std::fs::rename(&partial, &file).expect("replace the model");
-}
-
-async fn subject_name(
-    client: &mut pb::knowledge_service_client::KnowledgeServiceClient<tonic::transport::Channel>,
-) -> String {
-    client
-        .get_entity(pb::GetEntityRequest { id: "subject".into() })
-        .await
-        .expect("no failed call")
-        .into_inner()
-        .entity
-        .expect("an entity")
-        .name
 }
 
 #[tokio::test]

@@ -2,19 +2,14 @@
 
 #![cfg(unix)]
 
+mod common;
+
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use actorgraph::pb;
 use actorgraph::pb::knowledge_service_client::KnowledgeServiceClient;
+use common::{subject_name, write_model};
 use tonic::transport::Channel;
-
-fn write_model(folder: &std::path::Path, name: &str) {
-    let data = format!(
-        "[[documents]]\nid = \"d\"\ntitle = \"t\"\ntext = \"{name} exists.\"\n\n[[entities]]\nid = \"subject\"\nname = \"{name}\"\ntype = \"country\"\n"
-    );
-    std::fs::write(folder.join("model.toml"), data).expect("write the model");
-}
 
 fn signal(child: &Child, name: &str) {
     let status = Command::new("kill")
@@ -45,14 +40,6 @@ async fn connect(port: u16) -> KnowledgeServiceClient<Channel> {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the server did not come up on port {port}");
-}
-
-async fn subject_name(client: &mut KnowledgeServiceClient<Channel>) -> String {
-    let response = client
-        .get_entity(pb::GetEntityRequest { id: "subject".into() })
-        .await
-        .expect("an answer");
-    response.into_inner().entity.expect("an entity").name
 }
 
 #[tokio::test]

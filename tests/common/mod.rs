@@ -117,3 +117,27 @@ pub fn error_details(status: &tonic::Status) -> (String, String, Vec<String>) {
         .unwrap_or_default();
     (info.reason.clone(), info.domain.clone(), fields)
 }
+
+/// Writes a data folder whose model has one entity whose name can be changed, to tell models apart.
+pub fn write_model(folder: &std::path::Path, name: &str) {
+    let data = format!(
+        "[[documents]]\nid = \"d\"\ntitle = \"t\"\ntext = \"{name} exists.\"\n\n[[entities]]\nid = \"subject\"\nname = \"{name}\"\ntype = \"country\"\n"
+    );
+    let file = folder.join("model.toml");
+    // Write then rename, as editors do, so a reader never sees half a file.
+    let partial = folder.join(".model.toml.partial");
+    std::fs::write(&partial, data).expect("write the model");
+    std::fs::rename(&partial, &file).expect("replace the model");
+}
+
+/// The name of that one entity, as the server answers it now.
+pub async fn subject_name(client: &mut KnowledgeServiceClient<Channel>) -> String {
+    client
+        .get_entity(actorgraph::pb::GetEntityRequest { id: "subject".into() })
+        .await
+        .expect("no failed call")
+        .into_inner()
+        .entity
+        .expect("an entity")
+        .name
+}

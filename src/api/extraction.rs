@@ -1,9 +1,11 @@
 //! `actorgraph.v1.ExtractionService`: unary and streaming extraction.
 
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use futures_util::FutureExt;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::Stream;
@@ -196,7 +198,17 @@ impl ExtractionService for ExtractionApi {
                         "each stream item needs a request",
                     )),
                     Some(request) => match read_request(&request, max_text_bytes) {
-                        Ok(options) => extract(snapshot.load_full(), request, options, &metrics).await,
+                        // The call layer turns a panic into INTERNAL for unary calls; a stream's
+                        // items run here, in their own task, so each item is guarded the same way.
+                        Ok(options) => AssertUnwindSafe(extract(snapshot.load_full(), request, options, &metrics))
+                            .catch_unwind()
+                            .await
+                            .unwrap_or_else(|_| {
+                                tracing::error!("extracting a stream item panicked; answering INTERNAL for it");
+                                Err(Error::Internal(
+                                    "the item failed unexpectedly; the failure was logged".into(),
+                                ))
+                            }),
                         Err(error) => Err(error),
                     },
                 };

@@ -72,3 +72,41 @@ fn the_documented_example_is_a_valid_model() {
     assert!(ok, "{stderr}");
     assert!(stdout.contains("ok: 3 entities"), "{stdout}");
 }
+
+#[test]
+fn extract_prints_one_json_line_per_mention() {
+    let directory = tempfile::tempdir().expect("temp dir");
+    let file = directory.path().join("text.txt");
+    std::fs::write(&file, "Türkiye’s Kalın met Haftar; NATO watched.").expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_actorgraph"))
+        .arg("extract")
+        .arg(&file)
+        .arg("--data")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data"))
+        .output()
+        .expect("run actorgraph extract");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON line"))
+        .collect();
+    let found: Vec<(&str, Option<&str>, u64)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["text"].as_str().unwrap_or(""),
+                l["entity"].as_str(),
+                l["start"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("Türkiye", Some("turkiye"), 0),
+            ("Kalın", Some("ibrahim-kalin"), 10),
+            ("Haftar", Some("khalifa-haftar"), 20),
+            ("NATO", None, 28),
+        ]
+    );
+}

@@ -225,7 +225,7 @@ pub fn mention_to_proto(model: &Model, text: &str, mention: &Mention) -> pb::Men
         entity_id: entity.map(|e| e.id.clone()).unwrap_or_default(),
         canonical_name: entity.map(|e| e.name.clone()).unwrap_or_default(),
         metonym_for: mention.metonym_for.map(|e| entity_ref(model, e)),
-        matched_alias: mention.matched_alias.clone(),
+        matched_alias: mention.matched_alias.to_string(),
         confidence: mention.confidence,
         sentence_index: u32::try_from(mention.sentence_index).unwrap_or(u32::MAX),
         nested: mention.nested,

@@ -33,6 +33,8 @@ mod lexicon;
 mod names;
 mod phrases;
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 pub use names::{MentionKind, NameTableError};
@@ -80,7 +82,7 @@ pub struct Mention {
     /// For a capital used for its government: the entity it stands for.
     pub metonym_for: Option<EntityIndex>,
     /// The model's name that matched, as written there; empty when unlinked.
-    pub matched_alias: String,
+    pub matched_alias: Arc<str>,
     pub confidence: f32,
     pub sentence_index: usize,
     pub nested: bool,
@@ -575,7 +577,7 @@ impl Extractor {
                 entity_type: *entity_type,
                 kind: *kind,
                 metonym_for: None,
-                matched_alias: String::new(),
+                matched_alias: Arc::from(""),
                 confidence: *confidence,
                 sentence_index: sentence,
                 nested,
@@ -603,7 +605,7 @@ impl Extractor {
                     entity_type: entity.map(|e| self.entities[e].entity_type),
                     kind: name.map_or(MentionKind::Name, |n| n.kind),
                     metonym_for: link.metonym_for,
-                    matched_alias: name.map(|n| n.written.clone()).unwrap_or_default(),
+                    matched_alias: name.map_or_else(|| Arc::from(""), |n| Arc::clone(&n.written)),
                     confidence,
                     sentence_index: sentence,
                     nested,

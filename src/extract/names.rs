@@ -2,6 +2,8 @@
 //! patterns of one Aho-Corasick automaton, with the rules that decide whether a match in the
 //! text really is that name (case, word boundaries).
 
+use std::sync::Arc;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::model::{EntityIndex, Model};
@@ -20,8 +22,8 @@ pub enum MentionKind {
 pub struct WrittenName {
     pub entity: EntityIndex,
     pub kind: MentionKind,
-    /// As written in the model.
-    pub written: String,
+    /// As written in the model; shared, so a mention can name it without copying.
+    pub written: Arc<str>,
     /// The folded form of `written`, case kept, for the exact-case test of acronyms.
     folded: String,
     pub is_canonical: bool,
@@ -87,7 +89,7 @@ impl NameTable {
                 let name = WrittenName {
                     entity: entity_index,
                     kind,
-                    written: written.to_owned(),
+                    written: Arc::from(written),
                     has_capitals: written.chars().any(char::is_uppercase),
                     folded,
                     is_canonical,
@@ -102,7 +104,9 @@ impl NameTable {
                 });
                 let names = &mut patterns[pattern];
                 if names.len() == MAX_NAMES_PER_PATTERN {
-                    return Err(TooManySpellings { name: name.written });
+                    return Err(TooManySpellings {
+                        name: name.written.to_string(),
+                    });
                 }
                 let duplicate = names
                     .iter()
@@ -141,6 +145,6 @@ impl WrittenName {
 
     /// Whether `surface` is this name exactly as written in the model.
     pub fn is_exact(&self, surface: &str) -> bool {
-        surface == self.written
+        surface == &*self.written
     }
 }

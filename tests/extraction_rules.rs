@@ -460,3 +460,46 @@ fn empty_text_gives_an_empty_answer() {
     assert!(extraction.mentions.is_empty());
     assert!(extraction.entities.is_empty());
 }
+
+#[test]
+fn a_noun_before_of_decides_what_an_unknown_name_is() {
+    let seen = extract("The Government of National Accord and the U.S. Department of State met.");
+    let unlinked: Vec<(&str, Option<EntityType>)> = seen.iter().map(|m| (m.text.as_str(), m.entity_type)).collect();
+    assert_eq!(
+        unlinked,
+        vec![
+            ("Government of National Accord", Some(EntityType::Organization)),
+            ("U.S. Department of State", Some(EntityType::Organization)),
+        ]
+    );
+}
+
+#[test]
+fn name_particles_make_people_and_single_letters_do_not() {
+    let seen = extract("He met Fayez al-Sarraj and Sen. Chris Murphy (D-Conn.) later.");
+    let found: Vec<(&str, Option<EntityType>)> = seen.iter().map(|m| (m.text.as_str(), m.entity_type)).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("Fayez al-Sarraj", Some(EntityType::Person)),
+            ("Chris Murphy", Some(EntityType::Person))
+        ]
+    );
+}
+
+#[test]
+fn rule_over_a_capital_is_a_place_use() {
+    let seen = extract("Ottoman rule over Tripoli ended in 1911.");
+    let tripoli = seen.iter().find(|m| m.text == "Tripoli").expect("Tripoli is found");
+    assert_eq!(tripoli.metonym_for, None);
+}
+
+#[test]
+fn an_unknown_word_that_owns_something_is_an_untyped_name() {
+    let seen = extract("Officials said Russia's Wagner Group and the company's staff left.");
+    let found: Vec<(&str, Option<EntityType>)> = seen.iter().map(|m| (m.text.as_str(), m.entity_type)).collect();
+    assert_eq!(
+        found,
+        vec![("Russia", None), ("Wagner Group", Some(EntityType::Organization))]
+    );
+}

@@ -168,11 +168,6 @@ pub static FUNCTION_WORDS: WordList = WordList::new(
         "live",
         "editor",
         "note",
-        "said",
-        "says",
-        "source",
-        "sources",
-        "officials",
         "terrorist",
         "is",
         "are",
@@ -262,6 +257,14 @@ pub static NAME_CONNECTORS: WordList = WordList::new(
     1 << 3,
     &[
         "of", "for", "the", "de", "del", "la", "le", "du", "al", "el", "bin", "ibn", "bint", "von", "van", "der", "on",
+    ],
+);
+
+/// Particles inside personal names ("Fayez al-Sarraj", "Mohammed bin Salman").
+pub static NAME_PARTICLES: WordList = WordList::new(
+    1 << 11,
+    &[
+        "al", "el", "bin", "ibn", "bint", "abu", "van", "von", "der", "de", "du", "da",
     ],
 );
 
@@ -454,6 +457,7 @@ pub static PLACE_WORDS_BEFORE: WordList = WordList::new(
         "across",
         "through",
         "of",
+        "over",
         "visited",
         "visit",
         "visiting",
@@ -531,7 +535,7 @@ impl WordList {
 }
 
 /// Every list, for the combined index.
-static ALL_LISTS: [&WordList; 11] = [
+static ALL_LISTS: [&WordList; 12] = [
     &PERSON_TITLES,
     &FUNCTION_WORDS,
     &CALENDAR_WORDS,
@@ -543,6 +547,7 @@ static ALL_LISTS: [&WordList; 11] = [
     &PLACE_WORDS_BEFORE,
     &NOT_DEMONYMS,
     &OUT_OF_SCOPE_OPENERS,
+    &NAME_PARTICLES,
 ];
 
 struct ClassIndex {

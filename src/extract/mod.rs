@@ -54,6 +54,8 @@ pub const CONFIDENCE_FOLDED: f32 = 0.85;
 const AMBIGUITY_FACTOR: f32 = 0.8;
 /// Confidence of an unlinked name whose type is signalled by a title or head noun.
 pub const CONFIDENCE_UNLINKED_TYPED: f32 = 0.6;
+/// Confidence of a single unknown word taken for a name because it owns something ("Russia's").
+pub const CONFIDENCE_UNLINKED_POSSESSIVE: f32 = 0.35;
 /// Confidence of an unlinked name whose type is only guessed from its shape.
 pub const CONFIDENCE_UNLINKED_GUESSED: f32 = 0.45;
 
@@ -723,7 +725,8 @@ fn line_kind(text: &str, byte: usize, cache: &mut HashMap<usize, LineKind>) -> L
             .count();
         LineKind {
             shouting: upper > 12 && upper > lower * 2,
-            title_case: long_words.len() >= 3 && capitalised * 5 >= long_words.len() * 4,
+            title_case: (long_words.len() >= 3 && capitalised == long_words.len())
+                || (long_words.len() >= 6 && capitalised * 10 >= long_words.len() * 9),
         }
     })
 }
@@ -744,21 +747,36 @@ fn classify_unlinked(
     let words = segment_tokens.len();
     let word_text = |t: &Token| &text[t.start..t.end];
     if words >= 2 {
-        let has_connector = text[start..end].split([' ', '-']).any(|w| {
-            lexicon::contains(&lexicon::NAME_CONNECTORS, w) && w.chars().next().is_some_and(char::is_lowercase)
+        let lowercase_words = || {
+            text[start..end]
+                .split([' ', '-'])
+                .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        };
+        // "of", "for", "the" join the words of an organisation's name; "al", "bin", "van" those
+        // of a person's.
+        let has_connector = lowercase_words().any(|w| {
+            lexicon::contains(&lexicon::NAME_CONNECTORS, w) && !lexicon::contains(&lexicon::NAME_PARTICLES, w)
         });
+        let only_name_particles = lowercase_words().all(|w| lexicon::contains(&lexicon::NAME_PARTICLES, w));
+        // A person's name is two to four words of two letters or more, joined by spaces (or by a
+        // particle's hyphen, "al-Sarraj"): "D-Conn" is no one's name.
+        let person_shaped = words <= 4
+            && only_name_particles
+            && segment_tokens.iter().all(|t| {
+                let word = word_text(t);
+                !t.all_capitals && word.chars().count() >= 2 && word.chars().all(char::is_alphabetic)
+            })
+            && segment_tokens.windows(2).all(|pair| {
+                let separator = &text[pair[0].end..pair[1].start];
+                separator == " "
+                    || (separator == "-" && lexicon::contains(&lexicon::NAME_PARTICLES, word_text(&pair[0])))
+            });
         let any_organisation_word = segment_tokens.iter().any(|t| t.is(&lexicon::ORGANIZATION_HEADS));
         let (entity_type, confidence) = match segment.class {
             SegmentClass::Actor(t) => (t, CONFIDENCE_UNLINKED_TYPED),
             _ if any_organisation_word || has_connector => (EntityType::Organization, CONFIDENCE_UNLINKED_GUESSED),
             _ if line.title_case => return None,
-            _ if words <= 4
-                && segment_tokens
-                    .iter()
-                    .all(|t| !t.all_capitals && word_text(t).chars().all(char::is_alphabetic)) =>
-            {
-                (EntityType::Person, CONFIDENCE_UNLINKED_GUESSED)
-            }
+            _ if person_shaped => (EntityType::Person, CONFIDENCE_UNLINKED_GUESSED),
             _ => return None,
         };
         if segment.sentence_initial && !matches!(segment.class, SegmentClass::Actor(_)) && words == 2 {
@@ -806,6 +824,23 @@ fn classify_unlinked(
             entity_type: Some(EntityType::Country),
             kind: MentionKind::Demonym,
             confidence: CONFIDENCE_UNLINKED_GUESSED,
+        });
+    }
+    // A capitalised word that owns something mid-sentence ("Russia's Wagner Group") is a name,
+    // though nothing tells what kind.
+    let after = &text[end..];
+    let possessive = ["'s", "\u{2019}s"].iter().any(|suffix| {
+        after
+            .strip_prefix(suffix)
+            .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+    });
+    if possessive && !segment.sentence_initial && !line.title_case && !token.all_capitals && letters >= 3 {
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: None,
+            kind: MentionKind::Name,
+            confidence: CONFIDENCE_UNLINKED_POSSESSIVE,
         });
     }
     None

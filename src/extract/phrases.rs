@@ -293,7 +293,9 @@ fn split_phrase(
     // A phrase whose head is a category noun is one name, titles included ("General Assembly",
     // "Second Libyan Civil War").
     let leading = phrase_opening_class(text, tokens, first, end);
-    if let Some(class) = head_class(text, &tokens[end - 1]).or(leading) {
+    // An opening noun with "of" decides over the last word: "Government of National Accord" is
+    // an organisation, "Department of State" is not a region.
+    if let Some(class) = leading.or_else(|| head_class(text, &tokens[end - 1])) {
         let mut start = first;
         while start < end - 1 && is_stop(&tokens[start]) {
             start += 1;
@@ -352,23 +354,20 @@ fn split_phrase(
 /// The class of a phrase that opens with a category noun and a connector: "Port of Misrata",
 /// "Ministry of Defence", "Gulf of Sirte".
 fn phrase_opening_class(text: &str, tokens: &[Token], first: usize, end: usize) -> Option<SegmentClass> {
-    let mut start = first;
-    while start < end && is_stop(&tokens[start]) {
-        start += 1;
-    }
-    let followed_by_connector = tokens
-        .get(start + 1)
-        .filter(|_| start + 2 < end)
-        .is_some_and(|t| !t.capitalised && t.is(&lexicon::NAME_CONNECTORS));
-    if !followed_by_connector {
-        return None;
-    }
-    let opening = &tokens[start];
-    if opening.is(&lexicon::OUT_OF_SCOPE_HEADS) || opening.is(&lexicon::OUT_OF_SCOPE_OPENERS) {
-        Some(SegmentClass::OutOfScope)
-    } else {
-        head_class(text, opening)
-    }
+    // The first capitalised word followed by a connector names the kind of thing: "Port of
+    // Misrata", "U.S. Department of State", "Government of National Accord".
+    (first..end.saturating_sub(2)).find_map(|index| {
+        let word = &tokens[index];
+        let next = &tokens[index + 1];
+        if !word.capitalised || is_stop(word) || next.capitalised || !next.is(&lexicon::NAME_CONNECTORS) {
+            return None;
+        }
+        if word.is(&lexicon::OUT_OF_SCOPE_HEADS) || word.is(&lexicon::OUT_OF_SCOPE_OPENERS) {
+            Some(SegmentClass::OutOfScope)
+        } else {
+            head_class(text, word)
+        }
+    })
 }
 
 fn is_stop(token: &Token) -> bool {
@@ -421,7 +420,10 @@ mod tests {
             found,
             vec![
                 ("Second Libyan Civil War".into(), SegmentClass::OutOfScope),
-                ("Syrian Observatory for Human Rights".into(), SegmentClass::Unknown),
+                (
+                    "Syrian Observatory for Human Rights".into(),
+                    SegmentClass::Actor(EntityType::Organization)
+                ),
             ]
         );
     }

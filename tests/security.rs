@@ -71,6 +71,14 @@ async fn connect(server: &TestServer, tls: ClientTlsConfig) -> Result<Channel, t
         .await
 }
 
+/// Whether a client with `tls` is refused: the handshake fails, or its first call does.
+async fn refused(server: &TestServer, tls: ClientTlsConfig) -> bool {
+    match connect(server, tls).await {
+        Err(_) => true,
+        Ok(channel) => get_libya(channel).await.is_err(),
+    }
+}
+
 async fn get_libya(channel: Channel) -> Result<String, tonic::Status> {
     let mut client = pb::knowledge_service_client::KnowledgeServiceClient::new(channel);
     let response = client.get_entity(pb::GetEntityRequest { id: "libya".into() }).await?;
@@ -122,20 +130,18 @@ async fn mutual_tls_refuses_a_client_without_a_trusted_certificate() {
     let anonymous = ClientTlsConfig::new()
         .ca_certificate(Certificate::from_pem(&pki.ca_pem))
         .domain_name("localhost");
-    let refused = match connect(&server, anonymous).await {
-        Err(_) => true,
-        Ok(channel) => get_libya(channel).await.is_err(),
-    };
-    assert!(refused, "a client without a certificate is refused");
+    assert!(
+        refused(&server, anonymous).await,
+        "a client without a certificate is refused"
+    );
     // A certificate from another authority.
     let stranger = make_pki();
     let untrusted = ClientTlsConfig::new()
         .ca_certificate(Certificate::from_pem(&pki.ca_pem))
         .domain_name("localhost")
         .identity(Identity::from_pem(&stranger.client_cert_pem, &stranger.client_key_pem));
-    let refused = match connect(&server, untrusted).await {
-        Err(_) => true,
-        Ok(channel) => get_libya(channel).await.is_err(),
-    };
-    assert!(refused, "a client with an untrusted certificate is refused");
+    assert!(
+        refused(&server, untrusted).await,
+        "a client with an untrusted certificate is refused"
+    );
 }

@@ -293,13 +293,8 @@ fn is_abbreviation_before(text: &str, period: usize) -> bool {
     ABBREVIATIONS.contains(&last_part.to_ascii_lowercase().as_str())
 }
 
-/// The index of the sentence containing a byte offset, given [`sentence_starts`].
-pub fn sentence_index(starts: &[usize], byte: usize) -> usize {
-    starts.partition_point(|&start| start <= byte).saturating_sub(1)
-}
-
-/// The index of the sentence containing a byte offset, for offsets asked in increasing order
-/// (see [`seek`]).
+/// The index of the sentence containing a byte offset, given [`sentence_starts`]; fastest for
+/// offsets asked in increasing order (see [`seek`]).
 pub fn sentence_index_from(starts: &[usize], byte: usize, cursor: &mut usize) -> usize {
     seek(starts, cursor, |&start| start <= byte).unwrap_or(0)
 }

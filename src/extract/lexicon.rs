@@ -587,8 +587,3 @@ pub fn classes(word: &str) -> u16 {
     }
     index.classes.get(word.to_lowercase().as_bytes()).copied().unwrap_or(0)
 }
-
-/// Whether `word` (any case, a trailing period ignored) is in `list`.
-pub fn contains(list: &WordList, word: &str) -> bool {
-    list.contains(word)
-}

@@ -237,7 +237,7 @@ impl Extractor {
             before.len() < 48
                 && before
                     .split(|c: char| !c.is_alphanumeric())
-                    .all(|word| word.is_empty() || lexicon::contains(&lexicon::FUNCTION_WORDS, word))
+                    .all(|word| word.is_empty() || lexicon::FUNCTION_WORDS.contains(word))
         });
         if stop() {
             return None;
@@ -676,7 +676,7 @@ fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Candidate>) {
 fn is_place_use(text: &str, start: usize, end: usize, previous: Option<(usize, bool)>) -> bool {
     let before = text[..start].trim_end();
     let previous_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-    if lexicon::contains(&lexicon::PLACE_WORDS_BEFORE, previous_word) && before.len() < start {
+    if lexicon::PLACE_WORDS_BEFORE.contains(previous_word) && before.len() < start {
         return true;
     }
     if let Some((previous_end, previous_literal)) = previous {
@@ -754,10 +754,9 @@ fn classify_unlinked(
         };
         // "of", "for", "the" join the words of an organisation's name; "al", "bin", "van" those
         // of a person's.
-        let has_connector = lowercase_words().any(|w| {
-            lexicon::contains(&lexicon::NAME_CONNECTORS, w) && !lexicon::contains(&lexicon::NAME_PARTICLES, w)
-        });
-        let only_name_particles = lowercase_words().all(|w| lexicon::contains(&lexicon::NAME_PARTICLES, w));
+        let has_connector =
+            lowercase_words().any(|w| lexicon::NAME_CONNECTORS.contains(w) && !lexicon::NAME_PARTICLES.contains(w));
+        let only_name_particles = lowercase_words().all(|w| lexicon::NAME_PARTICLES.contains(w));
         // A person's name is two to four words of two letters or more, joined by spaces (or by a
         // particle's hyphen, "al-Sarraj"): "D-Conn" is no one's name.
         let person_shaped = words <= 4
@@ -768,8 +767,7 @@ fn classify_unlinked(
             })
             && segment_tokens.windows(2).all(|pair| {
                 let separator = &text[pair[0].end..pair[1].start];
-                separator == " "
-                    || (separator == "-" && lexicon::contains(&lexicon::NAME_PARTICLES, word_text(&pair[0])))
+                separator == " " || (separator == "-" && lexicon::NAME_PARTICLES.contains(word_text(&pair[0])))
             });
         let any_organisation_word = segment_tokens.iter().any(|t| t.is(&lexicon::ORGANIZATION_HEADS));
         let (entity_type, confidence) = match segment.class {

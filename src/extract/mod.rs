@@ -307,6 +307,7 @@ impl Extractor {
             if index % STOP_CHECK_INTERVAL == STOP_CHECK_INTERVAL - 1 && stop() {
                 return None;
             }
+            crate::work::step(1);
             // Most raw matches sit inside longer words ("un" in "under"). Folding maps letters to
             // letters, so a letter or digit beside the match in the folded text rejects it
             // before any offset is mapped back.
@@ -346,6 +347,7 @@ impl Extractor {
                 let mut position = candidates.len();
                 while position > 0 && before(&candidates[position - 1]) {
                     position -= 1;
+                    crate::work::step(1);
                 }
                 candidates.insert(position, candidate);
             }
@@ -359,7 +361,7 @@ impl Extractor {
     fn combine(&self, text: &str, tokens: &[Token], segments: &[Segment], candidates: Vec<Candidate>) -> Vec<Found> {
         let mut hidden = vec![false; candidates.len()];
         let mut found = Vec::new();
-        let mut line_kinds: HashMap<usize, LineKind> = HashMap::default();
+        let mut line_kinds = LineKinds::default();
         // furthest_end[i]: the furthest end of candidates[..i], to find in O(log n) whether a
         // candidate that starts before a segment reaches into it.
         let mut furthest_end = Vec::with_capacity(candidates.len() + 1);
@@ -380,6 +382,7 @@ impl Extractor {
             let mut inside = Vec::new();
             let mut overlapping_outside = furthest_end[first_inside] > start;
             for (offset, candidate) in starting_inside.enumerate() {
+                crate::work::step(1);
                 if candidate.end <= end {
                     inside.push(first_inside + offset);
                 } else {
@@ -389,13 +392,10 @@ impl Extractor {
             if overlapping_outside {
                 continue;
             }
-            let covered = |token: &Token| {
-                inside
-                    .iter()
-                    .any(|&i| candidates[i].start <= token.start && candidates[i].end >= token.end)
-            };
             let segment_tokens = &tokens[segment.first..segment.end];
-            let uncovered = segment_tokens.iter().filter(|t| !covered(t)).count();
+            let covered_flags = covered_tokens(segment_tokens, inside.iter().map(|&i| &candidates[i]));
+            let covered = |index: usize| covered_flags[index];
+            let uncovered = covered_flags.iter().filter(|&&c| !c).count();
             if segment.class == SegmentClass::OutOfScope {
                 for &i in &inside {
                     hidden[i] = true;
@@ -409,7 +409,7 @@ impl Extractor {
             if !inside.is_empty() {
                 // A longer name around a known one: an organisation head ("European Union"), or
                 // given names before a person's surname ("Saif al-Islam Gaddafi").
-                let head_covered = covered(&segment_tokens[words - 1]);
+                let head_covered = covered(words - 1);
                 let organisation_around =
                     matches!(segment.class, SegmentClass::Actor(_)) && !head_covered && words >= 2;
                 let person_around = inside.iter().any(|&i| {
@@ -424,7 +424,7 @@ impl Extractor {
                     // "Turkiye NATO".
                     let mut run_start = None;
                     for index in 0..=words {
-                        let open = index < words && !covered(&segment_tokens[index]);
+                        let open = index < words && !covered(index);
                         match (open, run_start) {
                             (true, None) => run_start = Some(index),
                             (false, Some(first)) => {
@@ -565,6 +565,7 @@ impl Extractor {
         nested: bool,
     ) -> Mention {
         let (start, end) = found.range();
+        crate::work::step(1);
         let span = positions.converter.span(start, end);
         let sentence = sentence_index_from(positions.sentences, start, &mut positions.sentence_cursor);
         match found {
@@ -641,6 +642,24 @@ fn single_entity<'t>(mut names: impl Iterator<Item = &'t WrittenName>) -> Option
     names.all(|n| n.entity == first).then_some(first)
 }
 
+/// For each token of a segment, whether one of the candidates inside the segment (in order of
+/// their starts) spans it: one sweep, since the candidates that start at or before a token are
+/// a prefix of the list and only the furthest end among them matters.
+fn covered_tokens<'c>(tokens: &[Token], inside: impl Iterator<Item = &'c Candidate>) -> Vec<bool> {
+    let mut inside = inside.peekable();
+    let mut reach = 0;
+    tokens
+        .iter()
+        .map(|token| {
+            while let Some(candidate) = inside.next_if(|c| c.start <= token.start) {
+                reach = reach.max(candidate.end);
+            }
+            crate::work::step(1);
+            reach >= token.end
+        })
+        .collect()
+}
+
 /// No letter or digit touches the match on either side.
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
@@ -675,12 +694,15 @@ fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Candidate>) {
 /// the city mention before it, so "in Tripoli and Ankara" keeps both literal.
 fn is_place_use(text: &str, start: usize, end: usize, previous: Option<(usize, bool)>) -> bool {
     let before = text[..start].trim_end();
+    crate::work::step(start - before.len() + 1);
     let previous_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    crate::work::step(previous_word.len());
     if lexicon::PLACE_WORDS_BEFORE.contains(previous_word) && before.len() < start {
         return true;
     }
     if let Some((previous_end, previous_literal)) = previous {
         let between = text.get(previous_end..start).unwrap_or("").trim();
+        crate::work::step(start.saturating_sub(previous_end));
         if previous_literal && matches!(between, "and" | "or" | "," | "and the" | "or the") {
             return true;
         }
@@ -709,26 +731,55 @@ struct LineKind {
     title_case: bool,
 }
 
-fn line_kind(text: &str, byte: usize, cache: &mut HashMap<usize, LineKind>) -> LineKind {
-    let line_start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
-    *cache.entry(line_start).or_insert_with(|| {
-        let line = text[line_start..].split('\n').next().unwrap_or("");
+/// The kinds of the text's lines, worked out when first asked. Questions come in text order, so
+/// the line of each is found by walking forward from the last one: O(text) in all, however long
+/// the lines are.
+#[derive(Default)]
+struct LineKinds {
+    /// Where the current line starts and ends (end exclusive, before its `\n`), and its kind.
+    current: Option<(usize, usize, LineKind)>,
+}
+
+impl LineKinds {
+    fn of(&mut self, text: &str, byte: usize) -> LineKind {
+        if let Some((start, end, kind)) = self.current {
+            if (start..=end).contains(&byte) {
+                return kind;
+            }
+        }
+        // A question behind the current line (never asked in text order) looks back to its start.
+        let start = match self.current {
+            Some((_, end, _)) if byte > end => end + 1,
+            _ => 0,
+        };
+        let start = start + text[start..byte].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[byte..].find('\n').map_or(text.len(), |i| byte + i);
+        crate::work::step(end - start);
+        let kind = LineKind::of(&text[start..end]);
+        self.current = Some((start, end, kind));
+        kind
+    }
+}
+
+impl LineKind {
+    fn of(line: &str) -> LineKind {
         let upper = line.chars().filter(|c| c.is_uppercase()).count();
         let lower = line.chars().filter(|c| c.is_lowercase()).count();
-        let long_words: Vec<&str> = line
+        let mut long_words = 0;
+        let mut capitalised = 0;
+        for word in line
             .split(|c: char| !c.is_alphabetic())
             .filter(|w| w.chars().count() > 3)
-            .collect();
-        let capitalised = long_words
-            .iter()
-            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-            .count();
+        {
+            long_words += 1;
+            capitalised += usize::from(word.chars().next().is_some_and(char::is_uppercase));
+        }
         LineKind {
             shouting: upper > 12 && upper > lower * 2,
-            title_case: (long_words.len() >= 3 && capitalised == long_words.len())
-                || (long_words.len() >= 6 && capitalised * 10 >= long_words.len() * 9),
+            title_case: (long_words >= 3 && capitalised == long_words)
+                || (long_words >= 6 && capitalised * 10 >= long_words * 9),
         }
-    })
+    }
 }
 
 /// Decides whether a segment no model name touches is an unlinked name, and of what type.
@@ -736,11 +787,12 @@ fn classify_unlinked(
     text: &str,
     segment: &Segment,
     segment_tokens: &[Token],
-    line_kinds: &mut HashMap<usize, LineKind>,
+    line_kinds: &mut LineKinds,
 ) -> Option<Found> {
     let start = segment_tokens.first()?.start;
     let end = segment_tokens.last()?.end;
-    let line = line_kind(text, start, line_kinds);
+    let line = line_kinds.of(text, start);
+    crate::work::step(end - start);
     if line.shouting {
         return None;
     }
@@ -870,4 +922,82 @@ fn salience(mentions: &[Mention]) -> Vec<EntitySalience> {
             .then(a.first_mention.byte_start.cmp(&b.first_mention.byte_start))
     });
     entities
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Snapshot;
+
+    fn shipped() -> Snapshot {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        match Snapshot::load(&data) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("the shipped model loads: {error}"),
+        }
+    }
+
+    /// `unit` repeated to at least `bytes` bytes.
+    fn repeated(unit: &str, bytes: usize) -> String {
+        unit.repeat(bytes.div_ceil(unit.len()))
+    }
+
+    /// Inputs that once made a stage of the engine quadratic, and their kin: runs of one known
+    /// name, of alternating names, of capitalised unknown words, of initials, of cities, of
+    /// possessives, of accented names, of hyphenated names; a sentence that never ends; no
+    /// spaces; only punctuation; one long line of capitals.
+    const ADVERSARIAL: &[(&str, &str)] = &[
+        ("one name", "Egypt "),
+        ("alternating names", "Egypt Libya Turkiye Haftar Tripoli "),
+        ("capitalised unknown words", "Xyz Qwe "),
+        ("initials without spaces", "A."),
+        ("initials with spaces", "A. "),
+        (
+            "one long sentence",
+            "the Egypt and Tripoli met Ankara near the Libyan coast, ",
+        ),
+        ("no spaces", "EgyptLibyaTurkiye"),
+        ("only punctuation", ".,;:!?-'\"()"),
+        ("cities", "Tripoli "),
+        ("possessives", "Russia's "),
+        ("accented names", "Türkiye İbrahim Kalın "),
+        ("hyphenated names", "Egypt-"),
+        ("connectors", "Port of "),
+        ("unknown names after titles", "Gen. Xyz "),
+        ("lines of capitals", "A\n"),
+    ];
+
+    #[test]
+    fn every_stage_is_linear_on_adversarial_input() {
+        let snapshot = shipped();
+        let options = ExtractOptions {
+            include_nested: true,
+            ..ExtractOptions::default()
+        };
+        let steps = |text: &str| crate::work::measure(|| snapshot.extractor.extract(text, &options)).1;
+        for (name, unit) in ADVERSARIAL {
+            let small = steps(&repeated(unit, 24 * 1024));
+            let large = steps(&repeated(unit, 48 * 1024));
+            // Twice the text, twice the work (and a little for rounding to whole units).
+            assert!(
+                large * 100 <= small * 225,
+                "{name}: {small} steps for 24 KiB but {large} for 48 KiB: the work grows faster than the text"
+            );
+        }
+    }
+
+    #[test]
+    fn the_step_counter_sees_quadratic_work() {
+        // The linearity test is only as good as the counter: a deliberately quadratic loop must
+        // fail its ratio.
+        let quadratic = |n: usize| {
+            crate::work::measure(|| {
+                for i in 0..n {
+                    crate::work::step(i);
+                }
+            })
+            .1
+        };
+        assert!(quadratic(2000) * 100 > quadratic(1000) * 225);
+    }
 }

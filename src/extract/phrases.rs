@@ -76,7 +76,9 @@ fn next_capitalised_word(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut index = from;
     while index < bytes.len() {
-        index += bytes[index..].iter().position(|&b| CANDIDATES[usize::from(b)])?;
+        let skipped = bytes[index..].iter().position(|&b| CANDIDATES[usize::from(b)]);
+        crate::work::step(skipped.unwrap_or(bytes.len() - index) + 1);
+        index += skipped?;
         let byte = bytes[index];
         if byte.is_ascii() {
             if byte.is_ascii_uppercase() && is_word_start(text, index) {
@@ -120,11 +122,15 @@ fn token_at(text: &str, start: usize) -> Token {
     let mut letters = usize::from(is_alphabetic(first));
     let mut uppercase = usize::from(is_uppercase(first));
     let mut previous = first;
+    // Whether the token so far is single characters joined by dots ("U", "U.S"), kept as the
+    // token grows so that a dotted run costs O(1) a character ("A.A.A.A…" included).
+    let mut single_characters = true;
     while let Some(&(offset, next)) = chars.peek() {
         if is_alphanumeric(next) {
             letters += usize::from(is_alphabetic(next));
             uppercase += usize::from(is_uppercase(next));
-        } else if next == '.' && is_uppercase(previous) && is_single_letter_run(&text[start..offset]) {
+            single_characters &= previous == '.';
+        } else if next == '.' && is_uppercase(previous) && single_characters {
             // Dotted abbreviations: "U.S.", "U.N."
         } else if (next == '\'' || next == '\u{2019}') && is_alphabetic(previous) {
             // An apostrophe inside a name, but not a possessive "'s" at the end of a word.
@@ -135,6 +141,7 @@ fn token_at(text: &str, start: usize) -> Token {
             if !following.is_some_and(is_alphabetic) || possessive {
                 break;
             }
+            single_characters = false;
         } else {
             break;
         }
@@ -142,6 +149,7 @@ fn token_at(text: &str, start: usize) -> Token {
         previous = next;
         chars.next();
     }
+    crate::work::step(end - start);
     Token {
         start,
         end,
@@ -174,11 +182,6 @@ fn is_uppercase(c: char) -> bool {
     } else {
         c.is_uppercase()
     }
-}
-
-/// Whether a token so far is single letters separated by dots ("U", "U.S", "U.N").
-fn is_single_letter_run(word: &str) -> bool {
-    word.split('.').all(|part| part.chars().count() == 1)
 }
 
 /// What a segment names, judged by its words.
@@ -231,6 +234,7 @@ fn extend_phrase(text: &str, tokens: &[Token], first: usize) -> usize {
     let mut last = first;
     let mut next = first + 1;
     while next < tokens.len() {
+        crate::work::step(1);
         let separator = &text[tokens[next - 1].end..tokens[next].start];
         let joins = separator == " "
             || (separator == "-" && (tokens[next - 1].capitalised || tokens[next - 1].is(&lexicon::NAME_CONNECTORS)));
@@ -311,6 +315,7 @@ fn split_phrase(
             return;
         }
     }
+    crate::work::step(2 * (end - first));
     let mut piece_start = first;
     let mut after_title = false;
     for index in first..=end {

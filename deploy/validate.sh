@@ -172,23 +172,55 @@ check(len(mounts) == 1, "ACTORGRAPH_DATA is a volume mount")
 mount = mounts[0] if mounts else {}
 check("subPath" not in mount and "subPathExpr" not in mount, "the model mount has no subPath (updates reach it)")
 volume = volumes.get(mount.get("name"), {})
-configmap = configmaps.get(volume.get("configMap", {}).get("name"))
-check(configmap is not None and configmap["metadata"]["name"] == "actorgraph-model",
-      "the model volume is the generated ConfigMap, under a stable name (no hash suffix)")
+# The ConfigMaps of the model volume: a configMap volume, or a projected volume of several.
+sources = [volume["configMap"]] if "configMap" in volume else [
+    source["configMap"] for source in volume.get("projected", {}).get("sources", []) if "configMap" in source]
+known = [source for source in sources if source.get("name") in configmaps]
+check(sources and len(known) == len(sources),
+      "the model volume is made of the generated ConfigMaps: %s" % [source.get("name") for source in sources])
+with open(os.path.join(root, "deploy", "kubernetes", "base", "kustomization.yaml"), encoding="utf-8") as handle:
+    kustomization = yaml.safe_load(handle)
+everywhere = kustomization.get("generatorOptions", {}).get("disableNameSuffixHash") is True
+generators = kustomization.get("configMapGenerator", [])
+check(generators and all(everywhere or g.get("options", {}).get("disableNameSuffixHash") is True for g in generators),
+      "the ConfigMaps keep stable names (no hash suffix): an update is a reload in place, not a rollout")
 check(env.get("ACTORGRAPH_WATCH", "true") == "true", "the server watches the mounted folder")
-if configmap:
-    data = configmap.get("data", {})
+if known:
+    # The files the volume shows: each key under its own name, or, when a source lists items
+    # (ConfigMap keys cannot hold a "/", so a nested file such as world/x.toml needs one), each
+    # item's key under the item's path.
+    data = {}
+    projected = {}
+    for source in known:
+        source_data = configmaps[source["name"]].get("data", {})
+        size = sum(len(key) + len(value.encode("utf-8")) for key, value in source_data.items())
+        check(size < 1024 * 1024 - 16 * 1024,
+              "ConfigMap %s fits the 1 MiB limit: %d bytes" % (source["name"], size))
+        for key, value in source_data.items():
+            data[(source["name"], key)] = value
+        items = source.get("items")
+        for item in items or [{"key": key, "path": key} for key in source_data]:
+            projected[item["path"]] = (source["name"], item["key"])
     data_dir = os.path.join(root, "data")
-    files = sorted(name for name in os.listdir(data_dir) if os.path.isfile(os.path.join(data_dir, name)))
-    check(sorted(data) == files, "the ConfigMap holds every file of data/: %s" % files)
-    same = all(open(os.path.join(data_dir, n), encoding="utf-8").read() == data.get(n) for n in files)
-    check(same, "the ConfigMap's files equal data/")
-    size = sum(len(key) + len(value.encode("utf-8")) for key, value in data.items())
-    check(size < 1024 * 1024 - 16 * 1024, "the model fits a ConfigMap: %d bytes of the 1 MiB limit" % size)
-    os.makedirs(model_dir, exist_ok=True)
-    for name, text in data.items():
-        with open(os.path.join(model_dir, name), "w", encoding="utf-8") as handle:
-            handle.write(text)
+    files = sorted(
+        os.path.relpath(os.path.join(folder, name), data_dir)
+        for folder, _, names in os.walk(data_dir)
+        for name in names
+    )
+    missing = [f for f in files if f not in projected]
+    extra = [p for p in projected if p not in files]
+    check(not missing and not extra,
+          "the model volume shows every file of data/ (%d): missing %s, not in data/ %s" % (len(files), missing, extra))
+    unknown_keys = ["%s/%s" % key for key in projected.values() if key not in data]
+    check(not unknown_keys, "every volume item names a key of its ConfigMap: unknown %s" % unknown_keys)
+    differ = [path for path, key in projected.items()
+              if path in files and open(os.path.join(data_dir, path), encoding="utf-8").read() != data.get(key)]
+    check(not differ, "the ConfigMap's files equal data/: differ %s" % differ)
+    for path, key in projected.items():
+        target = os.path.join(model_dir, path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(data.get(key, ""))
 
 # Services, PDB, HPA, ServiceMonitor agree with the pods.
 services = {s["metadata"]["name"]: s for s in by_kind["Service"]}
@@ -226,10 +258,10 @@ if [ -n "${ACTORGRAPH_BIN:-}" ]; then
     mount="$WORK/mount"
     stamp="..$(date -u +%Y_%m_%d_%H_%M_%S).000000001"
     mkdir -p "$mount/$stamp"
-    cp "$WORK/model/"* "$mount/$stamp/"
+    cp -R "$WORK/model/." "$mount/$stamp/"
     ln -s "$stamp" "$mount/..data"
-    for file in "$WORK/model/"*; do
-        ln -s "..data/$(basename "$file")" "$mount/$(basename "$file")"
+    for entry in "$WORK/model/"*; do
+        ln -s "..data/$(basename "$entry")" "$mount/$(basename "$entry")"
     done
     if ! "$ACTORGRAPH_BIN" check "$mount"; then
         echo "  FAILED: the ConfigMap's model does not load" >&2

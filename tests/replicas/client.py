@@ -4,6 +4,8 @@ Subcommands:
   wait-serving ADDR... [--timeout S]     until grpc.health.v1 reports SERVING for "" on each
   version ADDR                           print the model version ADDR serves
   wait-version ADDR VERSION [--timeout S]  until ADDR serves VERSION
+  hold-stream ADDR                       a StreamExtractEntities call kept open for a while, one
+                                         item at a time; exits 1 unless every item is answered
   load --target ADDR --reference ADDR ... --out DIR [...]
       mixed RPCs from several threads, each with its own channel, until --stop-file exists and
       at least --min-calls were made (or --max-seconds / --max-calls run out). Every call's gRPC
@@ -173,6 +175,39 @@ def wait_version(args):
         time.sleep(0.05)
     print("%s still serves %s, not %s, after %ss" % (args.address, last, args.version, args.timeout), file=sys.stderr)
     return 1
+
+
+def hold_stream(args):
+    """A StreamExtractEntities call kept open across the replica's SIGTERM: one item every
+    --interval seconds; the drain must let it finish with every answer."""
+    ready_file = args.ready_file
+    answers = 0
+    sent = []
+
+    def items():
+        for number in range(args.items):
+            sent.append(number)
+            yield extraction_pb2.StreamExtractEntitiesRequest(
+                request_id=str(number), request=extraction_pb2.ExtractEntitiesRequest(text=SHORT_TEXTS[number % 3]))
+            if number == 0 and ready_file:
+                open(ready_file, "w").close()
+            time.sleep(args.interval)
+
+    started = time.time()
+    with grpc.insecure_channel(args.address) as channel:
+        stub = extraction_pb2_grpc.ExtractionServiceStub(channel)
+        try:
+            for response in stub.StreamExtractEntities(items(), timeout=args.items * args.interval + 10):
+                if response.WhichOneof("result") != "response" or response.request_id != str(answers):
+                    print("stream: unexpected answer %r" % response, file=sys.stderr)
+                    return 1
+                answers += 1
+        except grpc.RpcError as error:
+            print("stream: %s after %d of %d answers: %s" % (
+                error.code().name, answers, args.items, error.details()), file=sys.stderr)
+            return 1
+    print("stream held open %.1f s: %d of %d answers" % (time.time() - started, answers, args.items))
+    return 0 if answers == args.items else 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -411,6 +446,11 @@ def main():
     command.add_argument("address")
     command.add_argument("version")
     command.add_argument("--timeout", type=float, default=15)
+    command = commands.add_parser("hold-stream")
+    command.add_argument("address")
+    command.add_argument("--items", type=int, default=10)
+    command.add_argument("--interval", type=float, default=0.2)
+    command.add_argument("--ready-file", help="created once the first item is sent")
     command = commands.add_parser("load")
     command.add_argument("--root", required=True, help="the repository (for data/article.txt)")
     command.add_argument("--target", required=True)
@@ -437,6 +477,8 @@ def main():
         return 0
     if args.command == "wait-version":
         return wait_version(args)
+    if args.command == "hold-stream":
+        return hold_stream(args)
     if args.command == "load":
         return load(args)
     return analyse(args)

@@ -43,6 +43,7 @@ chmod 755 "$WORK" # nginx's workers (nobody) read below it
 declare -A PID PORT METRICS
 NGINX_PID=""
 CLIENT_PID=""
+stream_pid=""
 WATCHDOG_PID=""
 REF_PIDS=()
 STARTED_AT=$(date +%s.%N)
@@ -59,6 +60,7 @@ cleanup() {
     local status=$?
     trap - EXIT TERM INT
     stop_process "$CLIENT_PID"
+    stop_process "$stream_pid"
     [ -n "$NGINX_PID" ] && kill -QUIT "$NGINX_PID" 2>/dev/null || true
     for replica in "${REPLICAS[@]}"; do stop_process "${PID[$replica]:-}"; done
     for pid in "${REF_PIDS[@]}"; do stop_process "$pid"; done
@@ -66,7 +68,7 @@ cleanup() {
     [ -n "$WATCHDOG_PID" ] && kill "$WATCHDOG_PID" 2>/dev/null || true
     if [ "$status" -ne 0 ] && [ -z "${REPLICAS_KEEP:-}" ]; then
         for log in "$WORK"/*/server.log "$WORK/nginx/error.log"; do
-            [ -f "$log" ] && { echo "--- last lines of ${log#"$WORK"/}"; tail -n 15 "$log"; }
+            [ -f "$log" ] && { echo "--- last lines of ${log#"$WORK"/}"; tail -n 15 "$log" | sed 's/\x1b\[[0-9;]*m//g'; }
         done
     fi
     if [ -n "${REPLICAS_KEEP:-}" ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi
@@ -245,7 +247,16 @@ step "(b) rolling restart: SIGTERM, drain, start again, one replica at a time"
 for replica in "${REPLICAS[@]}"; do
     pid=${PID[$replica]}
     sample "$replica" "$pid"
+    # A call in flight across the SIGTERM: a stream straight to this replica, one item every
+    # 0.2 s for 2 s; the drain must let it finish.
+    rm -f "$WORK/stream-ready"
+    "${CLIENT[@]}" hold-stream "127.0.0.1:${PORT[$replica]}" --items 10 --interval 0.2 \
+        --ready-file "$WORK/stream-ready" >"$WORK/$replica/stream.log" 2>&1 &
+    stream_pid=$!
+    for _ in $(seq 1 50); do [ -f "$WORK/stream-ready" ] && break; sleep 0.1; done
+    sleep 0.3
     event term "$replica"
+    term_at=$(now)
     kill -TERM "$pid"
     stopped=""
     for _ in $(seq 1 $(((GRACE + 5) * 10))); do
@@ -259,12 +270,16 @@ for replica in "${REPLICAS[@]}"; do
     code=0
     wait "$pid" || code=$?
     event exited "$replica"
+    drain=$(since "$term_at")
     [ "$code" -eq 0 ] || PROBLEMS+=("$replica exited with status $code after SIGTERM")
+    stream_code=0
+    wait "$stream_pid" || stream_code=$?
+    [ "$stream_code" -eq 0 ] || PROBLEMS+=("$replica: the stream open across SIGTERM did not finish: $(cat "$WORK/$replica/stream.log")")
     grep -q 'shutting down' "$WORK/$replica/server.log" || PROBLEMS+=("$replica logged no shutdown")
     start_replica "$replica"
     "${CLIENT[@]}" wait-serving "127.0.0.1:${PORT[$replica]}" --timeout 15
     event serving-after-restart "$replica"
-    echo "$replica: pid $pid exited $code; pid ${PID[$replica]} serving $("${CLIENT[@]}" version "127.0.0.1:${PORT[$replica]}")"
+    echo "$replica: pid $pid exited $code ${drain} s after SIGTERM ($(cat "$WORK/$replica/stream.log")); pid ${PID[$replica]} serving $("${CLIENT[@]}" version "127.0.0.1:${PORT[$replica]}")"
     sleep 2
 done
 sleep 1

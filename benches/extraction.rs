@@ -89,6 +89,32 @@ fn extraction(c: &mut Criterion) {
     group.finish();
 }
 
+/// 1 MiB of each adversarial shape beside 1 MiB of news, with the shipped model: the goal is
+/// each within 3x the time of the news.
+fn adversarial(c: &mut Criterion) {
+    let article = std::fs::read_to_string(data_dir().join("article.txt")).expect("the article");
+    let shipped = Snapshot::load(&data_dir()).expect("the shipped model");
+    let options = ExtractOptions::default();
+    let mut group = c.benchmark_group("adversarial");
+    group.measurement_time(Duration::from_secs(3)).sample_size(10);
+    let news = news_text(&article);
+    let inputs = std::iter::once(("news".to_owned(), news)).chain(actorgraph::extract::adversarial::SHAPES.iter().map(
+        |(name, unit)| {
+            (
+                (*name).to_owned(),
+                actorgraph::extract::adversarial::repeated(unit, 1 << 20),
+            )
+        },
+    ));
+    for (name, text) in inputs {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::new("1MiB", name), &text, |b, text| {
+            b.iter(|| shipped.extractor.extract(black_box(text), &options));
+        });
+    }
+    group.finish();
+}
+
 fn loading(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.measurement_time(Duration::from_secs(4)).sample_size(20);
@@ -98,5 +124,5 @@ fn loading(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, extraction, loading);
+criterion_group!(benches, extraction, adversarial, loading);
 criterion_main!(benches);

@@ -1,0 +1,31 @@
+//! Input shapes known to stress an extraction engine, shared by the engine's linearity test and
+//! the adversarial benchmark (`cargo bench --bench extraction -- adversarial`). Each once made a
+//! stage quadratic here, or is a close kin of one that did.
+
+/// Named units that are repeated to make an adversarial text (see [`repeated`]).
+pub const SHAPES: &[(&str, &str)] = &[
+    ("one-name", "Egypt "),
+    ("alternating-names", "Egypt Libya Turkiye Haftar Tripoli "),
+    ("capitalised-unknown-words", "Xyz Qwe "),
+    ("initials-without-spaces", "A."),
+    ("initials-with-spaces", "A. "),
+    (
+        "one-long-sentence",
+        "the Egypt and Tripoli met Ankara near the Libyan coast, ",
+    ),
+    ("no-spaces", "EgyptLibyaTurkiye"),
+    ("only-punctuation", ".,;:!?-'\"()"),
+    ("cities", "Tripoli "),
+    ("possessives", "Russia's "),
+    ("accented-names", "Türkiye İbrahim Kalın "),
+    ("decomposed-accents", "Tu\u{308}rkiye I\u{307}brahim Kalın "),
+    ("hyphenated-names", "Egypt-"),
+    ("connectors", "Port of "),
+    ("titles-before-unknown-names", "Gen. Xyz "),
+    ("lines-of-capitals", "A\n"),
+];
+
+/// `unit` repeated to at least `bytes` bytes.
+pub fn repeated(unit: &str, bytes: usize) -> String {
+    unit.repeat(bytes.div_ceil(unit.len()))
+}

@@ -123,12 +123,34 @@ def comparable(responses):
     return out
 
 
+def item_version(response):
+    """The model version one answer claims (a stream item's is in its response)."""
+    if response.DESCRIPTOR.name == "StreamExtractEntitiesResponse":
+        return response.response.model_version if response.WhichOneof("result") == "response" else ""
+    return response.model_version
+
+
 def claimed_version(responses):
-    versions = set()
-    for response in responses:
-        inner = getattr(response, "response", None) if response.DESCRIPTOR.name == "StreamExtractEntitiesResponse" else response
-        versions.add(inner.model_version if inner is not None else "")
-    return versions.pop() if len(versions) == 1 else "mixed:" + "+".join(sorted(versions))
+    """The version of a call: its answers' one version, or "mixed:A+B" for a stream whose items
+    were answered by two models (each stream item is extracted with the model current when it
+    arrives, so a stream open across a reload spans both)."""
+    versions = sorted({item_version(response) for response in responses})
+    return versions[0] if len(versions) == 1 else "mixed:" + "+".join(versions)
+
+
+def check_answer(answer, references, index):
+    """Whether every answer (every stream item) equals the reference answer of the version it
+    claims: "same", or what is wrong."""
+    answers = comparable(answer)
+    for position, response in enumerate(answers):
+        expected = references.get(item_version(response))
+        if expected is None:
+            return "unknown-version"
+        if position >= len(expected[index]) or expected[index][position] != response:
+            return "differs-from-reference"
+    if any(len(expected[index]) != len(answers) for expected in references.values()):
+        return "wrong-number-of-answers"
+    return "same"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,13 +279,7 @@ def load(args):
             try:
                 answer = function(stubs, (("x-request-id", request_id),))
                 version = claimed_version(answer)
-                expected = references.get(version)
-                if expected is None:
-                    content = "unknown-version"
-                elif comparable(answer) != expected[index]:
-                    content = "differs-from-reference"
-                else:
-                    content = "same"
+                content = check_answer(answer, references, index)
             except grpc.RpcError as error:
                 code = error.code().name
                 content = (error.details() or "")[:200].replace("\n", " ")
@@ -359,6 +375,8 @@ def analyse(args):
     wrong = [c for c in calls if c["code"] == "OK" and c["content"] != "same"]
     codes = collections.Counter(c["code"] for c in calls)
     versions = collections.Counter(c["version"] for c in calls if c["code"] == "OK")
+    mixed = sum(n for version, n in versions.items() if version.startswith("mixed:"))
+    known_versions = {args.old, args.new, "mixed:" + "+".join(sorted([args.old, args.new]))}
     per_rpc = collections.Counter(c["rpc"].split("/")[0] for c in calls)
     spread = collections.Counter(upstream_of.get(c["request_id"], "not in nginx log") for c in calls)
     latencies = [(float(c["end"]) - float(c["start"])) * 1000 for c in calls]
@@ -386,6 +404,7 @@ def analyse(args):
     print("failed calls:      %d" % len(failed))
     print("wrong answers:     %d (OK, but not the reference answer of the version claimed)" % len(wrong))
     print("versions claimed:  %s" % ", ".join("%s %d" % kv for kv in sorted(versions.items())))
+    print("streams across a reload: %d (items answered by the old model, then the new one)" % mixed)
     print("replica spread:    %s" % ", ".join("%s %d (%.1f%%)" % (k, v, 100.0 * v / max(1, len(calls)))
                                                 for k, v in sorted(spread.items())))
     print("nginx retries:     %d calls went to a second replica after a refused connect" % nginx_retried)
@@ -406,8 +425,8 @@ def analyse(args):
         problems.append("%d answers differ from their version's reference" % len(wrong))
         for call in wrong[:10]:
             print("  wrong: %(request_id)s %(rpc)s version %(version)s: %(content)s" % call)
-    if set(versions) - {args.old, args.new}:
-        problems.append("versions other than the old and new model: %s" % sorted(set(versions) - {args.old, args.new}))
+    if set(versions) - known_versions:
+        problems.append("versions other than the old and new model: %s" % sorted(set(versions) - known_versions))
     if versions.get(args.new, 0) == 0 or versions.get(args.old, 0) == 0:
         problems.append("the load did not see both model versions")
     for name in replicas:
@@ -423,7 +442,7 @@ def analyse(args):
     verdict = {
         "calls": len(calls), "failed": len(failed), "wrong": len(wrong), "codes": dict(codes),
         "versions": dict(versions), "spread": dict(spread), "nginx_retried": nginx_retried,
-        "client_resends": resent, "inconsistent": len(inconsistent),
+        "client_resends": resent, "inconsistent": len(inconsistent), "streams_across_reload": mixed,
         "latency_ms": {"p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99)},
         "wall_seconds": summary["wall_seconds"], "problems": problems,
     }

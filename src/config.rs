@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -58,35 +59,49 @@ pub enum LogFormat {
 /// Everything `serve` needs.
 #[derive(Debug, Clone, Parser)]
 pub struct ServerConfig {
-    /// Address to listen on.
-    #[arg(long, env = "ACTORGRAPH_LISTEN", default_value = "127.0.0.1:50051")]
-    pub listen: SocketAddr,
+    /// Address to listen on: `HOST:PORT`, where HOST is an IP address (`[::1]` for IPv6) or a
+    /// host name (`localhost`), resolved at start; the first address that binds is used.
+    #[arg(long, env = "ACTORGRAPH_LISTEN", default_value = "127.0.0.1:50051", value_parser = host_and_port)]
+    pub listen: String,
     /// The data file, or a folder of *.toml data files, of the model to serve.
     #[arg(long, env = "ACTORGRAPH_DATA", default_value = "data")]
     pub data: PathBuf,
     /// Log format.
     #[arg(long, env = "ACTORGRAPH_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
-    /// Largest text ExtractEntities accepts, in bytes; the gRPC decode limit is set to match.
-    #[arg(long, env = "ACTORGRAPH_MAX_TEXT_BYTES", default_value_t = 1024 * 1024)]
+    /// Largest text ExtractEntities accepts, in bytes (at least 1). A request message may be up
+    /// to twice this: a larger text is answered TEXT_TOO_LARGE (a stream goes on to its next
+    /// item), a larger message MESSAGE_TOO_LARGE.
+    #[arg(long, env = "ACTORGRAPH_MAX_TEXT_BYTES", default_value_t = 1024 * 1024, value_parser = at_least_one::<usize>)]
     pub max_text_bytes: usize,
-    /// Seconds that in-flight calls get to finish after SIGINT or SIGTERM.
-    #[arg(long, env = "ACTORGRAPH_SHUTDOWN_GRACE_SECONDS", default_value_t = 10)]
+    /// Largest extraction answer, encoded, in bytes (at least 1): a larger one is refused with
+    /// RESOURCE_EXHAUSTED RESPONSE_TOO_LARGE. gRPC clients refuse messages over 4 MiB unless
+    /// told otherwise, hence the default.
+    #[arg(long, env = "ACTORGRAPH_MAX_RESPONSE_BYTES", default_value_t = 4 * 1024 * 1024, value_parser = at_least_one::<usize>)]
+    pub max_response_bytes: usize,
+    /// Seconds that in-flight calls get to finish after SIGINT or SIGTERM; 0 abandons them at
+    /// once. Keep it below the orchestrator's stop timeout (Docker: 10 s).
+    #[arg(long, env = "ACTORGRAPH_SHUTDOWN_GRACE_SECONDS", default_value_t = 8)]
     pub shutdown_grace_seconds: u64,
-    /// HTTP/2 streams (concurrent calls) allowed per connection.
-    #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_STREAMS", default_value_t = 128)]
+    /// HTTP/2 streams (concurrent calls) allowed per connection (at least 1).
+    #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_STREAMS", default_value_t = 128, value_parser = at_least_one::<u32>)]
     pub max_concurrent_streams: u32,
-    /// Seconds between HTTP/2 keepalive pings on idle connections.
-    #[arg(long, env = "ACTORGRAPH_KEEPALIVE_SECONDS", default_value_t = 30)]
+    /// Seconds between HTTP/2 keepalive pings on idle connections (at least 1).
+    #[arg(long, env = "ACTORGRAPH_KEEPALIVE_SECONDS", default_value_t = 30, value_parser = at_least_one::<u64>)]
     pub keepalive_seconds: u64,
-    /// Calls answered at once (health and reflection excepted); further calls are refused at
-    /// once with RESOURCE_EXHAUSTED rather than queued.
-    #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_CALLS", default_value_t = 256)]
+    /// Calls answered at once, at least 1 (health and reflection excepted); further calls are
+    /// refused at once with RESOURCE_EXHAUSTED rather than queued.
+    #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_CALLS", default_value_t = 256, value_parser = at_least_one::<usize>)]
     pub max_concurrent_calls: usize,
-    /// The longest a call may run, in milliseconds; a shorter client deadline (grpc-timeout)
-    /// wins. A call past it is answered DEADLINE_EXCEEDED and its work abandoned.
-    #[arg(long, env = "ACTORGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    /// The longest a call may run, in milliseconds (at least 1); a shorter client deadline
+    /// (grpc-timeout) wins. A call past it is answered DEADLINE_EXCEEDED and its work abandoned.
+    #[arg(long, env = "ACTORGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 30_000, value_parser = at_least_one::<u64>)]
     pub request_timeout_ms: u64,
+    /// A reload on file change is refused when the new model keeps fewer than this percentage of
+    /// the served model's entities (an emptied or truncated file, a half-copied folder); the
+    /// old model keeps serving. SIGHUP reloads any valid model. 0 turns the guard off.
+    #[arg(long, env = "ACTORGRAPH_RELOAD_MIN_KEPT_PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub reload_min_kept_percent: u8,
     /// Address for Prometheus metrics at /metrics (plain HTTP); off when not set.
     #[arg(long, env = "ACTORGRAPH_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
@@ -117,8 +132,100 @@ impl ServerConfig {
         Duration::from_secs(self.shutdown_grace_seconds)
     }
 
-    /// The gRPC decode limit: the text limit plus room for the other request fields.
+    /// The gRPC decode limit of extraction requests: twice the text limit plus room for the
+    /// other fields, so that a text somewhat over its limit is read and refused by itself
+    /// (TEXT_TOO_LARGE), which lets a stream go on with its next item.
     pub fn max_decoding_message_bytes(&self) -> usize {
-        self.max_text_bytes.saturating_add(64 * 1024)
+        self.max_text_bytes.saturating_mul(2).saturating_add(64 * 1024)
+    }
+}
+
+/// Parses a number that must be at least 1: 0 would mean "nothing is ever allowed" (or, for
+/// some settings, "unlimited" by accident), so it is refused with the reason.
+fn at_least_one<T: FromStr + PartialOrd + From<u8>>(value: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    let number: T = value
+        .trim()
+        .parse()
+        .map_err(|error| format!("{value:?} is not a whole number: {error}"))?;
+    if number < T::from(1) {
+        return Err(format!("{value} is not allowed here: the value must be at least 1"));
+    }
+    Ok(number)
+}
+
+/// Checks a listen address: `HOST:PORT`, with an IP address or a host name; IPv6 in brackets.
+fn host_and_port(value: &str) -> Result<String, String> {
+    if value.parse::<SocketAddr>().is_ok() {
+        return Ok(value.to_owned());
+    }
+    let Some((host, port)) = value.rsplit_once(':') else {
+        return Err(format!(
+            "{value:?} has no port: write HOST:PORT, e.g. 127.0.0.1:50051 or localhost:50051"
+        ));
+    };
+    port.parse::<u16>()
+        .map_err(|_| format!("{port:?} in {value:?} is not a port number (0 to 65535)"))?;
+    let name_like = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if !name_like {
+        return Err(format!(
+            "{host:?} in {value:?} is neither an IP address nor a host name (IPv6 goes in brackets: [::1]:50051)"
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(arguments: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("actorgraph").chain(arguments.iter().copied()))
+    }
+
+    #[test]
+    fn zero_limits_are_refused_with_the_reason() {
+        for flag in [
+            "--max-concurrent-streams",
+            "--max-concurrent-calls",
+            "--request-timeout-ms",
+            "--max-text-bytes",
+            "--max-response-bytes",
+            "--keepalive-seconds",
+        ] {
+            let error = parse(&[flag, "0"]).expect_err(flag).to_string();
+            assert!(error.contains("at least 1"), "{flag}: {error}");
+        }
+        assert!(parse(&["--max-concurrent-calls", "1"]).is_ok());
+        assert!(
+            parse(&["--shutdown-grace-seconds", "0"]).is_ok(),
+            "0 grace has a documented meaning"
+        );
+        assert!(parse(&["--reload-min-kept-percent", "101"]).is_err());
+    }
+
+    #[test]
+    fn listen_takes_host_names_and_addresses() {
+        for good in [
+            "localhost:50051",
+            "127.0.0.1:0",
+            "[::1]:50051",
+            "actorgraph-0.actorgraph:50051",
+        ] {
+            assert!(parse(&["--listen", good]).is_ok(), "{good}");
+        }
+        for bad in ["localhost", "localhost:http", ":50051", "bad host:1", "::1:50051"] {
+            assert!(parse(&["--listen", bad]).is_err(), "{bad}");
+        }
     }
 }

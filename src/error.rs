@@ -35,6 +35,16 @@ pub enum Error {
         reason: &'static str,
         message: String,
     },
+    /// The method is not one this server serves.
+    #[error("unknown method {method}; this server serves {services}")]
+    Unimplemented {
+        method: String,
+        /// The services served, comma-separated.
+        services: String,
+    },
+    /// The client went away (reset its stream) before the answer was ready.
+    #[error("{0}")]
+    Cancelled(String),
     /// A bug: the call failed for a reason that is not the caller's.
     #[error("internal error: {0}")]
     Internal(String),
@@ -62,6 +72,8 @@ impl Error {
             Error::NotFound { kind, .. } => format!("{}_NOT_FOUND", kind.to_uppercase()),
             Error::DeadlineExceeded(_) => "DEADLINE_EXCEEDED".to_owned(),
             Error::ResourceExhausted { reason, .. } => (*reason).to_owned(),
+            Error::Unimplemented { .. } => "UNKNOWN_METHOD".to_owned(),
+            Error::Cancelled(_) => "CANCELLED".to_owned(),
             Error::Internal(_) => "INTERNAL".to_owned(),
         }
     }
@@ -73,6 +85,8 @@ impl Error {
             Error::NotFound { .. } => Code::NotFound,
             Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
             Error::ResourceExhausted { .. } => Code::ResourceExhausted,
+            Error::Unimplemented { .. } => Code::Unimplemented,
+            Error::Cancelled(_) => Code::Cancelled,
             Error::Internal(_) => Code::Internal,
         }
     }
@@ -90,6 +104,10 @@ impl From<Error> for Status {
             Error::NotFound { kind, id } => {
                 metadata.insert("resource".to_owned(), (*kind).to_owned());
                 metadata.insert("id".to_owned(), id.clone());
+            }
+            Error::Unimplemented { method, services } => {
+                metadata.insert("method".to_owned(), method.clone());
+                metadata.insert("services".to_owned(), services.clone());
             }
             _ => {}
         }

@@ -34,9 +34,7 @@ fn serve(config: ServerConfig) -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(config.listen)
-            .await
-            .map_err(|error| anyhow::anyhow!("cannot listen on {}: {error}", config.listen))?;
+        let listener = bind(&config.listen).await?;
         actorgraph::server::run(listener, config, actorgraph::server::shutdown_signal()).await
     });
     match result {
@@ -47,6 +45,24 @@ fn serve(config: ServerConfig) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Binds the first address `listen` resolves to that can be bound.
+async fn bind(listen: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    let addresses = tokio::net::lookup_host(listen)
+        .await
+        .map_err(|error| anyhow::anyhow!("cannot resolve the listen address {listen}: {error}"))?;
+    let mut last_error = None;
+    for address in addresses {
+        match tokio::net::TcpListener::bind(address).await {
+            Ok(listener) => return Ok(listener),
+            Err(error) => last_error = Some(format!("{address}: {error}")),
+        }
+    }
+    Err(anyhow::anyhow!(
+        "cannot listen on {listen}: {}",
+        last_error.unwrap_or_else(|| "it resolves to no address".to_owned())
+    ))
 }
 
 fn check(data: &std::path::Path) -> ExitCode {

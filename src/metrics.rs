@@ -42,6 +42,29 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_05, 2.0, 16))
 }
 
+/// How a reload attempt ended: the values of the `result` label of `model_reloads_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReloadResult {
+    /// The model was loaded (and swapped in if it changed).
+    Success,
+    /// The data had problems; the old model keeps serving.
+    Failure,
+    /// The data was valid but would have dropped most of the model on an automatic reload.
+    Refused,
+}
+
+impl ReloadResult {
+    const ALL: [ReloadResult; 3] = [ReloadResult::Success, ReloadResult::Failure, ReloadResult::Refused];
+
+    fn label(self) -> &'static str {
+        match self {
+            ReloadResult::Success => "success",
+            ReloadResult::Failure => "failure",
+            ReloadResult::Refused => "refused",
+        }
+    }
+}
+
 /// Every metric the service exports.
 pub struct Metrics {
     registry: Registry,
@@ -88,9 +111,18 @@ impl Metrics {
         let reloads = Family::<ReloadLabels, Counter>::default();
         registry.register(
             "model_reloads",
-            "Model reloads by result (success, failure)",
+            "Model reloads by result (success, failure, refused)",
             reloads.clone(),
         );
+        // Every series exists from the start at 0, so rates and alerts work before the first
+        // reload.
+        for result in ReloadResult::ALL {
+            reloads
+                .get_or_create(&ReloadLabels {
+                    result: result.label().into(),
+                })
+                .get();
+        }
         let model_entities = Gauge::default();
         registry.register("model_entities", "Entities in the served model", model_entities.clone());
         let model_relations = Gauge::default();
@@ -168,18 +200,20 @@ impl Metrics {
         self.abandoned.get()
     }
 
-    /// Records a reload attempt; on success also the new model's figures.
-    pub fn record_reload(&self, success: bool) {
-        let result = if success { "success" } else { "failure" };
+    /// Records a reload attempt by its result.
+    pub fn record_reload(&self, result: ReloadResult) {
         self.reloads
-            .get_or_create(&ReloadLabels { result: result.into() })
+            .get_or_create(&ReloadLabels {
+                result: result.label().into(),
+            })
             .inc();
     }
 
-    pub fn reload_count(&self, success: bool) -> u64 {
-        let result = if success { "success" } else { "failure" };
+    pub fn reload_count(&self, result: ReloadResult) -> u64 {
         self.reloads
-            .get_or_create(&ReloadLabels { result: result.into() })
+            .get_or_create(&ReloadLabels {
+                result: result.label().into(),
+            })
             .get()
     }
 

@@ -319,7 +319,13 @@ async fn reloads_under_load_fail_no_call_and_switch_the_answers() {
         all_seen.extend(seen);
     }
     assert_eq!(all_seen, ["Alpha".to_owned(), "Beta".to_owned()].into());
-    assert_eq!(server.metrics.as_ref().map(|m| m.reload_count(true)), Some(20));
+    assert_eq!(
+        server
+            .metrics
+            .as_ref()
+            .map(|m| m.reload_count(actorgraph::metrics::ReloadResult::Success)),
+        Some(20)
+    );
 }
 
 #[tokio::test]
@@ -348,7 +354,13 @@ async fn reload_keeps_old_model_on_invalid_file() {
     );
     let mut client = server.knowledge().await;
     assert_eq!(subject_name(&mut client).await, "Alpha", "the old model keeps serving");
-    assert_eq!(server.metrics.as_ref().map(|m| m.reload_count(false)), Some(1));
+    assert_eq!(
+        server
+            .metrics
+            .as_ref()
+            .map(|m| m.reload_count(actorgraph::metrics::ReloadResult::Failure)),
+        Some(1)
+    );
     assert!(is_serving(&server).await, "health stays SERVING");
 }
 

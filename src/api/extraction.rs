@@ -34,14 +34,26 @@ pub const STREAM_BUFFER: usize = 16;
 pub struct ExtractionApi {
     snapshot: SharedSnapshot,
     max_text_bytes: usize,
+    max_response_bytes: usize,
     metrics: Arc<Metrics>,
 }
 
+/// The size limits of extraction calls.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractionLimits {
+    /// The largest text accepted, in bytes.
+    pub max_text_bytes: usize,
+    /// The largest answer sent, encoded, in bytes: gRPC clients refuse messages over 4 MiB by
+    /// default, and a text full of names can give an answer several times its size.
+    pub max_response_bytes: usize,
+}
+
 impl ExtractionApi {
-    pub fn new(snapshot: SharedSnapshot, max_text_bytes: usize, metrics: Arc<Metrics>) -> Self {
+    pub fn new(snapshot: SharedSnapshot, limits: ExtractionLimits, metrics: Arc<Metrics>) -> Self {
         ExtractionApi {
             snapshot,
-            max_text_bytes,
+            max_text_bytes: limits.max_text_bytes,
+            max_response_bytes: limits.max_response_bytes,
             metrics,
         }
     }
@@ -112,17 +124,38 @@ fn to_response(
     }
 }
 
+/// The answer, unless it is over the response limit: then RESOURCE_EXHAUSTED, with what to do.
+fn bounded(
+    response: pb::ExtractEntitiesResponse,
+    max_response_bytes: usize,
+) -> Result<pb::ExtractEntitiesResponse, Error> {
+    use prost::Message as _;
+    let size = response.encoded_len();
+    if size <= max_response_bytes {
+        return Ok(response);
+    }
+    Err(Error::ResourceExhausted {
+        reason: "RESPONSE_TOO_LARGE",
+        message: format!(
+            "the answer has {} mentions and is {size} bytes encoded, over the limit of {max_response_bytes} \
+             bytes; send the text in parts, or narrow the answer (entity_types, exclude_unlinked, min_confidence)",
+            response.mentions.len()
+        ),
+    })
+}
+
 /// Extracts one validated request, off the async workers when the text is large; the work
 /// stops early when the call is dropped.
 async fn extract(
     snapshot: Arc<Snapshot>,
     request: pb::ExtractEntitiesRequest,
     options: ExtractOptions,
+    max_response_bytes: usize,
     metrics: &Arc<Metrics>,
 ) -> Result<pb::ExtractEntitiesResponse, Error> {
     if request.text.len() <= INLINE_EXTRACTION_BYTES {
         let extraction = snapshot.extractor.extract(&request.text, &options);
-        return Ok(to_response(&snapshot, &request.text, &extraction));
+        return bounded(to_response(&snapshot, &request.text, &extraction), max_response_bytes);
     }
     let cancelled = Arc::new(AtomicBool::new(false));
     let _cancel_on_drop = CancelOnDrop(Arc::clone(&cancelled));
@@ -130,7 +163,7 @@ async fn extract(
     tokio::task::spawn_blocking(move || {
         let stop = || cancelled.load(Ordering::Relaxed);
         match snapshot.extractor.extract_until(&request.text, &options, &stop) {
-            Some(extraction) => Ok(to_response(&snapshot, &request.text, &extraction)),
+            Some(extraction) => bounded(to_response(&snapshot, &request.text, &extraction), max_response_bytes),
             None => {
                 metrics.record_abandoned();
                 Err(Error::DeadlineExceeded(
@@ -154,7 +187,9 @@ impl ExtractionService for ExtractionApi {
         let request = request.into_inner();
         let options = read_request(&request, self.max_text_bytes)?;
         let snapshot = self.snapshot.load_full();
-        Ok(Response::new(extract(snapshot, request, options, &self.metrics).await?))
+        Ok(Response::new(
+            extract(snapshot, request, options, self.max_response_bytes, &self.metrics).await?,
+        ))
     }
 
     type StreamExtractEntitiesStream = ResponseStream;
@@ -165,7 +200,10 @@ impl ExtractionService for ExtractionApi {
     ) -> Result<Response<ResponseStream>, Status> {
         let mut inbound = request.into_inner();
         let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
-        let snapshot = Arc::clone(&self.snapshot);
+        // A stream is one call: every item is answered by the model it started with, as unary
+        // calls in flight are, however many reloads happen while it is open.
+        let snapshot = self.snapshot.load_full();
+        let max_response_bytes = self.max_response_bytes;
         let max_text_bytes = self.max_text_bytes;
         let metrics = Arc::clone(&self.metrics);
         tokio::spawn(async move {
@@ -178,12 +216,23 @@ impl ExtractionService for ExtractionApi {
                         // if anyone still listens, and stop.
                         let malformed =
                             status.code() == tonic::Code::Internal && status.message().starts_with("failed to decode");
+                        let too_large = status.code() == tonic::Code::OutOfRange
+                            && status.message().contains("message length too large");
                         let status = if malformed {
                             Status::from(Error::invalid(
                                 "request",
                                 "MALFORMED_REQUEST",
                                 format!("a stream item is not a valid message: {}", status.message()),
                             ))
+                        } else if too_large {
+                            Status::from(Error::ResourceExhausted {
+                                reason: "MESSAGE_TOO_LARGE",
+                                message: format!(
+                                    "a stream item is over the message limit, twice the text limit; \
+                                     the stream cannot go on past it: {}",
+                                    status.message()
+                                ),
+                            })
                         } else {
                             status
                         };
@@ -200,15 +249,21 @@ impl ExtractionService for ExtractionApi {
                     Some(request) => match read_request(&request, max_text_bytes) {
                         // The call layer turns a panic into INTERNAL for unary calls; a stream's
                         // items run here, in their own task, so each item is guarded the same way.
-                        Ok(options) => AssertUnwindSafe(extract(snapshot.load_full(), request, options, &metrics))
-                            .catch_unwind()
-                            .await
-                            .unwrap_or_else(|_| {
-                                tracing::error!("extracting a stream item panicked; answering INTERNAL for it");
-                                Err(Error::Internal(
-                                    "the item failed unexpectedly; the failure was logged".into(),
-                                ))
-                            }),
+                        Ok(options) => AssertUnwindSafe(extract(
+                            Arc::clone(&snapshot),
+                            request,
+                            options,
+                            max_response_bytes,
+                            &metrics,
+                        ))
+                        .catch_unwind()
+                        .await
+                        .unwrap_or_else(|_| {
+                            tracing::error!("extracting a stream item panicked; answering INTERNAL for it");
+                            Err(Error::Internal(
+                                "the item failed unexpectedly; the failure was logged".into(),
+                            ))
+                        }),
                         Err(error) => Err(error),
                     },
                 };

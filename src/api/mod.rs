@@ -5,7 +5,7 @@ pub mod convert;
 mod extraction;
 mod knowledge;
 
-pub use extraction::ExtractionApi;
+pub use extraction::{ExtractionApi, ExtractionLimits};
 pub use knowledge::KnowledgeApi;
 
 use std::sync::Arc;

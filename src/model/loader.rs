@@ -63,6 +63,16 @@ pub fn load(path: &Path) -> Result<Model, LoadError> {
             message,
         }],
     };
+    if std::fs::metadata(path).is_err() {
+        let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        return Err(io_problem(
+            path,
+            format!(
+                "no data file or folder here (looked for {}); point --data, or ACTORGRAPH_DATA, at the model's .toml file or folder",
+                shown.display()
+            ),
+        ));
+    }
     let files = if path.is_dir() {
         let entries =
             std::fs::read_dir(path).map_err(|error| io_problem(path, format!("cannot read the folder: {error}")))?;
@@ -177,6 +187,15 @@ impl Loader {
             }
         }
         let model = self.build(&mut parsed);
+        if self.problems.is_empty() && model.entities.is_empty() && !self.sources.is_empty() {
+            // An empty or truncated file (`> data.toml`, an editor that truncates before it
+            // writes) parses as a valid empty model: serving it would answer NOT_FOUND to
+            // everything while health says SERVING.
+            self.report(
+                Location { file: 0, byte: 0 },
+                "the model defines no entities: is the data file empty or truncated? A model needs at least one [[entities]] record",
+            );
+        }
         if self.problems.is_empty() {
             Ok(model)
         } else {

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -18,7 +18,8 @@ use tonic::{Code, Status};
 use tower::{Layer, Service};
 use tracing::Instrument;
 
-use crate::error::Error;
+use super::methods::Methods;
+use crate::error::{Error, ERROR_DOMAIN};
 use crate::metrics::Metrics;
 
 /// The metadata key of the request id.
@@ -37,6 +38,8 @@ pub struct CallLayer {
     pub permits: Arc<Semaphore>,
     /// The longest a call may run when the client sets no shorter deadline.
     pub max_call_duration: Duration,
+    /// The methods this server serves: metric labels, and the answer to any other path.
+    pub methods: Arc<Methods>,
 }
 
 impl<S> Layer<S> for CallLayer {
@@ -69,6 +72,19 @@ fn generate_request_id() -> String {
     format!("{prefix:08x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
+/// The longest request id accepted from a client.
+const MAX_REQUEST_ID_LENGTH: usize = 128;
+
+/// A client's request id is used as it is only when it is 1 to 128 characters of letters, digits
+/// and `-_.:`; anything else (quotes, braces, spaces, control characters that could forge log
+/// fields) is replaced by a generated id.
+fn is_safe_request_id(value: &str) -> bool {
+    (1..=MAX_REQUEST_ID_LENGTH).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
 /// Parses a `grpc-timeout` header ("100m", "5S"): up to 8 digits and a unit.
 fn parse_grpc_timeout(value: &str) -> Option<Duration> {
     let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
@@ -91,30 +107,75 @@ fn status_response(error: Error) -> http::Response<Body> {
     Status::from(error).into_http()
 }
 
-/// Turns tonic's own decoding failures into statuses a client can act on: a message that is not
-/// valid protobuf (or has invalid UTF-8 in a string) is the caller's INVALID_ARGUMENT, not an
-/// INTERNAL error; a message over the size limit is RESOURCE_EXHAUSTED, as gRPC specifies.
-fn clarify_decode_errors(response: http::Response<Body>) -> http::Response<Body> {
+/// Gives tonic's own failures (which carry no details) a status a client can act on, with an
+/// `ErrorInfo`: a message that is not valid protobuf, a bad or truncated gRPC frame, or a missing
+/// message is the caller's INVALID_ARGUMENT, not an INTERNAL error; a message over the size limit
+/// is RESOURCE_EXHAUSTED, as gRPC specifies; an unsupported compression stays UNIMPLEMENTED.
+/// Anything else without details keeps its code and gets an `ErrorInfo` naming it unclassified.
+fn clarify_transport_errors(response: http::Response<Body>) -> http::Response<Body> {
     let Some(status) = Status::from_header_map(response.headers()) else {
         return response;
     };
-    match status.code() {
-        Code::Internal if status.message().starts_with("failed to decode") => status_response(Error::invalid(
-            "request",
-            "MALFORMED_REQUEST",
-            format!(
-                "the request is not a valid message of this method: {}",
-                status.message()
-            ),
-        )),
-        Code::OutOfRange if status.message().contains("message length too large") => {
-            status_response(Error::ResourceExhausted {
-                reason: "MESSAGE_TOO_LARGE",
-                message: format!("the request message is over the server's limit: {}", status.message()),
-            })
-        }
-        _ => response,
+    if status.code() == Code::Ok || !status.details().is_empty() {
+        return response;
     }
+    let message = status.message();
+    let invalid = |reason: &'static str, what: &str| {
+        status_response(Error::invalid("request", reason, format!("{what}: {message}")))
+    };
+    match status.code() {
+        Code::Internal if message.starts_with("failed to decode") => {
+            invalid("MALFORMED_REQUEST", "the request is not a valid message of this method")
+        }
+        Code::Internal if message.contains("compression flag") || message.contains("compressed-flag") => {
+            invalid("MALFORMED_FRAME", "the request's gRPC frame is malformed")
+        }
+        Code::Internal if message.contains("Unexpected EOF") => {
+            invalid("TRUNCATED_MESSAGE", "the request ended inside a gRPC frame")
+        }
+        Code::Internal if message.contains("Missing request message") => {
+            invalid("MISSING_MESSAGE", "the request carried no message")
+        }
+        Code::OutOfRange if message.contains("message length too large") => status_response(Error::ResourceExhausted {
+            reason: "MESSAGE_TOO_LARGE",
+            message: format!("the request message is over the server's limit: {message}"),
+        }),
+        code => {
+            use tonic_types::StatusExt;
+            let reason = if code == Code::Unimplemented {
+                "UNSUPPORTED_ENCODING"
+            } else {
+                "UNCLASSIFIED_TRANSPORT_ERROR"
+            };
+            let mut details = tonic_types::ErrorDetails::new();
+            details.set_error_info(reason, ERROR_DOMAIN, std::collections::HashMap::new());
+            Status::with_error_details(code, message, details).into_http()
+        }
+    }
+}
+
+/// The answer to a request whose content type is not gRPC: HTTP 415, as the gRPC protocol
+/// specifies, with a gRPC status for clients that read one.
+fn unsupported_content_type(content_type: Option<&http::HeaderValue>) -> http::Response<Body> {
+    let shown = content_type
+        .and_then(|value| value.to_str().ok())
+        .map_or_else(|| "none".to_owned(), |value| format!("{:?}", truncate(value, 64)));
+    let mut response = status_response(Error::invalid(
+        "content-type",
+        "UNSUPPORTED_CONTENT_TYPE",
+        format!("the content type must be application/grpc; got {shown}"),
+    ));
+    *response.status_mut() = http::StatusCode::UNSUPPORTED_MEDIA_TYPE;
+    response
+}
+
+/// At most `limit` bytes of `text`, cut at a character boundary.
+fn truncate(text: &str, limit: usize) -> &str {
+    let mut end = text.len().min(limit);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -134,6 +195,79 @@ impl Drop for InFlight {
     }
 }
 
+/// A request body that notes when reading it failed: the client reset its stream or dropped
+/// the connection, so the call was cancelled, whatever status tonic then made of it.
+struct WatchedBody {
+    inner: Body,
+    failed: Arc<AtomicBool>,
+}
+
+impl http_body::Body for WatchedBody {
+    type Data = bytes::Bytes;
+    type Error = tonic::Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let polled = Pin::new(&mut self.inner).poll_frame(context);
+        if let Poll::Ready(Some(Err(_))) = &polled {
+            self.failed.store(true, Ordering::Relaxed);
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Records and logs one call exactly once: when its response is ready, or, if the call's future
+/// is dropped first (the client went away), as CANCELLED.
+struct CallRecord {
+    metrics: Arc<Metrics>,
+    rpc: Arc<str>,
+    request_id: String,
+    started: Instant,
+    body_failed: Arc<AtomicBool>,
+    done: bool,
+}
+
+impl CallRecord {
+    fn finish(&mut self, mut response: http::Response<Body>) -> http::Response<Body> {
+        if let Ok(value) = http::HeaderValue::from_str(&self.request_id) {
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
+        // Errors come as trailers-only responses with the status in the headers; a response
+        // without it carries its status in the trailers (OK for unary calls).
+        let mut code = Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code());
+        if code != Code::Ok && self.body_failed.load(Ordering::Relaxed) {
+            code = Code::Cancelled;
+        }
+        self.record(code);
+        response
+    }
+
+    fn record(&mut self, code: Code) {
+        self.done = true;
+        let latency = self.started.elapsed();
+        self.metrics.record_call(&self.rpc, code, latency);
+        log_call(code, latency);
+    }
+}
+
+impl Drop for CallRecord {
+    fn drop(&mut self) {
+        if !self.done {
+            self.record(Code::Cancelled);
+        }
+    }
+}
+
 impl<S> Service<http::Request<Body>> for CallService<S>
 where
     S: Service<http::Request<Body>, Response = http::Response<Body>> + Clone + Send + 'static,
@@ -149,19 +283,36 @@ where
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
-        let rpc = request.uri().path().to_owned();
+        let path = request.uri().path();
+        let rpc = self.settings.methods.label(path);
+        let known = self.settings.methods.is_known(path);
+        let unknown_path = (!known).then(|| truncate(path, 200).to_owned());
         let request_id = request
             .headers()
             .get(REQUEST_ID_HEADER)
             .and_then(|value| value.to_str().ok())
-            .filter(|value| !value.is_empty() && value.len() <= 128)
+            .filter(|value| is_safe_request_id(value))
             .map_or_else(generate_request_id, str::to_owned);
         let client_deadline = request
             .headers()
             .get("grpc-timeout")
             .and_then(|value| value.to_str().ok())
             .and_then(parse_grpc_timeout);
+        let content_type = request.headers().get(http::header::CONTENT_TYPE);
+        let grpc_content = content_type
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("application/grpc"));
+        let refusal = if grpc_content {
+            None
+        } else {
+            Some(unsupported_content_type(content_type))
+        };
         let exempt = rpc.starts_with("/grpc.health.") || rpc.starts_with("/grpc.reflection.");
+        let body_failed = Arc::new(AtomicBool::new(false));
+        let request = {
+            let failed = Arc::clone(&body_failed);
+            request.map(|inner| Body::new(WatchedBody { inner, failed }))
+        };
         // The service that was polled ready is the one to call; leave a fresh clone behind.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
@@ -169,20 +320,25 @@ where
         let span = tracing::info_span!("rpc", rpc = %rpc, request_id = %request_id);
         Box::pin(
             async move {
-                let started = Instant::now();
                 let metrics = Arc::clone(&settings.metrics);
-                let finish = |mut response: http::Response<Body>| {
-                    if let Ok(value) = http::HeaderValue::from_str(&request_id) {
-                        response.headers_mut().insert(REQUEST_ID_HEADER, value);
-                    }
-                    // Errors come as trailers-only responses with the status in the headers; a
-                    // response without it carries its status in the trailers (OK for unary calls).
-                    let code = Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code());
-                    let latency = started.elapsed();
-                    metrics.record_call(&rpc, code, latency);
-                    log_call(code, latency);
-                    response
+                let mut record = CallRecord {
+                    metrics: Arc::clone(&metrics),
+                    rpc,
+                    request_id,
+                    started: Instant::now(),
+                    body_failed,
+                    done: false,
                 };
+                if let Some(refusal) = refusal {
+                    return Ok(record.finish(refusal));
+                }
+                if let Some(method) = unknown_path {
+                    tracing::info!(method = ?method, "unknown method");
+                    return Ok(record.finish(status_response(Error::Unimplemented {
+                        method,
+                        services: settings.methods.services().to_owned(),
+                    })));
+                }
                 let permit = if exempt {
                     None
                 } else {
@@ -190,7 +346,7 @@ where
                         Ok(permit) => Some(permit),
                         Err(_) => {
                             metrics.record_shed();
-                            return Ok(finish(status_response(Error::ResourceExhausted {
+                            return Ok(record.finish(status_response(Error::ResourceExhausted {
                                 reason: "OVERLOADED",
                                 message: "the server is at its limit of calls in progress; retry with backoff".into(),
                             })));
@@ -214,24 +370,29 @@ where
                             "the call failed unexpectedly; the failure was logged".into(),
                         ))
                     }
-                    Ok(Ok(Err(error))) => return Err(error),
-                    Ok(Ok(Ok(response))) => clarify_decode_errors(response),
+                    Ok(Ok(Err(error))) => {
+                        record.record(Code::Unknown);
+                        return Err(error);
+                    }
+                    Ok(Ok(Ok(response))) => clarify_transport_errors(response),
                 };
                 drop(permit);
-                Ok(finish(response))
+                Ok(record.finish(response))
             }
             .instrument(span),
         )
     }
 }
 
-/// Logs at a level chosen by the status: success quietly, client errors at info, server
-/// errors at warn or error.
+/// Logs at a level chosen by the status: success and cancellation quietly, client errors at
+/// info, overload and deadlines at warn, server errors at error. The latency is in whole
+/// microseconds, shown as milliseconds.
 fn log_call(code: Code, latency: Duration) {
     let status = format!("{code:?}");
-    let latency_ms = latency.as_secs_f64() * 1000.0;
+    let latency_ms = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX) as f64 / 1000.0;
     match code {
         Code::Ok => tracing::debug!(%status, latency_ms, "call finished"),
+        Code::Cancelled => tracing::debug!(%status, latency_ms, "call cancelled by the client"),
         Code::Internal | Code::Unknown | Code::DataLoss => tracing::error!(%status, latency_ms, "call failed"),
         Code::Unavailable | Code::ResourceExhausted | Code::DeadlineExceeded => {
             tracing::warn!(%status, latency_ms, "call failed")
@@ -249,12 +410,14 @@ mod tests {
             metrics: Arc::new(Metrics::new()),
             permits: Arc::new(Semaphore::new(permits)),
             max_call_duration: Duration::from_secs(5),
+            methods: Arc::new(Methods::served()),
         }
     }
 
     fn request() -> http::Request<Body> {
         http::Request::builder()
             .uri("/actorgraph.v1.KnowledgeService/GetEntity")
+            .header(http::header::CONTENT_TYPE, "application/grpc")
             .body(Body::empty())
             .expect("a request")
     }
@@ -328,7 +491,12 @@ mod tests {
         let mut service = settings.layer(inner);
         let held = tokio::spawn(service.call(request()));
         // Wait until the first call holds the only permit.
+        let started = Instant::now();
         while metrics.encode().contains("actorgraph_calls_in_flight 0") {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the first call never started"
+            );
             tokio::task::yield_now().await;
         }
         let shed = service.call(request()).await.expect("a response");

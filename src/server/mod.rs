@@ -3,7 +3,9 @@
 //! metrics endpoint, and graceful shutdown.
 
 mod layers;
+mod methods;
 mod reload;
+mod tls;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,9 +21,10 @@ use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
 pub use layers::{CallLayer, REQUEST_ID_HEADER};
+pub use methods::{Methods, UNKNOWN_METHOD};
 pub use reload::{ReloadOutcome, Reloader};
 
-use crate::api::{ExtractionApi, KnowledgeApi, SharedSnapshot};
+use crate::api::{ExtractionApi, ExtractionLimits, KnowledgeApi, SharedSnapshot};
 use crate::config::{LogFormat, ServerConfig};
 use crate::metrics::Metrics;
 use crate::model::LoadError;
@@ -85,7 +88,12 @@ impl App {
         let metrics = Arc::new(Metrics::new());
         metrics.record_model(&snapshot.model);
         let shared: SharedSnapshot = Arc::new(ArcSwap::from_pointee(snapshot));
-        let reloader = Reloader::new(config.data.clone(), Arc::clone(&shared), Arc::clone(&metrics));
+        let reloader = Reloader::new(
+            config.data.clone(),
+            Arc::clone(&shared),
+            Arc::clone(&metrics),
+            config.reload_min_kept_percent,
+        );
         Ok(App {
             config,
             shared,
@@ -127,13 +135,14 @@ impl App {
         let (Some(cert), Some(key)) = (&self.config.tls_cert, &self.config.tls_key) else {
             return Ok(None);
         };
-        let read = |path: &std::path::Path, what: &str| {
-            std::fs::read(path).with_context(|| format!("cannot read the TLS {what} {}", path.display()))
-        };
-        let mut tls =
-            ServerTlsConfig::new().identity(Identity::from_pem(read(cert, "certificate")?, read(key, "key")?));
+        let cert_pem = read_tls_file(cert, "certificate")?;
+        let key_pem = read_tls_file(key, "key")?;
+        tls::check_identity(cert, &cert_pem, key, &key_pem)?;
+        let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(cert_pem, key_pem));
         if let Some(ca) = &self.config.tls_client_ca {
-            tls = tls.client_ca_root(Certificate::from_pem(read(ca, "client CA")?));
+            let ca_pem = read_tls_file(ca, "client CA")?;
+            tls::check_client_ca(ca, &ca_pem)?;
+            tls = tls.client_ca_root(Certificate::from_pem(ca_pem));
         }
         Ok(Some(tls))
     }
@@ -179,7 +188,10 @@ impl App {
 
         let extraction = ExtractionServiceServer::new(ExtractionApi::new(
             Arc::clone(&self.shared),
-            config.max_text_bytes,
+            ExtractionLimits {
+                max_text_bytes: config.max_text_bytes,
+                max_response_bytes: config.max_response_bytes,
+            },
             Arc::clone(&self.metrics),
         ))
         .max_decoding_message_size(config.max_decoding_message_bytes())
@@ -217,6 +229,7 @@ impl App {
             metrics: Arc::clone(&self.metrics),
             permits: Arc::new(Semaphore::new(config.max_concurrent_calls.max(1))),
             max_call_duration: Duration::from_millis(config.request_timeout_ms.max(1)),
+            methods: Arc::new(Methods::served()),
         };
         let tls = self.tls_config()?;
         let secure = tls.is_some();
@@ -264,6 +277,10 @@ impl App {
         tracing::info!("stopped");
         result
     }
+}
+
+fn read_tls_file(path: &std::path::Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read the TLS {what} {}", path.display()))
 }
 
 /// A future that completes on SIGINT or SIGTERM (Ctrl-C only, off Unix).

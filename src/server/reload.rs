@@ -11,7 +11,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::task::JoinHandle;
 
 use crate::api::SharedSnapshot;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, ReloadResult};
 use crate::model::LoadError;
 use crate::snapshot::Snapshot;
 
@@ -33,25 +33,44 @@ pub struct Reloader {
     data: PathBuf,
     shared: SharedSnapshot,
     metrics: Arc<Metrics>,
+    /// An automatic reload is refused when the new model keeps fewer than this percentage of
+    /// the served model's entities; 0 turns the guard off.
+    min_kept_percent: u8,
     /// One reload at a time, so a slow load cannot overwrite a newer one.
     serial: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Reloader {
-    pub fn new(data: PathBuf, shared: SharedSnapshot, metrics: Arc<Metrics>) -> Reloader {
+    pub fn new(data: PathBuf, shared: SharedSnapshot, metrics: Arc<Metrics>, min_kept_percent: u8) -> Reloader {
         Reloader {
             data,
             shared,
             metrics,
+            min_kept_percent,
             serial: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
-    /// Loads the data path again and, when it is valid, swaps it in.
+    /// Loads the data path again and, when it is valid, swaps it in, however much smaller it is:
+    /// an operator's explicit reload (SIGHUP).
     ///
     /// # Errors
     /// Every problem of the data files; the old model then keeps serving.
     pub async fn reload(&self, trigger: &str) -> Result<ReloadOutcome, LoadError> {
+        self.reload_with(trigger, false).await
+    }
+
+    /// As [`Reloader::reload`], for reloads nobody asked for (a file changed): a valid model
+    /// that keeps fewer than the configured share of the served model's entities is refused,
+    /// since it is far more often a truncated or half-copied file than an intended change.
+    ///
+    /// # Errors
+    /// Every problem of the data files, or the refusal; the old model then keeps serving.
+    pub async fn reload_on_change(&self) -> Result<ReloadOutcome, LoadError> {
+        self.reload_with("file change", true).await
+    }
+
+    async fn reload_with(&self, trigger: &str, guarded: bool) -> Result<ReloadOutcome, LoadError> {
         let _serial = self.serial.lock().await;
         let data = self.data.clone();
         let loaded = tokio::task::spawn_blocking(move || Snapshot::load(&data))
@@ -66,8 +85,9 @@ impl Reloader {
                 })
             });
         match loaded {
+            Ok(snapshot) if guarded && self.shrinks_too_much(&snapshot) => Err(self.refuse(trigger, &snapshot)),
             Ok(snapshot) => {
-                self.metrics.record_reload(true);
+                self.metrics.record_reload(ReloadResult::Success);
                 let version = snapshot.model.version.clone();
                 let changed = self.shared.load().model.version != version;
                 if changed {
@@ -80,7 +100,7 @@ impl Reloader {
                 Ok(ReloadOutcome { version, changed })
             }
             Err(error) => {
-                self.metrics.record_reload(false);
+                self.metrics.record_reload(ReloadResult::Failure);
                 for problem in &error.problems {
                     tracing::error!(%trigger, %problem, "model reload rejected");
                 }
@@ -92,6 +112,32 @@ impl Reloader {
                 );
                 Err(error)
             }
+        }
+    }
+
+    /// Whether a new model keeps fewer than the configured share of the served one's entities.
+    fn shrinks_too_much(&self, snapshot: &Snapshot) -> bool {
+        let served = self.shared.load().model.entities.len();
+        snapshot.model.entities.len() * 100 < served * usize::from(self.min_kept_percent)
+    }
+
+    /// Logs, counts and describes a refused automatic reload.
+    fn refuse(&self, trigger: &str, snapshot: &Snapshot) -> LoadError {
+        self.metrics.record_reload(ReloadResult::Refused);
+        let served = self.shared.load().model.entities.len();
+        let new = snapshot.model.entities.len();
+        let message = format!(
+            "reload refused: the new model has {new} entities, under {}% of the {served} served; \
+             if that is intended, send SIGHUP (it loads any valid model) or lower --reload-min-kept-percent",
+            self.min_kept_percent
+        );
+        tracing::error!(%trigger, new_entities = new, served_entities = served, serving = %self.shared.load().model.version, "{message}");
+        LoadError {
+            problems: vec![crate::model::Problem {
+                file: self.data.clone(),
+                line: 1,
+                message,
+            }],
         }
     }
 
@@ -130,7 +176,7 @@ impl Reloader {
                 let relevant = matches!(
                     event.kind,
                     EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-                ) && event.paths.iter().any(|path| is_data_file(path));
+                ) && event.paths.iter().any(|path| is_relevant_change(path));
                 if relevant {
                     // A full channel already holds a pending reload: this change joins it.
                     let _ = changed.try_send(());
@@ -146,7 +192,7 @@ impl Reloader {
             while changes.recv().await.is_some() {
                 tokio::time::sleep(CHANGE_SETTLE_TIME).await;
                 while changes.try_recv().is_ok() {}
-                let _ = reloader.reload("file change").await;
+                let _ = reloader.reload_on_change().await;
             }
         }))
     }
@@ -165,12 +211,33 @@ fn watched_folder(data: &Path) -> PathBuf {
     }
 }
 
-/// Skips editor swap and backup files, which change while a person types.
-fn is_data_file(path: &Path) -> bool {
+/// Whether a change to this path may change the model. Names that start with `..` are the
+/// kubelet's: a mounted ConfigMap or Secret is updated by writing a new `..TIMESTAMP` folder and
+/// renaming a `..data_tmp` symlink over `..data`, which the data files point through. Other
+/// hidden names, and editor swap and backup files, change while a person types and are skipped.
+fn is_relevant_change(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.starts_with("..") {
+        return true;
+    }
     !(name.is_empty()
         || name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".tmp"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kubelet_swaps_count_and_editor_files_do_not() {
+        for relevant in ["model.toml", "..data", "..data_tmp", "..2026_11_27_10_00_00.123456789"] {
+            assert!(is_relevant_change(Path::new(relevant)), "{relevant}");
+        }
+        for skipped in [".model.toml.swp", ".#model.toml", "model.toml~", "x.tmp", ".hidden"] {
+            assert!(!is_relevant_change(Path::new(skipped)), "{skipped}");
+        }
+    }
 }

@@ -1,8 +1,23 @@
 //! Text utilities shared by the loader, the extractor and search: spans in three units
 //! (UTF-8 bytes, code points, UTF-16 units), accent- and case-folding with a map back to the
 //! original offsets, and a sentence splitter that knows common abbreviations.
+//!
+//! # Normalisation forms
+//! Text arrives in whatever Unicode normalisation form its writer used: "Türkiye" precomposed
+//! (NFC) or as "Tu" + U+0308 COMBINING DIAERESIS + "rkiye" (NFD), "Türkiye" in full-width letters
+//! ("Ｔｕｒｋｉｙｅ"), "ﬁ" as one ligature. Nothing here normalises the text itself, since every
+//! offset must point into the caller's text; instead:
+//!
+//! - a **combining mark** ([`is_combining_mark`]) belongs to the character before it: it is part
+//!   of that character's word (see [`base_before`]), and a span never starts or ends between them;
+//! - [`FoldedText`] folds NFC and NFD alike: a precomposed Latin letter loses its accent, and the
+//!   combining marks after a letter it writes in ASCII fold to nothing, as the accent would;
+//! - compatibility forms of ASCII (full-width letters, digits and punctuation, the Latin
+//!   ligatures, the ideographic space) fold to the ASCII they stand for.
 
 use std::borrow::Cow;
+
+mod marks;
 
 /// An end-exclusive span of a text, in UTF-8 bytes, code points and UTF-16 code units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -79,16 +94,30 @@ impl<'a> OffsetConverter<'a> {
 }
 
 /// Folds one character for matching: Latin letters lose their accents (`ü`→`u`, `ı`→`i`,
-/// `İ`→`I`), typographic apostrophes and dashes become ASCII. Case is kept, because
-/// matching is ASCII-case-insensitive and acronyms need the original case.
+/// `İ`→`I`), typographic apostrophes and dashes become ASCII, compatibility forms of ASCII become
+/// the ASCII they stand for (`Ｔ`→`T`, `ﬁ`→`fi`, U+3000 IDEOGRAPHIC SPACE→` `). Case is kept,
+/// because matching is ASCII-case-insensitive and acronyms need the original case. Every folding
+/// is ASCII, and maps letters to letters, digits to digits and the rest to neither.
 ///
 /// Other scripts are kept as they are: transliterating them would invent word boundaries.
 fn fold_char(c: char) -> Option<&'static str> {
+    /// The printable ASCII characters, `!` to `~`: the full-width forms U+FF01 to U+FF5E in order.
+    const PRINTABLE_ASCII: &str = concat!(
+        "!\"#$%&'()*+,-./0123456789:;<=>?@",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`",
+        "abcdefghijklmnopqrstuvwxyz{|}~"
+    );
     let code = c as u32;
-    let foldable =
-        (0x00A0..=0x024F).contains(&code) || (0x1E00..=0x1EFF).contains(&code) || (0x2000..=0x206F).contains(&code);
+    if let Some(index) = code.checked_sub(0xFF01).filter(|&i| i < 0x5E) {
+        let index = index as usize;
+        return PRINTABLE_ASCII.get(index..=index);
+    }
+    let foldable = (0x00A0..=0x024F).contains(&code)
+        || (0x1E00..=0x1EFF).contains(&code)
+        || (0x2000..=0x206F).contains(&code)
+        || (0xFB00..=0xFB06).contains(&code);
     if !foldable {
-        return None;
+        return (c == '\u{3000}').then_some(" ");
     }
     match c {
         // deunicode renders these with spaces or not at all; a matcher wants them as one char.
@@ -109,6 +138,12 @@ struct Segment {
 }
 
 /// A folded copy of a text (see [`fold_char`]) with the map back to original byte offsets.
+///
+/// The combining marks after a character the folding writes in ASCII (an ASCII character or one
+/// [`fold_char`] folds) fold to nothing, so "Tu\u{308}rkiye" folds as "Türkiye" does, to
+/// "Turkiye". They belong to that character: the folded offset after it maps to the original
+/// offset after its marks, so a span that ends with the letter ends after them. The marks after
+/// any other character are kept, as the character is.
 pub struct FoldedText<'a> {
     pub folded: Cow<'a, str>,
     segments: Vec<Segment>,
@@ -131,6 +166,8 @@ impl<'a> FoldedText<'a> {
         let mut folded = String::with_capacity(text.len());
         let mut segments = Vec::new();
         let mut in_unchanged_run = false;
+        // Whether the last character kept was written in ASCII: the marks after it are dropped.
+        let mut after_ascii = false;
         let mut offset = 0;
         while offset < text.len() {
             // Copy the ASCII run up to the next non-ASCII character at once.
@@ -140,11 +177,18 @@ impl<'a> FoldedText<'a> {
                 open_unchanged_run(&mut segments, &mut in_unchanged_run, folded.len(), offset);
                 folded.push_str(&text[offset..offset + ascii_run]);
                 offset += ascii_run;
+                after_ascii = true;
                 continue;
             }
             let Some(c) = text[offset..].chars().next() else { break };
             let char_start = offset;
             offset += c.len_utf8();
+            if after_ascii && is_combining_mark(c) {
+                // Dropped; whatever follows starts a new segment, at the original offset after
+                // the mark.
+                in_unchanged_run = false;
+                continue;
+            }
             match fold_char(c) {
                 Some(replacement) => {
                     segments.push(Segment {
@@ -154,10 +198,12 @@ impl<'a> FoldedText<'a> {
                     });
                     folded.push_str(replacement);
                     in_unchanged_run = false;
+                    after_ascii = true;
                 }
                 None => {
                     open_unchanged_run(&mut segments, &mut in_unchanged_run, folded.len(), char_start);
                     folded.push(c);
+                    after_ascii = false;
                 }
             }
         }
@@ -169,7 +215,9 @@ impl<'a> FoldedText<'a> {
     }
 
     /// The original byte offset of a folded byte offset, or `None` when the offset falls inside
-    /// the folding of a single original character (a match may not start or end there).
+    /// the folding of a single original character (a match may not start or end there). An
+    /// offset right after a character whose combining marks were dropped maps to the offset after
+    /// the marks, never between the character and its marks.
     pub fn original_offset(&self, folded_offset: usize) -> Option<usize> {
         self.original_offset_from(folded_offset, &mut 0)
     }
@@ -202,6 +250,47 @@ fn open_unchanged_run(segments: &mut Vec<Segment>, open: &mut bool, folded_start
         });
         *open = true;
     }
+}
+
+/// Whether a character is a combining mark (general category Mn or Me): an accent, a vowel
+/// sign, an enclosing circle, a variation selector, written on the character before it.
+pub fn is_combining_mark(c: char) -> bool {
+    // Every mark is at or above U+0300; most text is below, and answers without a search.
+    if c < '\u{300}' {
+        return false;
+    }
+    marks::COMBINING_MARKS
+        .binary_search_by(|&(first, last)| {
+            if last < c {
+                std::cmp::Ordering::Less
+            } else if first > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// The character before byte offset `index` (a char boundary) past the combining marks written
+/// on it: the base those marks belong to, which decides whether `index` is inside a word. `None`
+/// at the start of the text, or when only marks stand before `index`.
+///
+/// The walk costs the number of marks right before `index`.
+pub fn base_before(text: &str, index: usize) -> Option<char> {
+    let mut walked = 0;
+    let base = text[..index].chars().rev().find(|&c| {
+        walked += 1;
+        !is_combining_mark(c)
+    });
+    crate::work::step(walked);
+    base
+}
+
+/// Whether a character continues a word: a letter, a digit, or a combining mark (see
+/// [`is_combining_mark`]), which belongs to the letter before it.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
 }
 
 /// Folds a whole string for comparison: accents removed (as in [`FoldedText`]) and lowercased.
@@ -292,22 +381,30 @@ fn skip_whitespace(text: &str, from: usize) -> usize {
 /// Whether the word ending at the period at `period` is an abbreviation or an initial. Only the
 /// part after the word's last inner period counts ("U.S" → "S"), and no abbreviation is longer
 /// than [`LONGEST_ABBREVIATION`], so the scan back is O(1) whatever the text ("A.A.A.A…").
+/// Combining marks are part of the word ("E\u{301}." is an initial, as "É." is), up to three a
+/// letter.
 fn is_abbreviation_before(text: &str, period: usize) -> bool {
+    /// More marks than this on the letters of an abbreviation: not an abbreviation.
+    const MARKS_PER_LETTER: usize = 3;
     let mut start = period;
     let mut letters = 0;
+    let mut walked = 0;
     for (index, c) in text[..period].char_indices().rev() {
-        if !c.is_alphanumeric() {
+        if !is_word_char(c) {
             break;
         }
-        letters += 1;
-        if letters > LONGEST_ABBREVIATION {
+        walked += 1;
+        letters += usize::from(!is_combining_mark(c));
+        if letters > LONGEST_ABBREVIATION || walked > LONGEST_ABBREVIATION * (1 + MARKS_PER_LETTER) {
+            crate::work::step(walked);
             return false;
         }
         start = index;
     }
-    crate::work::step(letters);
+    crate::work::step(walked);
     let last_part = &text[start..period];
-    if letters == 1 && last_part.chars().all(char::is_uppercase) {
+    let mut bases = last_part.chars().filter(|&c| !is_combining_mark(c));
+    if letters == 1 && bases.all(char::is_uppercase) {
         return true;
     }
     ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(last_part))
@@ -372,6 +469,81 @@ mod tests {
     }
 
     #[test]
+    fn decomposed_accents_fold_like_precomposed_ones() {
+        let precomposed = FoldedText::new("Türkiye İbrahim");
+        let decomposed = FoldedText::new("Tu\u{308}rkiye I\u{307}brahim");
+        assert_eq!(decomposed.folded, precomposed.folded);
+        assert_eq!(decomposed.folded, "Turkiye Ibrahim");
+    }
+
+    #[test]
+    fn a_dropped_mark_belongs_to_the_letter_before_it() {
+        let text = "Tu\u{308}\u{301}rkiye";
+        let folded = FoldedText::new(text);
+        assert_eq!(folded.folded, "Turkiye");
+        // After "Tu": after its two marks (two bytes each), never between "u" and a mark.
+        assert_eq!(folded.original_offset(2), Some(6));
+        assert_eq!(folded.original_offset(1), Some(1));
+        assert_eq!(&text[folded.original_offset(2).unwrap()..], "rkiye");
+        // Marks at the end of the text, and after a folded letter.
+        let text = "Kalı\u{307}n é\u{301}";
+        let folded = FoldedText::new(text);
+        assert_eq!(folded.folded, "Kalin e");
+        assert_eq!(folded.original_offset(4), Some(text.find('n').unwrap()));
+        assert_eq!(folded.original_offset(folded.folded.len()), Some(text.len()));
+    }
+
+    #[test]
+    fn marks_after_other_scripts_are_kept_as_the_letters_are() {
+        let text = "и\u{306}а\u{301}";
+        assert_eq!(FoldedText::new(text).folded, text);
+    }
+
+    #[test]
+    fn compatibility_forms_fold_to_the_ascii_they_stand_for() {
+        let text = "ＴＵＲＫＩＹＥ　Ｇａｄｄａﬁ（０）";
+        let folded = FoldedText::new(text);
+        assert_eq!(folded.folded, "TURKIYE Gaddafi(0)");
+        // Inside the ligature is no boundary; after it is.
+        let ligature = "Gaddafi".len() + "TURKIYE ".len();
+        assert_eq!(folded.original_offset(ligature - 1), None);
+        assert_eq!(&text[folded.original_offset(ligature).unwrap()..], "（０）");
+        assert_eq!(fold_char('！'), Some("!"));
+        assert_eq!(fold_char('～'), Some("~"));
+        assert_eq!(fold_char('\u{FF5F}'), None);
+    }
+
+    #[test]
+    fn the_combining_mark_table_is_sorted_and_finds_marks() {
+        assert!(marks::COMBINING_MARKS.windows(2).all(|pair| pair[0].1 < pair[1].0));
+        assert!(marks::COMBINING_MARKS.iter().all(|(first, last)| first <= last));
+        for mark in [
+            '\u{300}',
+            '\u{308}',
+            '\u{36F}',
+            '\u{64E}',
+            '\u{94D}',
+            '\u{20DD}',
+            '\u{FE0F}',
+            '\u{E0100}',
+        ] {
+            assert!(is_combining_mark(mark), "{mark:?}");
+        }
+        for other in ['a', 'ü', '\u{2FF}', '\u{370}', 'ı', '\u{200D}', '😀', 'Ｔ'] {
+            assert!(!is_combining_mark(other), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn the_base_before_an_offset_skips_its_marks() {
+        let text = "u\u{308}\u{301}x \u{301}y";
+        assert_eq!(base_before(text, text.find('x').unwrap()), Some('u'));
+        assert_eq!(base_before(text, text.find('y').unwrap()), Some(' '));
+        assert_eq!(base_before("\u{301}y", 2), None);
+        assert_eq!(base_before("y", 0), None);
+    }
+
+    #[test]
     fn converter_counts_code_points_and_utf16_units() {
         let text = "a😀é b";
         let mut converter = OffsetConverter::new(text);
@@ -399,6 +571,12 @@ mod tests {
         assert!(is_abbreviation_before("the U.S.", 7));
         assert!(!is_abbreviation_before("the USA.", 7));
         assert!(!is_abbreviation_before("reproach.", 8));
+        // An initial with an accent, precomposed or not.
+        assert!(is_abbreviation_before("by É.", 5));
+        assert!(is_abbreviation_before("by E\u{301}.", 6));
+        // The scan back stays short: a letter under thirty marks is not an initial.
+        let buried = format!("by E{}.", "\u{301}".repeat(30));
+        assert!(!is_abbreviation_before(&buried, buried.len() - 1));
     }
 
     #[test]

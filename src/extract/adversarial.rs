@@ -19,6 +19,16 @@ pub const SHAPES: &[(&str, &str)] = &[
     ("possessives", "Russia's "),
     ("accented-names", "Türkiye İbrahim Kalın "),
     ("decomposed-accents", "Tu\u{308}rkiye I\u{307}brahim Kalın "),
+    ("one-run-of-combining-marks", "\u{301}"),
+    (
+        "marks-on-every-letter",
+        "E\u{301}g\u{301}y\u{301}p\u{301}t\u{301}\u{323} ",
+    ),
+    (
+        "marks-after-spaces-and-periods",
+        " \u{301}\u{302}Egypt A\u{301}\u{302}. ",
+    ),
+    ("full-width-and-ligatures", "Ｔｕｒｋｉｙｅ ＵＮ Gaddaﬁ "),
     ("hyphenated-names", "Egypt-"),
     ("connectors", "Port of "),
     ("titles-before-unknown-names", "Gen. Xyz "),

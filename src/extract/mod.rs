@@ -7,8 +7,14 @@
 //! once, ASCII-case-insensitively, so the cost is linear in the text and nearly independent of the
 //! number of names. Each raw match must then pass these rules:
 //!
+//! - **Normalisation forms**: a name matches whether its accents are precomposed (NFC, "Türkiye")
+//!   or combining marks after the letter (NFD, "Tu\u{308}rkiye"), and in full-width letters
+//!   ("Ｔｕｒｋｉｙｅ") or with ligatures ("Gaddaﬁ"). A combining mark belongs to the letter
+//!   before it: a mention that ends with the letter ends after its marks, and the marks are part
+//!   of the word for every rule below. Spans always point into the text as the caller wrote it.
 //! - **Word boundaries**: no letter or digit right before or after it in the original text, so
 //!   "Libya" is not found in "Libyans" (declare "Libyans" as a demonym) nor "Mali" in "Somalia".
+//!   A combining mark does not end a word ("Egypt\u{301}x" is not "Egypt").
 //!   Punctuation is a boundary: possessives ("Turkiye’s") and compounds ("Tripoli-based",
 //!   "Turkiye-Libya", "LNA/LAAF") yield the name alone.
 //! - **Case**: acronyms ("UN", "GNU") match only in their own capitals; other names need at least
@@ -43,7 +49,10 @@ use names::{NameTable, WrittenName};
 use phrases::{Segment, SegmentClass, Token};
 
 use crate::model::{EntityIndex, EntityType, Model};
-use crate::text::{sentence_index_from, sentence_starts, FoldedText, OffsetConverter, Span};
+use crate::text::{
+    base_before, is_combining_mark, is_word_char, sentence_index_from, sentence_starts, FoldedText, OffsetConverter,
+    Span,
+};
 
 /// Confidence of a mention that is the entity's canonical name exactly as written.
 pub const CONFIDENCE_CANONICAL: f32 = 0.98;
@@ -237,7 +246,7 @@ impl Extractor {
             let before = &text[opening..byte];
             before.len() < 48
                 && before
-                    .split(|c: char| !c.is_alphanumeric())
+                    .split(|c: char| !is_word_char(c))
                     .all(|word| word.is_empty() || lexicon::FUNCTION_WORDS.contains(word))
         });
         if stop() {
@@ -311,8 +320,8 @@ impl Extractor {
             }
             crate::work::step(1);
             // Most raw matches sit inside longer words ("un" in "under"). Folding maps letters to
-            // letters, so a letter or digit beside the match in the folded text rejects it
-            // before any offset is mapped back.
+            // letters (and drops the marks after them), so a letter or digit beside the match in
+            // the folded text rejects it before any offset is mapped back.
             let folded_bytes = folded.folded.as_bytes();
             let touches_word = (found.start() > 0 && folded_bytes[found.start() - 1].is_ascii_alphanumeric())
                 || folded_bytes.get(found.end()).is_some_and(u8::is_ascii_alphanumeric);
@@ -662,11 +671,13 @@ fn covered_tokens<'c>(tokens: &[Token], inside: impl Iterator<Item = &'c Candida
         .collect()
 }
 
-/// No letter or digit touches the match on either side.
+/// No letter or digit touches the match on either side, and it does not end between a letter and
+/// the combining marks written on it: before the match, the marks count as the letter they are
+/// written on; after it, a mark continues the word.
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
+    let before = base_before(text, start);
     let after = text[end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(is_word_char)
 }
 
 /// Keeps the leftmost-longest non-overlapping mentions; returns them and the known candidates
@@ -697,7 +708,7 @@ fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Candidate>) {
 fn is_place_use(text: &str, start: usize, end: usize, previous: Option<(usize, bool)>) -> bool {
     let before = text[..start].trim_end();
     crate::work::step(start - before.len() + 1);
-    let previous_word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let previous_word = before.rsplit(|c: char| !is_word_char(c)).next().unwrap_or("");
     crate::work::step(previous_word.len());
     if lexicon::PLACE_WORDS_BEFORE.contains(previous_word) && before.len() < start {
         return true;
@@ -770,8 +781,8 @@ impl LineKind {
         let mut long_words = 0;
         let mut capitalised = 0;
         for word in line
-            .split(|c: char| !c.is_alphabetic())
-            .filter(|w| w.chars().count() > 3)
+            .split(|c: char| !(c.is_alphabetic() || is_combining_mark(c)))
+            .filter(|w| letter_count(w) > 3)
         {
             long_words += 1;
             capitalised += usize::from(word.chars().next().is_some_and(char::is_uppercase));
@@ -817,7 +828,9 @@ fn classify_unlinked(
             && only_name_particles
             && segment_tokens.iter().all(|t| {
                 let word = word_text(t);
-                !t.all_capitals && word.chars().count() >= 2 && word.chars().all(char::is_alphabetic)
+                !t.all_capitals
+                    && letter_count(word) >= 2
+                    && word.chars().all(|c| c.is_alphabetic() || is_combining_mark(c))
             })
             && segment_tokens.windows(2).all(|pair| {
                 let separator = &text[pair[0].end..pair[1].start];
@@ -884,7 +897,7 @@ fn classify_unlinked(
     let possessive = ["'s", "\u{2019}s"].iter().any(|suffix| {
         after
             .strip_prefix(suffix)
-            .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+            .is_some_and(|rest| !rest.starts_with(is_word_char))
     });
     if possessive && !segment.sentence_initial && !line.title_case && !token.all_capitals && letters >= 3 {
         return Some(Found::Unlinked {
@@ -896,6 +909,12 @@ fn classify_unlinked(
         });
     }
     None
+}
+
+/// The characters of a word that are not combining marks: "Mu\u{308}ller" has six, as "Müller".
+fn letter_count(word: &str) -> usize {
+    crate::work::step(word.len());
+    word.chars().filter(|&c| !is_combining_mark(c)).count()
 }
 
 /// Aggregates the linked top-level mentions per entity (see [`EntitySalience::salience`]).

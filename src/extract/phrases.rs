@@ -9,9 +9,12 @@
 
 use super::lexicon;
 use crate::model::EntityType;
+use crate::text::{base_before, is_combining_mark, is_word_char};
 
 /// A word of the text: letters and digits, with the dots of abbreviations ("U.S.") and the
-/// apostrophes inside names ("O'Brien").
+/// apostrophes inside names ("O'Brien"), and the combining marks written on its letters
+/// ("Tu\u{308}rkiye" is one word, as "Türkiye" is; see [`crate::text::is_combining_mark`]). A
+/// mark is neither a letter nor a capital: it changes no count of the word's letters.
 #[derive(Debug, Clone, Copy)]
 pub struct Token {
     pub start: usize,
@@ -99,8 +102,9 @@ fn next_capitalised_word(text: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// Whether no letter or digit comes before `index`, past the combining marks written on it.
 fn is_word_start(text: &str, index: usize) -> bool {
-    !text[..index].chars().next_back().is_some_and(is_alphanumeric)
+    !base_before(text, index).is_some_and(is_alphanumeric)
 }
 
 /// The token that starts at `start` (a letter or digit).
@@ -126,6 +130,12 @@ fn token_at(text: &str, start: usize) -> Token {
     // token grows so that a dotted run costs O(1) a character ("A.A.A.A…" included).
     let mut single_characters = true;
     while let Some(&(offset, next)) = chars.peek() {
+        if is_combining_mark(next) {
+            // Written on the character before it, which stays the one the rules look back at.
+            end = offset + next.len_utf8();
+            chars.next();
+            continue;
+        }
         if is_alphanumeric(next) {
             letters += usize::from(is_alphabetic(next));
             uppercase += usize::from(is_uppercase(next));
@@ -137,7 +147,7 @@ fn token_at(text: &str, start: usize) -> Token {
             let after = &text[offset + next.len_utf8()..];
             let mut rest = after.chars();
             let following = rest.next();
-            let possessive = matches!(following, Some('s' | 'S')) && !rest.next().is_some_and(is_alphanumeric);
+            let possessive = matches!(following, Some('s' | 'S')) && !rest.next().is_some_and(is_word_char);
             if !following.is_some_and(is_alphabetic) || possessive {
                 break;
             }
@@ -385,7 +395,7 @@ pub fn looks_like_demonym(word: &str) -> bool {
     let lower = word.to_lowercase();
     let stem = lower.strip_suffix('s').unwrap_or(&lower);
     (stem.ends_with("ian") || stem.ends_with("ese") || stem.ends_with("ean"))
-        && stem.chars().count() >= 5
+        && stem.chars().filter(|&c| !is_combining_mark(c)).count() >= 5
         && !lexicon::NOT_DEMONYMS.contains(word)
 }
 

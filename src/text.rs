@@ -17,8 +17,6 @@
 
 use std::borrow::Cow;
 
-mod marks;
-
 /// An end-exclusive span of a text, in UTF-8 bytes, code points and UTF-16 code units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
@@ -252,24 +250,12 @@ fn open_unchanged_run(segments: &mut Vec<Segment>, open: &mut bool, folded_start
     }
 }
 
-/// Whether a character is a combining mark (general category Mn or Me): an accent, a vowel
-/// sign, an enclosing circle, a variation selector, written on the character before it.
+/// Whether a character is a combining mark (general category Mark: Mn, Mc, Me): an accent, a
+/// vowel sign, an enclosing circle, a variation selector, written on the character before it.
+/// The table is the `unicode-normalization` crate's, kept in step with Unicode by its authors.
 pub fn is_combining_mark(c: char) -> bool {
-    // Every mark is at or above U+0300; most text is below, and answers without a search.
-    if c < '\u{300}' {
-        return false;
-    }
-    marks::COMBINING_MARKS
-        .binary_search_by(|&(first, last)| {
-            if last < c {
-                std::cmp::Ordering::Less
-            } else if first > c {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
+    // Every mark is at or above U+0300; most text is below, and answers without a lookup.
+    c >= '\u{300}' && unicode_normalization::char::is_combining_mark(c)
 }
 
 /// The character before byte offset `index` (a char boundary) past the combining marks written
@@ -514,9 +500,7 @@ mod tests {
     }
 
     #[test]
-    fn the_combining_mark_table_is_sorted_and_finds_marks() {
-        assert!(marks::COMBINING_MARKS.windows(2).all(|pair| pair[0].1 < pair[1].0));
-        assert!(marks::COMBINING_MARKS.iter().all(|(first, last)| first <= last));
+    fn combining_marks_are_found_in_every_block() {
         for mark in [
             '\u{300}',
             '\u{308}',

@@ -184,3 +184,17 @@ fn a_decomposed_unknown_name_is_one_word_per_name() {
         vec![("Ju\u{308}rgen Mu\u{308}ller".to_owned(), Some(EntityType::Person))]
     );
 }
+
+#[test]
+fn a_decomposed_name_is_the_name_as_written() {
+    let confidence = |text: &str| {
+        let mentions = shipped().extractor.extract(text, &ExtractOptions::default()).mentions;
+        assert_eq!(mentions.len(), 1, "{text}");
+        mentions[0].confidence
+    };
+    assert_eq!(confidence("Tu\u{308}rkiye said."), confidence("Türkiye said."));
+    assert!(
+        confidence("TÜRKIYE said.") < confidence("Türkiye said."),
+        "folding case still costs confidence"
+    );
+}

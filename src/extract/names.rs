@@ -143,8 +143,10 @@ impl WrittenName {
         }
     }
 
-    /// Whether `surface` is this name exactly as written in the model.
+    /// Whether `surface` is this name exactly as written in the model, up to canonical
+    /// equivalence: "Tu\u{308}rkiye" (decomposed) is "Türkiye" as written.
     pub fn is_exact(&self, surface: &str) -> bool {
-        surface == &*self.written
+        use unicode_normalization::UnicodeNormalization as _;
+        surface == &*self.written || (!surface.is_ascii() && surface.nfc().eq(self.written.nfc()))
     }
 }

@@ -45,6 +45,30 @@ pub enum Command {
         #[arg(long)]
         exclude_unlinked: bool,
     },
+    /// Ask a running server whether it is serving (grpc.health.v1 Check): exit 0 when it is,
+    /// 1 when it is not or cannot be reached. For Docker HEALTHCHECK and exec probes.
+    Health(HealthCheck),
+}
+
+/// Settings of the `health` command.
+#[derive(Debug, Clone, Parser)]
+pub struct HealthCheck {
+    /// The server's address; an unspecified host (0.0.0.0, [::]) means this machine.
+    #[arg(long, env = "ACTORGRAPH_LISTEN", default_value = "127.0.0.1:50051", value_parser = host_and_port)]
+    pub address: String,
+    /// The service to ask about; empty means the server as a whole.
+    #[arg(long, default_value = "")]
+    pub service: String,
+    /// How long to wait for the answer, in milliseconds (at least 1).
+    #[arg(long, default_value_t = 2000, value_parser = at_least_one::<u64>)]
+    pub timeout_ms: u64,
+    /// PEM certificate authority to trust: connect with TLS (for a server started with
+    /// --tls-cert).
+    #[arg(long)]
+    pub tls_ca: Option<PathBuf>,
+    /// The name the server's certificate is for, when it is not the address's host.
+    #[arg(long, requires = "tls_ca")]
+    pub tls_domain: Option<String>,
 }
 
 /// Log line format.

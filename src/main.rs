@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use actorgraph::config::{Cli, Command, ServerConfig};
+use actorgraph::config::{Cli, Command, HealthCheck, ServerConfig};
 use actorgraph::extract::ExtractOptions;
 use actorgraph::snapshot::Snapshot;
 
@@ -21,6 +21,32 @@ fn main() -> ExitCode {
             nested,
             exclude_unlinked,
         }) => extract(file.as_deref(), &data, nested, exclude_unlinked),
+        Some(Command::Health(check)) => health(&check),
+    }
+}
+
+/// Calls grpc.health.v1 Check on a running server; prints its status.
+fn health(check: &HealthCheck) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(actorgraph::server::check_health(check)) {
+        Ok(status) if status == "SERVING" => {
+            println!("{status}");
+            ExitCode::SUCCESS
+        }
+        Ok(status) => {
+            println!("{status}");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod layers;
 mod methods;
+mod probe;
 mod reload;
 mod tls;
 
@@ -22,6 +23,7 @@ use tonic_health::ServingStatus;
 
 pub use layers::{CallLayer, REQUEST_ID_HEADER};
 pub use methods::{Methods, UNKNOWN_METHOD};
+pub use probe::check_health;
 pub use reload::{ReloadOutcome, Reloader};
 
 use crate::api::{ExtractionApi, ExtractionLimits, KnowledgeApi, SharedSnapshot};
@@ -33,13 +35,15 @@ use crate::pb::knowledge_service_server::KnowledgeServiceServer;
 use crate::snapshot::Snapshot;
 
 /// Sets up `tracing` output: human-readable or JSON lines, filtered by `RUST_LOG`
-/// (default `info`).
+/// (default `info`), coloured only when stderr is a terminal.
 pub fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal: in a file or a log collector they are noise.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),

@@ -30,7 +30,7 @@ COPY data ./data
 # The grace period stays under Docker's default stop timeout (10 s), so calls in flight end
 # before SIGKILL; raise both together (`docker run --stop-timeout`).
 ENV ACTORGRAPH_LISTEN=0.0.0.0:50051 \
-    ACTORGRAPH_DATA=/app/data \
+    ACTORGRAPH_DATA=/app/data/world,/app/data \
     ACTORGRAPH_LOG_FORMAT=json \
     ACTORGRAPH_SHUTDOWN_GRACE_SECONDS=8
 USER 10001

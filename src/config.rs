@@ -28,16 +28,17 @@ pub enum Command {
     /// Validate a data file or folder; print every problem with its file and line, and exit
     /// non-zero if there is any.
     Check {
-        /// The data file, or a folder of *.toml data files.
-        data: PathBuf,
+        /// The model's layers in order: each a data file or a folder of *.toml data files.
+        #[arg(required = true, num_args = 1..)]
+        data: Vec<PathBuf>,
     },
     /// Extract the mentions of a text offline: JSON lines on stdout, one mention per line.
     Extract {
         /// The text file; standard input when absent.
         file: Option<PathBuf>,
-        /// The data file or folder of the model.
-        #[arg(long, env = "ACTORGRAPH_DATA", default_value = "data")]
-        data: PathBuf,
+        /// The model's layers in order (as for serving).
+        #[arg(long, env = "ACTORGRAPH_DATA", value_delimiter = ',', default_values = DEFAULT_DATA)]
+        data: Vec<PathBuf>,
         /// Also print mentions nested inside longer ones.
         #[arg(long)]
         nested: bool,
@@ -71,6 +72,9 @@ pub struct HealthCheck {
     pub tls_domain: Option<String>,
 }
 
+/// The shipped model: the world layer, then the seed article's model over it.
+pub const DEFAULT_DATA: [&str; 2] = ["data/world", "data"];
+
 /// Log line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -87,9 +91,10 @@ pub struct ServerConfig {
     /// host name (`localhost`), resolved at start; the first address that binds is used.
     #[arg(long, env = "ACTORGRAPH_LISTEN", default_value = "127.0.0.1:50051", value_parser = host_and_port)]
     pub listen: String,
-    /// The data file, or a folder of *.toml data files, of the model to serve.
-    #[arg(long, env = "ACTORGRAPH_DATA", default_value = "data")]
-    pub data: PathBuf,
+    /// The model's layers, in order: each a data file or a folder of *.toml data files; a later
+    /// layer extends the entities of an earlier one. Repeat the flag, or separate with commas.
+    #[arg(long, env = "ACTORGRAPH_DATA", value_delimiter = ',', default_values = DEFAULT_DATA)]
+    pub data: Vec<PathBuf>,
     /// Log format.
     #[arg(long, env = "ACTORGRAPH_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -148,7 +153,7 @@ impl ServerConfig {
     /// The defaults, serving the model at `data`: what tests and embedders start from.
     pub fn with_data(data: impl Into<PathBuf>) -> ServerConfig {
         let mut config = ServerConfig::parse_from(["actorgraph"]);
-        config.data = data.into();
+        config.data = vec![data.into()];
         config
     }
 
@@ -162,6 +167,15 @@ impl ServerConfig {
     pub fn max_decoding_message_bytes(&self) -> usize {
         self.max_text_bytes.saturating_mul(2).saturating_add(64 * 1024)
     }
+}
+
+/// Paths as one line for messages: "data/world, data".
+pub fn display_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Parses a number that must be at least 1: 0 would mean "nothing is ever allowed" (or, for

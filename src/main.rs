@@ -91,13 +91,13 @@ async fn bind(listen: &str) -> anyhow::Result<tokio::net::TcpListener> {
     ))
 }
 
-fn check(data: &std::path::Path) -> ExitCode {
-    match Snapshot::load(data) {
+fn check(data: &[std::path::PathBuf]) -> ExitCode {
+    match Snapshot::load_layers(data) {
         Ok(snapshot) => {
             let model = &snapshot.model;
             println!(
                 "{}: ok: {} entities, {} predicates, {} relations, {} agreements, {} documents; version {}",
-                data.display(),
+                actorgraph::config::display_paths(data),
                 model.entities.len(),
                 model.predicates.len(),
                 model.relations.len(),
@@ -117,8 +117,13 @@ fn check(data: &std::path::Path) -> ExitCode {
     }
 }
 
-fn extract(file: Option<&std::path::Path>, data: &std::path::Path, nested: bool, exclude_unlinked: bool) -> ExitCode {
-    let snapshot = match Snapshot::load(data) {
+fn extract(
+    file: Option<&std::path::Path>,
+    data: &[std::path::PathBuf],
+    nested: bool,
+    exclude_unlinked: bool,
+) -> ExitCode {
+    let snapshot = match Snapshot::load_layers(data) {
         Ok(snapshot) => snapshot,
         Err(error) => {
             eprintln!("{error}");

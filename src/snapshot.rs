@@ -1,7 +1,7 @@
 //! A model snapshot with everything built from it (extraction engine, search index): the unit
 //! that is shared by `Arc` and swapped whole on reload.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::extract::Extractor;
 use crate::model::{self, LoadError, Model, Problem};
@@ -22,6 +22,15 @@ impl Snapshot {
     pub fn load(path: &Path) -> Result<Snapshot, LoadError> {
         let model = model::load(path)?;
         Snapshot::from_model(model, path)
+    }
+
+    /// Loads, validates and indexes a model of layers (see [`model::load_layers`]).
+    ///
+    /// # Errors
+    /// Every problem of the data files, each with its file and line.
+    pub fn load_layers(paths: &[PathBuf]) -> Result<Snapshot, LoadError> {
+        let model = model::load_layers(paths)?;
+        Snapshot::from_model(model, paths.last().map_or(Path::new("."), PathBuf::as_path))
     }
 
     /// Builds the derived indexes of a loaded model. `path` names the data for messages.

@@ -82,7 +82,7 @@ async fn get_entity_errors_name_the_id_and_carry_details() {
 
 #[tokio::test]
 async fn list_entities_pages_of_one_give_the_same_set_as_one_big_page() {
-    let server = TestServer::start().await;
+    let server = TestServer::start_article_only().await;
     let mut client = server.knowledge().await;
     let all = client
         .list_entities(pb::ListEntitiesRequest {
@@ -121,7 +121,7 @@ async fn list_entities_pages_of_one_give_the_same_set_as_one_big_page() {
 
 #[tokio::test]
 async fn list_entities_filters_by_type_and_rejects_foreign_tokens() {
-    let server = TestServer::start().await;
+    let server = TestServer::start_article_only().await;
     let mut client = server.knowledge().await;
     let countries = client
         .list_entities(pb::ListEntitiesRequest {

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-/// One data file. A model is one file or a folder of them, merged.
+/// One data file. A layer is one file or a folder of them, merged; a model is one or more layers.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DataFile {
@@ -62,8 +62,20 @@ pub struct EntityRecord {
     #[serde(default)]
     pub description: String,
     pub iso3166_alpha3: Option<Spanned<String>>,
+    pub iso3166_alpha2: Option<Spanned<String>>,
+    pub iso3166_numeric: Option<Spanned<String>>,
     pub cameo: Option<Spanned<String>>,
     pub stands_for: Option<Spanned<String>>,
+    /// For a city: the id of its country.
+    pub country: Option<Spanned<String>>,
+    pub region: Option<String>,
+    pub subregion: Option<String>,
+    pub population: Option<u64>,
+    /// The name is also a common word ("Nice", "Mobile"): match it only with support.
+    #[serde(default)]
+    pub common_word: bool,
+    /// Where the record's facts come from, for hand-written records.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -38,6 +38,19 @@ pub struct LoadError {
     pub problems: Vec<Problem>,
 }
 
+impl LoadError {
+    /// One problem at line 1 of `file`: for a file or folder that cannot be read at all.
+    pub fn at(file: &Path, message: String) -> LoadError {
+        LoadError {
+            problems: vec![Problem {
+                file: file.to_path_buf(),
+                line: 1,
+                message,
+            }],
+        }
+    }
+}
+
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} problem(s) in the data:", self.problems.len())?;
@@ -56,13 +69,34 @@ impl std::error::Error for LoadError {}
 /// A [`LoadError`] listing every problem: unreadable or malformed files, unknown or duplicate
 /// ids, undeclared shared names, evidence quotes not found in their document, bad dates.
 pub fn load(path: &Path) -> Result<Model, LoadError> {
-    let io_problem = |file: &Path, message: String| LoadError {
-        problems: vec![Problem {
-            file: file.to_path_buf(),
-            line: 1,
-            message,
-        }],
-    };
+    load_layers(&[path.to_path_buf()])
+}
+
+/// Loads a model made of layers, in order: each path is a data file or a folder of `*.toml`
+/// files (as for [`load`]). An entity of a later layer with the id of an earlier layer's entity
+/// extends it instead of duplicating it (see `docs/data-format.md`, "Layers").
+///
+/// # Errors
+/// Every problem found, each with its file and line.
+pub fn load_layers(paths: &[PathBuf]) -> Result<Model, LoadError> {
+    let mut sources = Vec::new();
+    for (layer, path) in paths.iter().enumerate() {
+        for file in layer_files(path)? {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| LoadError::at(&file, format!("cannot read the data file: {error}")))?;
+            sources.push(SourceFile::new(file, text, layer));
+        }
+    }
+    if sources.is_empty() {
+        return Err(LoadError::at(Path::new("."), "no data path given".to_owned()));
+    }
+    Loader::default().load(sources)
+}
+
+/// The data files of one layer: the file itself, or the `*.toml` files of the folder in name
+/// order.
+fn layer_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let io_problem = |file: &Path, message: String| LoadError::at(file, message);
     if std::fs::metadata(path).is_err() {
         let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         return Err(io_problem(
@@ -88,13 +122,7 @@ pub fn load(path: &Path) -> Result<Model, LoadError> {
     } else {
         vec![path.to_path_buf()]
     };
-    let mut sources = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file)
-            .map_err(|error| io_problem(&file, format!("cannot read the data file: {error}")))?;
-        sources.push(SourceFile::new(file, text));
-    }
-    Loader::default().load(sources)
+    Ok(files)
 }
 
 /// Loads a model from the text of one data file; document paths resolve against `base_dir`.
@@ -102,17 +130,19 @@ pub fn load(path: &Path) -> Result<Model, LoadError> {
 /// # Errors
 /// As [`load`].
 pub fn load_from_str(name: &str, text: &str, base_dir: &Path) -> Result<Model, LoadError> {
-    Loader::default().load(vec![SourceFile::new(base_dir.join(name), text.to_owned())])
+    Loader::default().load(vec![SourceFile::new(base_dir.join(name), text.to_owned(), 0)])
 }
 
 struct SourceFile {
     path: PathBuf,
     text: String,
     line_starts: Vec<usize>,
+    /// The position of the file's layer in the model, 0 first.
+    layer: usize,
 }
 
 impl SourceFile {
-    fn new(path: PathBuf, text: String) -> Self {
+    fn new(path: PathBuf, text: String, layer: usize) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -120,6 +150,7 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            layer,
         }
     }
 
@@ -152,8 +183,11 @@ struct Loader {
 struct PendingEntity {
     entity: Entity,
     stands_for: Option<Spanned<String>>,
+    country: Option<Spanned<String>>,
     names: Vec<(String, Location)>,
     location: Location,
+    /// The layer of the record that last defined or extended the entity.
+    layer: usize,
 }
 
 impl Loader {
@@ -403,7 +437,7 @@ impl Loader {
 
     fn build_entities(&mut self, parsed: &mut [(usize, DataFile)]) -> (Vec<Entity>, HashMap<String, EntityIndex>) {
         let mut pending: Vec<PendingEntity> = Vec::new();
-        let mut first_location: HashMap<String, Location> = HashMap::new();
+        let mut pending_by_id: HashMap<String, usize> = HashMap::new();
         for (file, data) in parsed.iter_mut() {
             let file = *file;
             for record in std::mem::take(&mut data.entities) {
@@ -412,7 +446,9 @@ impl Loader {
                 let id = record.id.get_ref().clone();
                 let id_location = Self::at(file, &record.id);
                 self.check_slug(id_location, "entity", &id);
-                if first_location.insert(id.clone(), id_location).is_some() {
+                let layer = self.sources[file].layer;
+                let earlier = pending_by_id.get(&id).copied();
+                if earlier.is_some_and(|index| pending[index].layer == layer) {
                     self.report(id_location, format!("duplicate entity id {id:?}"));
                 }
                 let entity_type = EntityType::parse(record.entity_type.get_ref()).unwrap_or_else(|| {
@@ -447,9 +483,17 @@ impl Loader {
                 let cameo = self.check_code(file, &id, "cameo", record.cameo.as_ref(), |c| {
                     !c.is_empty() && c.len() % 3 == 0 && c.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
                 });
-                pending.push(PendingEntity {
+                let iso3166_alpha2 =
+                    self.check_code(file, &id, "iso3166_alpha2", record.iso3166_alpha2.as_ref(), |c| {
+                        c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())
+                    });
+                let iso3166_numeric =
+                    self.check_code(file, &id, "iso3166_numeric", record.iso3166_numeric.as_ref(), |c| {
+                        c.len() == 3 && c.bytes().all(|b| b.is_ascii_digit())
+                    });
+                let entry = PendingEntity {
                     entity: Entity {
-                        id,
+                        id: id.clone(),
                         name: record.name,
                         entity_type,
                         roles: record.roles,
@@ -457,13 +501,30 @@ impl Loader {
                         demonyms: record.demonyms.into_iter().map(Spanned::into_inner).collect(),
                         description: record.description,
                         iso3166_alpha3,
+                        iso3166_alpha2,
+                        iso3166_numeric,
                         cameo,
                         stands_for: None,
+                        country: None,
+                        region: record.region,
+                        subregion: record.subregion,
+                        population: record.population,
+                        common_word: record.common_word,
+                        source: record.source,
                     },
                     stands_for: record.stands_for,
+                    country: record.country,
                     names,
                     location,
-                });
+                    layer,
+                };
+                match earlier {
+                    Some(index) if pending[index].layer < layer => self.extend_entity(&mut pending[index], entry),
+                    _ => {
+                        pending_by_id.insert(id, pending.len());
+                        pending.push(entry);
+                    }
+                }
             }
         }
         pending.sort_by(|a, b| a.entity.id.cmp(&b.entity.id));
@@ -473,6 +534,20 @@ impl Loader {
             .map(|(i, p)| (p.entity.id.clone(), i))
             .collect();
         for (index, entry) in pending.iter_mut().enumerate() {
+            if let Some(country) = entry.country.take() {
+                let location = Self::at(entry.location.file, &country);
+                match by_id.get(country.get_ref()) {
+                    Some(&target) if target != index => entry.entity.country = Some(target),
+                    _ => self.report(
+                        location,
+                        format!(
+                            "entity {:?}: country names unknown entity {:?}",
+                            entry.entity.id,
+                            country.get_ref()
+                        ),
+                    ),
+                }
+            }
             let Some(target) = entry.stands_for.take() else {
                 continue;
             };
@@ -495,6 +570,70 @@ impl Loader {
             .map(|p| p.names.iter().map(|(n, l)| (fold_for_compare(n), *l)).collect())
             .collect();
         (pending.into_iter().map(|p| p.entity).collect(), by_id)
+    }
+
+    /// Extends an entity of an earlier layer with a later layer's record of the same id: the
+    /// later name, description, codes and references win where given; roles, aliases and
+    /// demonyms are added (the earlier name stays as an alias); the type must agree.
+    fn extend_entity(&mut self, earlier: &mut PendingEntity, later: PendingEntity) {
+        let (entity, extension) = (&mut earlier.entity, later.entity);
+        if entity.entity_type != extension.entity_type {
+            let source = &self.sources[later.location.file];
+            self.problems.push(Problem {
+                file: source.path.clone(),
+                line: source.line_of(later.location.byte),
+                message: format!(
+                    "entity {:?} is a {} in an earlier layer but a {} here: a later layer may extend an entity, not change its type",
+                    entity.id,
+                    entity.entity_type.as_str(),
+                    extension.entity_type.as_str()
+                ),
+            });
+        }
+        fn add_new(list: &mut Vec<String>, more: Vec<String>) {
+            for item in more {
+                if !list.contains(&item) {
+                    list.push(item);
+                }
+            }
+        }
+        if entity.name != extension.name {
+            let earlier_name = std::mem::replace(&mut entity.name, extension.name);
+            add_new(&mut entity.aliases, vec![earlier_name]);
+            entity.aliases.retain(|alias| *alias != entity.name);
+        }
+        add_new(&mut entity.roles, extension.roles);
+        add_new(&mut entity.aliases, extension.aliases);
+        add_new(&mut entity.demonyms, extension.demonyms);
+        if !extension.description.is_empty() {
+            entity.description = extension.description;
+        }
+        macro_rules! later_wins {
+            ($($field:ident),*) => {$(
+                if extension.$field.is_some() {
+                    entity.$field = extension.$field;
+                }
+            )*};
+        }
+        later_wins!(
+            iso3166_alpha3,
+            iso3166_alpha2,
+            iso3166_numeric,
+            cameo,
+            region,
+            subregion,
+            population,
+            source
+        );
+        entity.common_word |= extension.common_word;
+        if later.stands_for.is_some() {
+            earlier.stands_for = later.stands_for;
+        }
+        if later.country.is_some() {
+            earlier.country = later.country;
+        }
+        earlier.names.extend(later.names);
+        earlier.layer = later.layer;
     }
 
     fn check_code(

@@ -6,5 +6,5 @@ mod file_format;
 mod loader;
 mod types;
 
-pub use loader::{load, load_from_str, LoadError, Problem};
+pub use loader::{load, load_from_str, load_layers, LoadError, Problem};
 pub use types::*;

@@ -58,9 +58,22 @@ pub struct Entity {
     pub demonyms: Vec<String>,
     pub description: String,
     pub iso3166_alpha3: Option<String>,
+    pub iso3166_alpha2: Option<String>,
+    /// Three digits, zeros kept ("004").
+    pub iso3166_numeric: Option<String>,
     pub cameo: Option<String>,
     /// For a capital used for its government: the entity it stands for.
     pub stands_for: Option<EntityIndex>,
+    /// For a city: its country.
+    pub country: Option<EntityIndex>,
+    /// Continent-level region and subregion of a country ("Africa", "Northern Africa").
+    pub region: Option<String>,
+    pub subregion: Option<String>,
+    pub population: Option<u64>,
+    /// The name is also a common word ("Nice", "Mobile"): the extractor wants support for it.
+    pub common_word: bool,
+    /// Where a hand-written record's facts come from.
+    pub source: Option<String>,
 }
 
 /// A source document that evidence points into.

@@ -80,9 +80,9 @@ impl App {
     /// # Errors
     /// Every problem of the data files, each with its file and line.
     pub fn load(config: ServerConfig) -> Result<App, LoadError> {
-        let snapshot = Snapshot::load(&config.data)?;
+        let snapshot = Snapshot::load_layers(&config.data)?;
         tracing::info!(
-            data = %config.data.display(),
+            data = %crate::config::display_paths(&config.data),
             version = %snapshot.model.version,
             entities = snapshot.model.entities.len(),
             relations = snapshot.model.relations.len(),

@@ -30,7 +30,8 @@ pub struct ReloadOutcome {
 /// Reloads the model of one data path into the shared snapshot. Cheap to clone.
 #[derive(Clone)]
 pub struct Reloader {
-    data: PathBuf,
+    /// The model's layers, in order.
+    data: Vec<PathBuf>,
     shared: SharedSnapshot,
     metrics: Arc<Metrics>,
     /// An automatic reload is refused when the new model keeps fewer than this percentage of
@@ -41,7 +42,7 @@ pub struct Reloader {
 }
 
 impl Reloader {
-    pub fn new(data: PathBuf, shared: SharedSnapshot, metrics: Arc<Metrics>, min_kept_percent: u8) -> Reloader {
+    pub fn new(data: Vec<PathBuf>, shared: SharedSnapshot, metrics: Arc<Metrics>, min_kept_percent: u8) -> Reloader {
         Reloader {
             data,
             shared,
@@ -73,12 +74,12 @@ impl Reloader {
     async fn reload_with(&self, trigger: &str, guarded: bool) -> Result<ReloadOutcome, LoadError> {
         let _serial = self.serial.lock().await;
         let data = self.data.clone();
-        let loaded = tokio::task::spawn_blocking(move || Snapshot::load(&data))
+        let loaded = tokio::task::spawn_blocking(move || Snapshot::load_layers(&data))
             .await
             .unwrap_or_else(|error| {
                 Err(LoadError {
                     problems: vec![crate::model::Problem {
-                        file: self.data.clone(),
+                        file: self.data.last().cloned().unwrap_or_default(),
                         line: 1,
                         message: format!("the load task failed: {error}"),
                     }],
@@ -134,7 +135,7 @@ impl Reloader {
         tracing::error!(%trigger, new_entities = new, served_entities = served, serving = %self.shared.load().model.version, "{message}");
         LoadError {
             problems: vec![crate::model::Problem {
-                file: self.data.clone(),
+                file: self.data.last().cloned().unwrap_or_default(),
                 line: 1,
                 message,
             }],
@@ -164,12 +165,14 @@ impl Reloader {
         })
     }
 
-    /// Reloads when a file in the data folder changes, until the task is aborted.
+    /// Reloads when a file in a layer's folder changes, until the task is aborted.
     ///
     /// # Errors
     /// When the folder cannot be watched.
     pub fn spawn_on_change(&self) -> notify::Result<JoinHandle<()>> {
-        let folder = watched_folder(&self.data);
+        let mut folders: Vec<PathBuf> = self.data.iter().map(|path| watched_folder(path)).collect();
+        folders.sort();
+        folders.dedup();
         let (changed, mut changes) = tokio::sync::mpsc::channel::<()>(1);
         let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
             if let Ok(event) = event {
@@ -183,8 +186,10 @@ impl Reloader {
                 }
             }
         })?;
-        watcher.watch(&folder, RecursiveMode::NonRecursive)?;
-        tracing::info!(folder = %folder.display(), "watching the data folder for changes");
+        for folder in &folders {
+            watcher.watch(folder, RecursiveMode::NonRecursive)?;
+            tracing::info!(folder = %folder.display(), "watching the data folder for changes");
+        }
         let reloader = self.clone();
         Ok(tokio::spawn(async move {
             // The watcher lives as long as this task.

@@ -17,6 +17,15 @@ pub fn shipped_data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
+/// The shipped model's layers: the world layer, then the article's model.
+pub fn shipped_layers() -> Vec<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    actorgraph::config::DEFAULT_DATA
+        .iter()
+        .map(|path| root.join(path))
+        .collect()
+}
+
 /// The seed article the shipped model was built from.
 pub fn article() -> String {
     std::fs::read_to_string(shipped_data().join("article.txt")).expect("the shipped article is readable")
@@ -35,8 +44,16 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a server on the shipped model.
+    /// Starts a server on the shipped model (world layer and article).
     pub async fn start() -> TestServer {
+        let mut config = ServerConfig::with_data(shipped_data());
+        config.data = shipped_layers();
+        TestServer::start_with(config).await
+    }
+
+    /// Starts a server on the seed article's model alone (22 entities), for tests of the
+    /// mechanics (paging, filters) that count what they get.
+    pub async fn start_article_only() -> TestServer {
         TestServer::start_with(ServerConfig::with_data(shipped_data())).await
     }
 

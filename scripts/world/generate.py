@@ -17,8 +17,11 @@ Inputs (see data/world/SOURCES.md for versions, licences and attribution):
 
 Outputs, in --out:
   countries.toml, cities.toml, regions.toml, ambiguous-names.toml   (generated, never edit)
-  organizations.toml                                                 (hand-written, read here only
-                                                                      to check name collisions)
+Hand-written inputs, in --out (read here, never written; see HAND_WRITTEN_FILES):
+  organizations.toml   international and regional organisations
+  geo-regions.toml     geopolitical regions, seas, straits and contested territories
+Both are read only to reserve their ids, to check their entries, and to find the names they share
+with every other entity of the layer; those shared names are declared in ambiguous-names.toml.
 
 The script is deterministic: its output depends only on the pinned packages and the hand tables
 below. It checks its own output (slugs, unique ids, references, every shared name declared) and
@@ -84,6 +87,18 @@ ARTICLE_IDS = {
     "city:Ankara:TR": "ankara",
     "region:EU": "europe",
     "organization:united-nations": "united-nations",
+    # Regions the article also defines: geo-regions.toml must keep its ids so that the article
+    # layer extends these entries instead of duplicating the places.
+    "geo-region:north-africa": "north-africa",
+    "geo-region:mediterranean": "mediterranean",
+    "geo-region:eastern-mediterranean": "eastern-mediterranean",
+}
+
+# The hand-written files of the layer: file name -> (the kind recorded for collisions, the entity
+# type every entry must have). Each entry must also have a description and a source.
+HAND_WRITTEN_FILES = {
+    "organizations.toml": ("organization", "organization"),
+    "geo-regions.toml": ("geo-region", "region"),
 }
 
 # Country ids are the slug of the common English name. Pin an id here (by ISO alpha-3) when the
@@ -810,9 +825,9 @@ def resolve_collisions(entities: list[dict], report: list[str]) -> list[dict]:
     declarations = []
     for k, holders in sorted(index().items()):
         ids = sorted({e["id"] for e, _, _ in holders})
-        hand = [e["id"] for e, _, _ in holders if e["_meta"]["kind"] == "organization"]
+        hand = [e["id"] for e, _, _ in holders if e["_meta"].get("hand_written")]
         if hand:
-            report.append(f"collision involving hand-written organisations: {k!r} among {ids}")
+            report.append(f"collision involving hand-written entries: {k!r} among {ids}")
         # The declared spelling: a canonical one if any, else the first.
         written = next((w for _, kind, w in holders if kind == "name"), holders[0][2])
         declarations.append({"name": written, "entities": ids})
@@ -880,12 +895,25 @@ def write_file(path: Path, intro: str, entities: list[dict], declarations: list[
     path.write_text(text, encoding="utf-8")
 
 
-def load_organizations(path: Path) -> list[dict]:
+def load_hand_written(path: Path, kind: str, entity_type: str) -> list[dict]:
+    """Read a hand-written file of the layer (never written here) and check its entries."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    orgs = data.get("entities", [])
-    for o in orgs:
-        o["_meta"] = {"kind": "organization"}
-    return orgs
+    others = sorted(set(data) - {"entities"})
+    if others:
+        raise SystemExit(f"{path.name}: only [[entities]] belong in a hand-written file, not {others}")
+    entities = data.get("entities", [])
+    problems = []
+    for e in entities:
+        where = f"{path.name}: {e.get('id', '?')}"
+        if e.get("type") != entity_type:
+            problems.append(f"{where}: type {e.get('type')!r}, not {entity_type!r}")
+        for required in ("id", "name", "description", "source"):
+            if not e.get(required):
+                problems.append(f"{where}: no {required}")
+        e["_meta"] = {"kind": kind, "hand_written": path.name}
+    if problems:
+        raise SystemExit("hand-written file has problems:\n  " + "\n  ".join(problems))
+    return entities
 
 
 def main() -> None:
@@ -906,13 +934,16 @@ def main() -> None:
     report: list[str] = []
     countries = build_countries(world, report)
     regions = build_regions()
-    orgs = load_organizations(args.out / "organizations.toml")
+    hand = {name: load_hand_written(args.out / name, kind, entity_type)
+            for name, (kind, entity_type) in HAND_WRITTEN_FILES.items()}
+    orgs = hand["organizations.toml"]
+    geo_regions = hand["geo-regions.toml"]
     cities = build_cities(world, countries, report)
-    reserved = {e["id"] for e in countries + regions + orgs}
+    reserved = {e["id"] for e in countries + regions + orgs + geo_regions}
     assign_city_ids(cities, reserved, report)
     cities.sort(key=lambda c: c["id"])
 
-    entities = countries + cities + regions + orgs
+    entities = countries + cities + regions + orgs + geo_regions
     declarations = resolve_collisions(entities, report)
     check(entities, declarations)
 
@@ -921,6 +952,7 @@ def main() -> None:
         **{f"city:{e['name']}:{e['_meta']['cc']}": e["id"] for e in cities},
         **{f"region:{e['_meta']['code']}": e["id"] for e in regions},
         **{f"organization:{e['id']}": e["id"] for e in orgs},
+        **{f"geo-region:{e['id']}": e["id"] for e in geo_regions},
     }
     for k, want in ARTICLE_IDS.items():
         if found.get(k) != want:
@@ -947,7 +979,8 @@ def main() -> None:
         "countries": len(countries), "cities": len(cities),
         "capitals": sum(1 for c in cities if c["_meta"]["capital"]),
         "common_word cities": sum(1 for c in cities if c.get("common_word")),
-        "regions": len(regions), "organizations": len(orgs), "ambiguous names": len(declarations),
+        "regions": len(regions), "organizations": len(orgs), "geo-regions": len(geo_regions),
+        "ambiguous names": len(declarations),
     }
     report.append("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     text = "\n".join(report) + "\n"

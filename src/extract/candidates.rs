@@ -108,3 +108,42 @@ fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(is_word_char)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tests::shipped;
+
+    /// The text of each candidate of `text`, in the order the stage returns them.
+    fn surfaces(text: &str) -> Vec<&str> {
+        let candidates = shipped().extractor.candidates(text, &|| false).expect("not stopped");
+        candidates.iter().map(|c| &text[c.start..c.end]).collect()
+    }
+
+    #[test]
+    fn a_word_boundary_needs_no_letter_digit_or_mark_beside_the_match() {
+        // "Mali" in "Somalia", "Egypt" before a combining mark that belongs to its last letter.
+        assert!(!is_word_boundary("Somalia", 2, 6));
+        assert!(!is_word_boundary("Egypt\u{301} talks", 0, 5));
+        assert!(!is_word_boundary("Libya2", 0, 5));
+        // Punctuation ends a word: possessives and compounds yield the name alone.
+        assert!(is_word_boundary("Turkiye\u{2019}s drones", 0, 7));
+        assert!(is_word_boundary("Tripoli-based", 0, 7));
+        assert!(is_word_boundary("LNA/LAAF", 4, 8));
+    }
+
+    #[test]
+    fn candidates_keep_acronyms_in_their_capitals_and_names_with_a_capital() {
+        assert_eq!(surfaces("the UN and the un, Turkey and turkey"), vec!["UN", "Turkey"]);
+    }
+
+    #[test]
+    fn candidates_come_in_order_of_starts_the_longest_first() {
+        assert_eq!(surfaces("Libyan National Army"), vec!["Libyan National Army", "Libyan"]);
+    }
+
+    #[test]
+    fn candidates_give_up_when_asked_to_stop() {
+        assert!(shipped().extractor.candidates("Libya and Turkiye", &|| true).is_none());
+    }
+}

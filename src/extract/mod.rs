@@ -247,15 +247,21 @@ impl Extractor {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::OnceLock;
+
     use super::*;
     use crate::snapshot::Snapshot;
 
-    fn shipped() -> Snapshot {
-        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        match Snapshot::load(&data) {
-            Ok(snapshot) => snapshot,
-            Err(error) => panic!("the shipped model loads: {error}"),
-        }
+    /// The shipped model, loaded once for the tests of every stage.
+    pub(super) fn shipped() -> &'static Snapshot {
+        static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+        SNAPSHOT.get_or_init(|| {
+            let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+            match Snapshot::load(&data) {
+                Ok(snapshot) => snapshot,
+                Err(error) => panic!("the shipped model loads: {error}"),
+            }
+        })
     }
 
     #[test]

@@ -367,3 +367,130 @@ fn letter_count(word: &str) -> usize {
     crate::work::step(word.len());
     word.chars().filter(|&c| !is_combining_mark(c)).count()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tests::shipped;
+    use crate::text::sentence_starts;
+
+    /// What the stage decided about one stretch of the text: a known name left to the later
+    /// stages (no type yet), or an unlinked name with its guessed type.
+    #[derive(Debug, PartialEq)]
+    enum Seen<'t> {
+        Known(&'t str),
+        Unlinked(&'t str, Option<EntityType>),
+    }
+
+    fn seen<'t>(text: &'t str, found: &Found) -> Seen<'t> {
+        let (start, end) = found.range();
+        match found {
+            Found::Known(_) => Seen::Known(&text[start..end]),
+            Found::Unlinked { entity_type, .. } => Seen::Unlinked(&text[start..end], *entity_type),
+        }
+    }
+
+    /// `classify_unlinked` on every segment of `text`, as if no model name touched any.
+    fn classified(text: &str) -> Vec<Seen<'_>> {
+        let tokens = phrases::tokens(text);
+        let mut line_kinds = LineKinds::default();
+        segments(text, &tokens, &sentence_starts(text))
+            .iter()
+            .filter_map(|segment| {
+                let segment_tokens = &tokens[segment.first..segment.end];
+                classify_unlinked(text, segment, segment_tokens, &mut line_kinds)
+            })
+            .map(|found| seen(text, &found))
+            .collect()
+    }
+
+    /// The stage's output for `text`, from the shipped model's candidates.
+    fn combined(text: &str) -> Vec<Seen<'_>> {
+        let extractor = &shipped().extractor;
+        let candidates = extractor.candidates(text, &|| false).expect("not stopped");
+        let tokens = phrases::tokens(text);
+        let segments = segments(text, &tokens, &sentence_starts(text));
+        extractor
+            .combine(text, &tokens, &segments, candidates)
+            .iter()
+            .map(|found| seen(text, found))
+            .collect()
+    }
+
+    #[test]
+    fn classify_unlinked_types_a_bureau_of_as_an_organisation() {
+        assert_eq!(
+            classified("A statement from the Bureau of Near Eastern Affairs followed."),
+            vec![Seen::Unlinked(
+                "Bureau of Near Eastern Affairs",
+                Some(EntityType::Organization)
+            )]
+        );
+    }
+
+    #[test]
+    fn classify_unlinked_guesses_a_person_from_the_shape_of_a_name() {
+        assert_eq!(
+            classified("The talks with Xavier Quenneville ended late."),
+            vec![Seen::Unlinked("Xavier Quenneville", Some(EntityType::Person))]
+        );
+    }
+
+    #[test]
+    fn capitals_say_nothing_on_a_shouting_line_and_little_on_a_title_case_line() {
+        assert_eq!(
+            LineKind::of("XAVIER QUENNEVILLE AND THE BUREAU OF AFFAIRS SIGN DEAL"),
+            LineKind {
+                shouting: true,
+                title_case: true
+            }
+        );
+        assert_eq!(
+            LineKind::of("Talks With Xavier Quenneville Continue"),
+            LineKind {
+                shouting: false,
+                title_case: true
+            }
+        );
+        assert_eq!(
+            LineKind::of("Talks with Xavier Quenneville continue"),
+            LineKind {
+                shouting: false,
+                title_case: false
+            }
+        );
+        assert_eq!(
+            classified("XAVIER QUENNEVILLE AND THE BUREAU OF AFFAIRS SIGN DEAL"),
+            vec![]
+        );
+        assert_eq!(classified("Talks With Xavier Quenneville Continue"), vec![]);
+    }
+
+    #[test]
+    fn an_out_of_scope_name_hides_the_known_names_inside_it() {
+        assert_eq!(combined("the Libyan forces"), vec![Seen::Known("Libyan")]);
+        assert_eq!(combined("during the Second Libyan Civil War"), vec![]);
+    }
+
+    #[test]
+    fn a_longer_organisation_name_replaces_the_known_name_inside_it() {
+        assert_eq!(
+            combined("said the Syrian Observatory for Human Rights"),
+            vec![Seen::Unlinked(
+                "Syrian Observatory for Human Rights",
+                Some(EntityType::Organization)
+            )]
+        );
+    }
+
+    #[test]
+    fn capitalised_words_no_known_name_covers_stand_on_their_own() {
+        assert_eq!(
+            combined("the Turkiye NATO talks"),
+            vec![
+                Seen::Known("Turkiye"),
+                Seen::Unlinked("NATO", Some(EntityType::Organization))
+            ]
+        );
+    }
+}

@@ -154,3 +154,181 @@ fn is_place_use(text: &str, start: usize, end: usize, previous: Option<(usize, b
     let line_start = before.is_empty() || text[..start].ends_with('\n');
     line_start && after.trim_start().starts_with([',', '(', '-', '\u{2014}', '\u{2013}'])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tests::shipped;
+    use crate::model::Model;
+
+    /// The shipped model's candidates of `text`, each taken as a known name.
+    fn known(text: &str) -> Vec<Found> {
+        let candidates = shipped().extractor.candidates(text, &|| false).expect("not stopped");
+        candidates.into_iter().map(Found::Known).collect()
+    }
+
+    fn surface<'t>(text: &'t str, found: &Found) -> &'t str {
+        let (start, end) = found.range();
+        &text[start..end]
+    }
+
+    /// The byte range of the first `word` in `text`.
+    fn range_of(text: &str, word: &str) -> (usize, usize) {
+        let start = text.find(word).expect("the word is in the text");
+        (start, start + word.len())
+    }
+
+    #[test]
+    fn select_leftmost_longest_keeps_the_longest_and_reports_the_nested_ones() {
+        let text = "the Libyan National Army and Libya";
+        let mut found = known(text);
+        // An unlinked name inside a kept one is dropped: only known names are reported nested.
+        let (start, end) = range_of(text, "National Army");
+        found.insert(
+            2,
+            Found::Unlinked {
+                start,
+                end,
+                entity_type: Some(EntityType::Organization),
+                kind: MentionKind::Name,
+                confidence: 0.5,
+            },
+        );
+        let (top, nested) = select_leftmost_longest(found);
+        let top: Vec<&str> = top.iter().map(|f| surface(text, f)).collect();
+        let nested: Vec<&str> = nested.iter().map(|c| &text[c.start..c.end]).collect();
+        assert_eq!(top, vec!["Libyan National Army", "Libya"]);
+        assert_eq!(nested, vec!["Libyan"]);
+    }
+
+    #[test]
+    fn is_place_use_tells_the_city_as_a_place_from_the_city_for_its_government() {
+        let place = |text: &str, city: &str| {
+            let (start, end) = range_of(text, city);
+            is_place_use(text, start, end, None)
+        };
+        assert!(place("the government in Tripoli", "Tripoli"));
+        assert!(place("the Tripoli-based GNU", "Tripoli"));
+        assert!(place("TRIPOLI, Nov 26 - Officials met.", "TRIPOLI"));
+        assert!(!place("crucial for both Tripoli and Ankara", "Tripoli"));
+        assert!(!place("Ankara\u{2019}s approach", "Ankara"));
+    }
+
+    #[test]
+    fn is_place_use_gives_a_city_joined_to_the_one_before_the_same_use() {
+        let second = |text: &str, first_is_place: bool| {
+            let (_, first_end) = range_of(text, "Tripoli");
+            let (start, end) = range_of(text, "Ankara");
+            is_place_use(text, start, end, Some((first_end, first_is_place)))
+        };
+        assert!(second("the embassy in Tripoli and Ankara", true));
+        assert!(!second("crucial for both Tripoli and Ankara", false));
+    }
+
+    #[test]
+    fn link_makes_a_capital_for_its_government_a_metonym_and_leaves_a_place_alone() {
+        let snapshot = shipped();
+        let metonyms = |text: &str| -> Vec<Option<&str>> {
+            let (top, _) = select_leftmost_longest(known(text));
+            snapshot
+                .extractor
+                .link(text, &top)
+                .iter()
+                .map(|link| link.metonym_for.map(|e| snapshot.model.entities[e].id.as_str()))
+                .collect()
+        };
+        assert_eq!(
+            metonyms("crucial for both Tripoli and Ankara"),
+            vec![Some("government-of-national-unity"), Some("turkiye")]
+        );
+        assert_eq!(metonyms("the embassy in Tripoli and Ankara"), vec![None, None]);
+    }
+
+    /// Two entities share "Georgia"; each has a city of its own.
+    fn georgias() -> Model {
+        let data = r#"
+[[documents]]
+id = "d"
+title = "t"
+text = "Tbilisi is in Georgia. Atlanta is in Georgia."
+
+[[predicates]]
+id = "located_in"
+inverse = "contains"
+definition = "In."
+
+[[entities]]
+id = "georgia-country"
+name = "Georgia"
+type = "country"
+
+[[entities]]
+id = "georgia-state"
+name = "State of Georgia"
+type = "region"
+aliases = ["Georgia"]
+
+[[entities]]
+id = "tbilisi"
+name = "Tbilisi"
+type = "city"
+
+[[entities]]
+id = "atlanta"
+name = "Atlanta"
+type = "city"
+
+[[ambiguous_names]]
+name = "Georgia"
+entities = ["georgia-country", "georgia-state"]
+
+[[relations]]
+subject = "tbilisi"
+predicate = "located_in"
+object = "georgia-country"
+evidence = ["Tbilisi is in Georgia"]
+
+[[relations]]
+subject = "atlanta"
+predicate = "located_in"
+object = "georgia-state"
+evidence = ["Atlanta is in Georgia"]
+"#;
+        match crate::model::load_from_str("inline.toml", data, std::path::Path::new(".")) {
+            Ok(model) => model,
+            Err(error) => panic!("the inline model loads: {error}"),
+        }
+    }
+
+    #[test]
+    fn link_resolves_a_shared_name_by_the_entities_around_it_and_ties_by_order() {
+        let model = georgias();
+        let extractor = match Extractor::new(&model) {
+            Ok(extractor) => extractor,
+            Err(error) => panic!("the engine builds: {error}"),
+        };
+        let georgia = |text: &str| -> (&str, Vec<&str>) {
+            let candidates = extractor.candidates(text, &|| false).expect("not stopped");
+            let (top, _) = select_leftmost_longest(candidates.into_iter().map(Found::Known).collect());
+            let links = extractor.link(text, &top);
+            let (index, _) = top
+                .iter()
+                .enumerate()
+                .find(|(_, found)| surface(text, found) == "Georgia")
+                .expect("Georgia is found");
+            let id = |e: EntityIndex| model.entities[e].id.as_str();
+            let link = &links[index];
+            (
+                id(link.entity.expect("linked")),
+                link.candidates.iter().map(|&e| id(e)).collect(),
+            )
+        };
+        assert_eq!(
+            georgia("Protests in Tbilisi spread across Georgia."),
+            ("georgia-country", vec!["georgia-country", "georgia-state"])
+        );
+        assert_eq!(georgia("Atlanta voters decided Georgia.").0, "georgia-state");
+        // No context: the first entity declared, so the answer does not vary between runs.
+        assert_eq!(georgia("Georgia voted.").0, "georgia-country");
+    }
+}

@@ -158,13 +158,11 @@ fn is_place_use(text: &str, start: usize, end: usize, previous: Option<(usize, b
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::tests::shipped;
-    use crate::model::Model;
+    use crate::extract::tests::{georgias, known_names, shipped};
 
     /// The shipped model's candidates of `text`, each taken as a known name.
     fn known(text: &str) -> Vec<Found> {
-        let candidates = shipped().extractor.candidates(text, &|| false).expect("not stopped");
-        candidates.into_iter().map(Found::Known).collect()
+        known_names(&shipped().extractor, text)
     }
 
     fn surface<'t>(text: &'t str, found: &Found) -> &'t str {
@@ -244,72 +242,11 @@ mod tests {
         assert_eq!(metonyms("the embassy in Tripoli and Ankara"), vec![None, None]);
     }
 
-    /// Two entities share "Georgia"; each has a city of its own.
-    fn georgias() -> Model {
-        let data = r#"
-[[documents]]
-id = "d"
-title = "t"
-text = "Tbilisi is in Georgia. Atlanta is in Georgia."
-
-[[predicates]]
-id = "located_in"
-inverse = "contains"
-definition = "In."
-
-[[entities]]
-id = "georgia-country"
-name = "Georgia"
-type = "country"
-
-[[entities]]
-id = "georgia-state"
-name = "State of Georgia"
-type = "region"
-aliases = ["Georgia"]
-
-[[entities]]
-id = "tbilisi"
-name = "Tbilisi"
-type = "city"
-
-[[entities]]
-id = "atlanta"
-name = "Atlanta"
-type = "city"
-
-[[ambiguous_names]]
-name = "Georgia"
-entities = ["georgia-country", "georgia-state"]
-
-[[relations]]
-subject = "tbilisi"
-predicate = "located_in"
-object = "georgia-country"
-evidence = ["Tbilisi is in Georgia"]
-
-[[relations]]
-subject = "atlanta"
-predicate = "located_in"
-object = "georgia-state"
-evidence = ["Atlanta is in Georgia"]
-"#;
-        match crate::model::load_from_str("inline.toml", data, std::path::Path::new(".")) {
-            Ok(model) => model,
-            Err(error) => panic!("the inline model loads: {error}"),
-        }
-    }
-
     #[test]
     fn link_resolves_a_shared_name_by_the_entities_around_it_and_ties_by_order() {
-        let model = georgias();
-        let extractor = match Extractor::new(&model) {
-            Ok(extractor) => extractor,
-            Err(error) => panic!("the engine builds: {error}"),
-        };
+        let (model, extractor) = georgias();
         let georgia = |text: &str| -> (&str, Vec<&str>) {
-            let candidates = extractor.candidates(text, &|| false).expect("not stopped");
-            let (top, _) = select_leftmost_longest(candidates.into_iter().map(Found::Known).collect());
+            let (top, _) = select_leftmost_longest(known_names(&extractor, text));
             let links = extractor.link(text, &top);
             let (index, _) = top
                 .iter()

@@ -134,3 +134,141 @@ struct Positions<'t> {
     sentences: &'t [usize],
     sentence_cursor: usize,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::linking::select_leftmost_longest;
+    use crate::extract::tests::{georgias, known_names, shipped};
+    use crate::text::{sentence_starts, Span};
+
+    /// The stage's mentions of `found` (in text order, longest first), linked by the shipped model.
+    fn built(text: &str, found: Vec<Found>, options: &ExtractOptions) -> Vec<Mention> {
+        built_by(&shipped().extractor, text, found, options)
+    }
+
+    fn built_by(extractor: &Extractor, text: &str, found: Vec<Found>, options: &ExtractOptions) -> Vec<Mention> {
+        let (top, nested) = select_leftmost_longest(found);
+        let links = extractor.link(text, &top);
+        extractor.mentions(text, &sentence_starts(text), &top, links, nested, options)
+    }
+
+    /// The shipped model's candidates of `text`, each taken as a known name.
+    fn known(text: &str) -> Vec<Found> {
+        known_names(&shipped().extractor, text)
+    }
+
+    fn surfaces<'t>(text: &'t str, mentions: &[Mention]) -> Vec<(&'t str, bool)> {
+        mentions
+            .iter()
+            .map(|m| (&text[m.span.byte_start..m.span.byte_end], m.nested))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_as_the_model_writes_it_is_more_confident_than_a_folded_one() {
+        let text = "Türkiye, Turkiye and TURKIYE";
+        let mentions = built(text, known(text), &ExtractOptions::default());
+        let seen: Vec<(&str, f32)> = mentions.iter().map(|m| (&*m.matched_alias, m.confidence)).collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("Türkiye", CONFIDENCE_CANONICAL),
+                ("Turkiye", CONFIDENCE_ALIAS),
+                ("Türkiye", CONFIDENCE_FOLDED)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_mention_spans_bytes_code_points_and_utf16_units_and_knows_its_sentence() {
+        // The flag is two code points of four bytes, each two UTF-16 units; "ü" is two bytes.
+        let text = "Talks began. Officials of 🇹🇷 Türkiye agreed.";
+        let mentions = built(text, known(text), &ExtractOptions::default());
+        assert_eq!(mentions.len(), 1);
+        assert_eq!(
+            mentions[0].span,
+            Span {
+                byte_start: 35,
+                byte_end: 43,
+                char_start: 29,
+                char_end: 36,
+                utf16_start: 31,
+                utf16_end: 38,
+            }
+        );
+        assert_eq!(mentions[0].sentence_index, 1);
+    }
+
+    #[test]
+    fn a_shared_name_loses_confidence_and_names_every_entity_it_may_be() {
+        let (model, extractor) = georgias();
+        let found = known_names(&extractor, "Georgia");
+        let mentions = built_by(&extractor, "Georgia", found, &ExtractOptions::default());
+        let candidates: Vec<&str> = mentions[0]
+            .candidates
+            .iter()
+            .map(|&e| model.entities[e].id.as_str())
+            .collect();
+        assert_eq!(candidates, vec!["georgia-country", "georgia-state"]);
+        assert_eq!(mentions[0].confidence, CONFIDENCE_CANONICAL * AMBIGUITY_FACTOR);
+    }
+
+    #[test]
+    fn nested_mentions_come_only_on_request_right_after_their_container() {
+        let text = "the Libyan National Army and Libya";
+        let plain = built(text, known(text), &ExtractOptions::default());
+        assert_eq!(
+            surfaces(text, &plain),
+            vec![("Libyan National Army", false), ("Libya", false)]
+        );
+        let options = ExtractOptions {
+            include_nested: true,
+            ..ExtractOptions::default()
+        };
+        let with_nested = built(text, known(text), &options);
+        assert_eq!(
+            surfaces(text, &with_nested),
+            vec![("Libyan National Army", false), ("Libyan", true), ("Libya", false)]
+        );
+    }
+
+    #[test]
+    fn options_keep_only_the_types_confidences_and_linked_mentions_asked_for() {
+        let text = "Tripoli, LIBYA and the Xyz Agency";
+        let with_unlinked = || {
+            let mut found = known(text);
+            let start = text.find("Xyz Agency").expect("in the text");
+            found.push(Found::Unlinked {
+                start,
+                end: text.len(),
+                entity_type: Some(EntityType::Organization),
+                kind: MentionKind::Name,
+                confidence: 0.6,
+            });
+            found
+        };
+        let kept = |options: ExtractOptions| -> Vec<&str> {
+            built(text, with_unlinked(), &options)
+                .iter()
+                .map(|m| &text[m.span.byte_start..m.span.byte_end])
+                .collect()
+        };
+        assert_eq!(kept(ExtractOptions::default()), vec!["Tripoli", "LIBYA", "Xyz Agency"]);
+        assert_eq!(
+            kept(ExtractOptions {
+                types: vec![EntityType::City, EntityType::Organization],
+                ..ExtractOptions::default()
+            }),
+            vec!["Tripoli", "Xyz Agency"]
+        );
+        assert_eq!(
+            kept(ExtractOptions {
+                min_confidence: CONFIDENCE_ALIAS,
+                exclude_unlinked: true,
+                ..ExtractOptions::default()
+            }),
+            vec!["Tripoli"]
+        );
+    }
+}

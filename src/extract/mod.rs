@@ -264,6 +264,74 @@ mod tests {
         })
     }
 
+    /// Every candidate of `text`, each taken as a known name: what the stages after `unknown`
+    /// get, without unknown names.
+    pub(super) fn known_names(extractor: &Extractor, text: &str) -> Vec<Found> {
+        let candidates = extractor.candidates(text, &|| false).expect("not stopped");
+        candidates.into_iter().map(Found::Known).collect()
+    }
+
+    /// A model where two entities share the name "Georgia", each with a city of its own, and
+    /// its engine.
+    pub(super) fn georgias() -> (Model, Extractor) {
+        let data = r#"
+[[documents]]
+id = "d"
+title = "t"
+text = "Tbilisi is in Georgia. Atlanta is in Georgia."
+
+[[predicates]]
+id = "located_in"
+inverse = "contains"
+definition = "In."
+
+[[entities]]
+id = "georgia-country"
+name = "Georgia"
+type = "country"
+
+[[entities]]
+id = "georgia-state"
+name = "State of Georgia"
+type = "region"
+aliases = ["Georgia"]
+
+[[entities]]
+id = "tbilisi"
+name = "Tbilisi"
+type = "city"
+
+[[entities]]
+id = "atlanta"
+name = "Atlanta"
+type = "city"
+
+[[ambiguous_names]]
+name = "Georgia"
+entities = ["georgia-country", "georgia-state"]
+
+[[relations]]
+subject = "tbilisi"
+predicate = "located_in"
+object = "georgia-country"
+evidence = ["Tbilisi is in Georgia"]
+
+[[relations]]
+subject = "atlanta"
+predicate = "located_in"
+object = "georgia-state"
+evidence = ["Atlanta is in Georgia"]
+"#;
+        let model = match crate::model::load_from_str("inline.toml", data, std::path::Path::new(".")) {
+            Ok(model) => model,
+            Err(error) => panic!("the inline model loads: {error}"),
+        };
+        match Extractor::new(&model) {
+            Ok(extractor) => (model, extractor),
+            Err(error) => panic!("the engine builds: {error}"),
+        }
+    }
+
     #[test]
     fn every_stage_is_linear_on_adversarial_input() {
         let snapshot = shipped();

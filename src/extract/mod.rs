@@ -36,16 +36,18 @@
 //! Memory: a folded copy of the text only when it is not ASCII.
 //!
 //! # Stages
-//! [`Extractor::extract_until`] runs them in this order, each in its own module:
+//! [`Extractor::extract_until`] runs them in this order, each in its own module (entry points in
+//! brackets):
 //!
-//! 1. `candidates`: the automaton's matches that pass the boundary and case rules.
-//! 2. `unknown`: the capitalised segments set against those matches: out-of-scope names hide
-//!    the matches inside them, longer names replace them, and names no match touches become
-//!    unlinked mentions.
-//! 3. `linking`: leftmost-longest selection, then the entity of each kept match (shared names,
-//!    metonyms).
-//! 4. `mentions`: spans, sentences, confidences, and the caller's options.
-//! 5. `salience`: how prominent each linked entity is.
+//! 1. `candidates` (`Extractor::candidates`): the automaton's matches that pass the boundary and
+//!    case rules.
+//! 2. `unknown` (`segments`, `Extractor::combine`): the capitalised segments set against those
+//!    matches: out-of-scope names hide the matches inside them, longer names replace them, and
+//!    names no match touches become unlinked mentions.
+//! 3. `linking` (`select_leftmost_longest`, `Extractor::link`): leftmost-longest selection, then
+//!    the entity of each kept match (shared names, metonyms).
+//! 4. `mentions` (`Extractor::mentions`): spans, sentences, confidences, and the caller's options.
+//! 5. `salience` (`salience`): how prominent each linked entity is.
 
 pub mod adversarial;
 mod candidates;
@@ -149,7 +151,8 @@ pub struct Extractor {
     entities: Vec<EntityFacts>,
 }
 
-/// Either a known name or an unlinked phrase, before linking is decided.
+/// Either a known name or an unlinked phrase, before linking is decided: what `unknown` hands
+/// to `linking` and `mentions`.
 #[derive(Debug, Clone)]
 enum Found {
     Known(Candidate),

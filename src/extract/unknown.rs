@@ -44,6 +44,7 @@ impl Extractor {
         let mut hidden = vec![false; candidates.len()];
         let mut found = Vec::with_capacity(candidates.len() + segments.len());
         let mut line_kinds = LineKinds::default();
+        let mut surnames = Surnames::default();
         // furthest_end[i]: the furthest end of candidates[..i], to find in O(log n) whether a
         // candidate that starts before a segment reaches into it.
         let mut furthest_end = Vec::with_capacity(candidates.len() + 1);
@@ -91,9 +92,13 @@ impl Extractor {
             if !inside.is_empty() {
                 // A longer name around a known one: an organisation head ("European Union"), or
                 // given names before a person's surname ("Saif al-Islam Gaddafi").
+                // Not on a title-case line, where a headline's words are capitalised anyway:
+                // "France Sends Forces" is France and a verb, not an organisation.
                 let head_covered = covered(words - 1);
-                let organisation_around =
-                    matches!(segment.class, SegmentClass::Actor(_)) && !head_covered && words >= 2;
+                let organisation_around = matches!(segment.class, SegmentClass::Actor(_))
+                    && (!head_covered || segment.opened_by_category)
+                    && words >= 2
+                    && !line_kinds.of(text, start).title_case;
                 let person_around = inside.iter().any(|&i| {
                     let candidate = &candidates[i];
                     candidate.end == end
@@ -116,12 +121,23 @@ impl Extractor {
                                     class: SegmentClass::Unknown,
                                     after_title: segment.after_title && first == 0,
                                     sentence_initial: segment.sentence_initial && first == 0,
+                                    opened_by_category: false,
                                 };
                                 let piece_tokens = &segment_tokens[first..index];
                                 let capitalised_ends = piece_tokens.first().is_some_and(|t| t.capitalised)
                                     && piece_tokens.last().is_some_and(|t| t.capitalised);
-                                if capitalised_ends {
-                                    found.extend(classify_unlinked(text, &piece, piece_tokens, &mut line_kinds));
+                                // A headline capitalises every word: the words beside a known
+                                // name there are not a name by their capitals alone (a single
+                                // word is still judged: an acronym, a title before it).
+                                let single = index - first == 1;
+                                if capitalised_ends && (single || !line_kinds.of(text, start).title_case) {
+                                    found.extend(classify_unlinked(
+                                        text,
+                                        &piece,
+                                        piece_tokens,
+                                        &mut line_kinds,
+                                        &mut surnames,
+                                    ));
                                 }
                                 run_start = None;
                             }
@@ -147,7 +163,7 @@ impl Extractor {
                 }
                 continue;
             }
-            if let Some(unlinked) = classify_unlinked(text, segment, segment_tokens, &mut line_kinds) {
+            if let Some(unlinked) = classify_unlinked(text, segment, segment_tokens, &mut line_kinds, &mut surnames) {
                 found.push(unlinked);
             }
         }
@@ -247,11 +263,66 @@ impl LineKind {
 }
 
 /// Decides whether a segment no model name touches is an unlinked name, and of what type.
+/// The last words of the people's names found so far in the text, so that a surname alone later
+/// ("Tillerson" after "Rex Tillerson") is known for a person.
+#[derive(Default)]
+struct Surnames(rustc_hash::FxHashSet<String>);
+
+impl Surnames {
+    fn remember(&mut self, text: &str, tokens: &[Token], found: &Option<Found>) {
+        if let (
+            Some(Found::Unlinked {
+                entity_type: Some(EntityType::Person),
+                ..
+            }),
+            [_, .., last],
+        ) = (found, tokens)
+        {
+            self.0.insert(text[last.start..last.end].to_lowercase());
+        }
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        !self.0.is_empty() && self.0.contains(&word.to_lowercase())
+    }
+}
+
+/// Decides whether a segment no model name touches is an unlinked name, and of what type;
+/// remembers the surnames of the people it finds.
 fn classify_unlinked(
     text: &str,
     segment: &Segment,
     segment_tokens: &[Token],
     line_kinds: &mut LineKinds,
+    surnames: &mut Surnames,
+) -> Option<Found> {
+    let found = classify_segment(text, segment, segment_tokens, line_kinds, surnames);
+    surnames.remember(text, segment_tokens, &found);
+    found
+}
+
+/// A person's name by its place before a ruler noun: "the Assad regime", "the Nasser era", "the
+/// Trump Administration" give Assad, Nasser and Trump. `word` is the one capitalised word before
+/// the noun; words shaped like adjectives ("Communist", "Soviet", "Military") are not names.
+fn is_ruler_name(word: &str, token: &Token) -> bool {
+    const ADJECTIVE_ENDINGS: [&str; 12] = [
+        "ist", "ism", "ian", "ese", "ean", "al", "ic", "ary", "ive", "ish", "ite", "ern",
+    ];
+    let lower = word.to_lowercase();
+    !token.all_capitals
+        && letter_count(word) >= 3
+        && word.chars().all(|c| c.is_alphabetic() || is_combining_mark(c))
+        && !ADJECTIVE_ENDINGS.iter().any(|ending| lower.ends_with(ending))
+        && !token.is(&lexicon::FUNCTION_WORDS)
+        && !token.is(&lexicon::NOT_RULER_NAMES)
+}
+
+fn classify_segment(
+    text: &str,
+    segment: &Segment,
+    segment_tokens: &[Token],
+    line_kinds: &mut LineKinds,
+    surnames: &mut Surnames,
 ) -> Option<Found> {
     let start = segment_tokens.first()?.start;
     let end = segment_tokens.last()?.end;
@@ -262,6 +333,20 @@ fn classify_unlinked(
     }
     let words = segment_tokens.len();
     let word_text = |t: &Token| &text[t.start..t.end];
+    let person = |start: usize, end: usize| {
+        Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(EntityType::Person),
+            kind: MentionKind::Name,
+            confidence: CONFIDENCE_UNLINKED_GUESSED,
+        })
+    };
+    if let [name, noun] = segment_tokens {
+        if noun.is(&lexicon::RULER_NOUNS) && !segment.sentence_initial && is_ruler_name(word_text(name), name) {
+            return person(name.start, name.end);
+        }
+    }
     if words >= 2 {
         let lowercase_words = || {
             text[start..end]
@@ -342,9 +427,21 @@ fn classify_unlinked(
             confidence: CONFIDENCE_UNLINKED_GUESSED,
         });
     }
+    let after = &text[end..];
+    if !segment.sentence_initial && !line.title_case {
+        let next_word = after
+            .strip_prefix(' ')
+            .map(|rest| rest.split(|c: char| !c.is_alphabetic()).next().unwrap_or(""));
+        if next_word.is_some_and(|next| lexicon::RULER_NOUNS.contains(next)) && is_ruler_name(word, &token) {
+            return person(start, end);
+        }
+    }
+    // A surname alone, after the full name earlier in the text, wherever it stands.
+    if !token.all_capitals && surnames.contains(word) {
+        return person(start, end);
+    }
     // A capitalised word that owns something mid-sentence ("Russia's Wagner Group") is a name,
     // though nothing tells what kind.
-    let after = &text[end..];
     let possessive = ["'s", "\u{2019}s"].iter().any(|suffix| {
         after
             .strip_prefix(suffix)
@@ -394,11 +491,12 @@ mod tests {
     fn classified(text: &str) -> Vec<Seen<'_>> {
         let tokens = phrases::tokens(text);
         let mut line_kinds = LineKinds::default();
+        let mut surnames = Surnames::default();
         segments(text, &tokens, &sentence_starts(text))
             .iter()
             .filter_map(|segment| {
                 let segment_tokens = &tokens[segment.first..segment.end];
-                classify_unlinked(text, segment, segment_tokens, &mut line_kinds)
+                classify_unlinked(text, segment, segment_tokens, &mut line_kinds, &mut Surnames::default())
             })
             .map(|found| seen(text, &found))
             .collect()

@@ -1,0 +1,140 @@
+//! Extraction rules with the world layer under the article's model (the shipped model), one
+//! behaviour per test, on sentences written for them: the world's actors, and the unknown ones.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use actorgraph::extract::ExtractOptions;
+use actorgraph::model::EntityType;
+use actorgraph::snapshot::Snapshot;
+
+fn shipped() -> &'static Snapshot {
+    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load"))
+}
+
+/// (surface, linked id or None, type) of every mention.
+fn found(text: &str) -> Vec<(String, Option<String>, Option<EntityType>)> {
+    let snapshot = shipped();
+    snapshot
+        .extractor
+        .extract(text, &ExtractOptions::default())
+        .mentions
+        .into_iter()
+        .map(|m| {
+            (
+                text[m.span.byte_start..m.span.byte_end].to_owned(),
+                m.entity.map(|e| snapshot.model.entities[e].id.clone()),
+                m.entity_type,
+            )
+        })
+        .collect()
+}
+
+fn texts(text: &str) -> Vec<String> {
+    found(text).into_iter().map(|(surface, _, _)| surface).collect()
+}
+
+fn person(text: &str, name: &str) -> bool {
+    found(text)
+        .iter()
+        .any(|(surface, entity, kind)| surface == name && entity.is_none() && *kind == Some(EntityType::Person))
+}
+
+#[test]
+fn countries_capitals_and_organisations_of_the_world_are_known() {
+    let seen = found("Russia, Germany and Malta asked the EU and NATO to act; Cairo would not allow it.");
+    let ids: Vec<Option<&str>> = seen.iter().map(|(_, id, _)| id.as_deref()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            Some("russia"),
+            Some("germany"),
+            Some("malta"),
+            Some("european-union"),
+            Some("nato"),
+            Some("cairo")
+        ]
+    );
+    let cairo = shipped()
+        .extractor
+        .extract("Cairo would not allow it.", &ExtractOptions::default())
+        .mentions[0]
+        .metonym_for;
+    assert_eq!(
+        cairo,
+        shipped().model.entity_index("egypt"),
+        "a capital stands for its government"
+    );
+}
+
+#[test]
+fn a_title_with_of_keeps_its_portfolio_out_of_the_name() {
+    assert_eq!(texts("Secretary of State Mike Pompeo arrived."), vec!["Mike Pompeo"]);
+    assert!(person("Secretary of State Mike Pompeo arrived.", "Mike Pompeo"));
+    assert!(person(
+        "Minister of Foreign Affairs Ayla Demirtas spoke.",
+        "Ayla Demirtas"
+    ));
+    assert!(
+        texts("The Secretary of State arrived.").is_empty(),
+        "a title alone names no one"
+    );
+    assert!(texts("He met the Minister of Defence.").is_empty());
+}
+
+#[test]
+fn compound_titles_are_titles_not_names() {
+    assert_eq!(
+        texts("We have Deputy Assistant Secretary Henry Wooster with us."),
+        vec!["Henry Wooster"]
+    );
+}
+
+#[test]
+fn a_surname_alone_after_the_full_name_is_the_same_person() {
+    let text = "Sen. Chris Murphy visited Ankara. Murphy said the talks went well, and Murphy left.";
+    let people: Vec<String> = found(text)
+        .into_iter()
+        .filter(|(_, _, kind)| *kind == Some(EntityType::Person))
+        .map(|(surface, _, _)| surface)
+        .collect();
+    assert_eq!(people, vec!["Chris Murphy", "Murphy", "Murphy"]);
+    // Without the full name first, a lone capitalised word stays unknown.
+    assert!(texts("Talks went well, and Murphy left.").is_empty());
+}
+
+#[test]
+fn a_name_before_a_ruler_noun_is_a_person() {
+    assert!(person("He criticised the Assad regime.", "Assad"));
+    assert!(person("Relations cooled in the Nasser era.", "Nasser"));
+    assert!(person("He spoke for the Trump Administration at the talks.", "Trump"));
+    for period in [
+        "Relations cooled in the Soviet era.",
+        "He criticised the Communist regime.",
+        "He criticised the Military Government.",
+    ] {
+        assert!(
+            found(period)
+                .iter()
+                .all(|(_, _, kind)| *kind != Some(EntityType::Person)),
+            "{period}"
+        );
+    }
+}
+
+#[test]
+fn a_headline_in_title_case_does_not_make_an_organisation_of_its_verbs() {
+    let seen = found("France Sends Forces to Greece\nThe ships left on Monday.");
+    let ids: Vec<Option<&str>> = seen.iter().map(|(_, id, _)| id.as_deref()).collect();
+    assert_eq!(ids, vec![Some("france"), Some("greece")]);
+}
+
+#[test]
+fn an_opening_category_noun_with_a_connector_makes_one_name() {
+    let seen = found("Egypt joined the Union for the Mediterranean in 2008.");
+    assert_eq!(seen[1].0, "Union for the Mediterranean");
+    assert_eq!(seen[1].2, Some(EntityType::Organization));
+    assert_eq!(seen.len(), 2, "no Mediterranean inside: {seen:?}");
+}

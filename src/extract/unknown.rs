@@ -496,7 +496,7 @@ mod tests {
             .iter()
             .filter_map(|segment| {
                 let segment_tokens = &tokens[segment.first..segment.end];
-                classify_unlinked(text, segment, segment_tokens, &mut line_kinds, &mut Surnames::default())
+                classify_unlinked(text, segment, segment_tokens, &mut line_kinds, &mut surnames)
             })
             .map(|found| seen(text, &found))
             .collect()

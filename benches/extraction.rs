@@ -1,8 +1,9 @@
 //! Criterion benchmarks of the extraction engine and the model loader.
 //!
 //! Run: `cargo bench --bench extraction`. Reported as throughput (MiB/s of input text):
-//! the seed article, a 1 MiB news-like text, and both again with a synthetic model of 100,000
-//! extra entities, to show the cost is nearly independent of the number of names.
+//! the seed article, a 1 MiB news-like text, and both again with the shipped world layer under
+//! the article's model and with a synthetic model of 100,000 extra entities, to show the cost is
+//! nearly independent of the number of names; adversarial inputs beside 1 MiB of news; loading.
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -75,10 +76,17 @@ fn extraction(c: &mut Criterion) {
     let news = news_text(&article);
     let shipped = Snapshot::load(&data_dir()).expect("the shipped model");
     let synthetic = big_model(100_000);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let layers: Vec<PathBuf> = actorgraph::config::DEFAULT_DATA.iter().map(|p| root.join(p)).collect();
+    let world = Snapshot::load_layers(&layers).expect("the shipped layers");
     let options = ExtractOptions::default();
     let mut group = c.benchmark_group("extract");
     group.measurement_time(Duration::from_secs(4)).sample_size(30);
-    for (model_name, snapshot) in [("article-model", &shipped), ("100k-entities", &synthetic)] {
+    for (model_name, snapshot) in [
+        ("article-model", &shipped),
+        ("world-and-article", &world),
+        ("100k-entities", &synthetic),
+    ] {
         for (text_name, text) in [("article", article.as_str()), ("1MiB-news", news.as_str())] {
             group.throughput(Throughput::Bytes(text.len() as u64));
             group.bench_with_input(BenchmarkId::new(model_name, text_name), text, |b, text| {
@@ -118,8 +126,13 @@ fn adversarial(c: &mut Criterion) {
 fn loading(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.measurement_time(Duration::from_secs(4)).sample_size(20);
-    group.bench_function("shipped-model", |b| {
+    group.bench_function("article-model", |b| {
         b.iter(|| Snapshot::load(black_box(&data_dir())).expect("loads"))
+    });
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let layers: Vec<PathBuf> = actorgraph::config::DEFAULT_DATA.iter().map(|p| root.join(p)).collect();
+    group.bench_function("world-and-article", |b| {
+        b.iter(|| Snapshot::load_layers(black_box(&layers)).expect("loads"))
     });
     group.finish();
 }

@@ -138,3 +138,26 @@ fn an_opening_category_noun_with_a_connector_makes_one_name() {
     assert_eq!(seen[1].2, Some(EntityType::Organization));
     assert_eq!(seen.len(), 2, "no Mediterranean inside: {seen:?}");
 }
+
+#[test]
+fn a_place_named_like_a_common_word_needs_support() {
+    assert!(texts("Nice weather helped the talks.").is_empty());
+    assert!(texts("Reading the report, Split decisions followed.").is_empty());
+    let seen = found("Protesters gathered in Nice on Sunday.");
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].1.as_deref(), Some("nice"), "a place word before it");
+    let seen = found("Nice, France, hosted the summit.");
+    assert_eq!(
+        seen[0].1.as_deref(),
+        Some("nice"),
+        "its country named in the text: {seen:?}"
+    );
+}
+
+#[test]
+fn a_shared_city_name_goes_to_the_city_of_the_country_named() {
+    let seen = found("Clashes broke out in Tripoli, Lebanon, overnight.");
+    assert_eq!(seen[0].1.as_deref(), Some("tripoli-lebanon"), "{seen:?}");
+    let seen = found("Clashes broke out in Tripoli, Libya, overnight.");
+    assert_eq!(seen[0].1.as_deref(), Some("tripoli"), "{seen:?}");
+}

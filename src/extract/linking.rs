@@ -11,6 +11,19 @@ use super::{lexicon, Extractor, Found};
 use crate::model::{EntityIndex, EntityType};
 use crate::text::is_word_char;
 
+/// The word right before `start`, across spaces only.
+fn previous_word(text: &str, start: usize) -> Option<&str> {
+    let before = text[..start].strip_suffix(' ')?;
+    let word_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic())
+        .last()
+        .map(|(index, _)| index)?;
+    crate::work::step(before.len() - word_start);
+    Some(&before[word_start..])
+}
+
 /// Keeps the leftmost-longest non-overlapping mentions; returns them and the known candidates
 /// nested inside them (for the `include_nested` option), both in text order.
 pub(super) fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Candidate>) {
@@ -41,6 +54,8 @@ pub(super) struct Link<'t> {
     pub(super) metonym_for: Option<EntityIndex>,
     /// Every entity the name may be, when more than one.
     pub(super) candidates: Vec<EntityIndex>,
+    /// The name is also a common word and nothing in the text supports the place: no mention.
+    pub(super) unsupported: bool,
 }
 
 /// The entity all these names belong to, if there is exactly one.
@@ -68,6 +83,19 @@ impl Extractor {
                 Found::Unlinked { .. } => Link::default(),
             })
             .collect();
+        // A place whose name is also a common word ("Nice", "Mobile", "Split") needs support: a
+        // place word before it ("in Nice"), or its country named in the text ("Nice, France").
+        for (index, found) in top.iter().enumerate() {
+            let Found::Known(candidate) = found else { continue };
+            let Some(entity) = links[index].entity else { continue };
+            let facts = &self.entities[entity];
+            if facts.common_word {
+                let place_word_before =
+                    previous_word(text, candidate.start).is_some_and(|word| lexicon::PLACE_WORDS_BEFORE.contains(word));
+                let country_named = facts.country.is_some_and(|country| context.contains_key(&country));
+                links[index].unsupported = !(place_word_before || country_named);
+            }
+        }
         let mut previous_place: Option<(usize, bool)> = None;
         for (index, found) in top.iter().enumerate() {
             let Found::Known(candidate) = found else { continue };
@@ -119,6 +147,7 @@ impl Extractor {
             name,
             metonym_for: None,
             candidates: entities,
+            unsupported: false,
         }
     }
 }

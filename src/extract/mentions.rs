@@ -40,9 +40,11 @@ impl Extractor {
         let mut nested_iter = nested.into_iter().peekable();
         for (found, link) in top.iter().zip(decided) {
             let (start, end) = found.range();
+            let unsupported = link.unsupported;
             let mention = self.mention(text, &mut positions, found, link, false);
             let keep = |m: &Mention| {
-                type_allowed(m.entity_type)
+                !unsupported
+                    && type_allowed(m.entity_type)
                     && m.confidence >= options.min_confidence
                     && !(options.exclude_unlinked && m.entity.is_none())
             };

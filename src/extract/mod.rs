@@ -142,7 +142,13 @@ pub struct Extraction {
 struct EntityFacts {
     entity_type: EntityType,
     stands_for: Option<EntityIndex>,
+    /// Related entities (by relation, and a city's country): a shared name is resolved towards
+    /// the entity whose neighbours the text mentions.
     neighbours: Vec<EntityIndex>,
+    /// The name is also a common word: a mention needs support (see `linking`).
+    common_word: bool,
+    /// A city's country.
+    country: Option<EntityIndex>,
 }
 
 /// The extraction engine of one model snapshot. Immutable, cheap to share.
@@ -198,12 +204,15 @@ impl Extractor {
                         }
                     })
                     .collect();
+                neighbours.extend(entity.country);
                 neighbours.sort_unstable();
                 neighbours.dedup();
                 EntityFacts {
                     entity_type: entity.entity_type,
                     stands_for: entity.stands_for,
                     neighbours,
+                    common_word: entity.common_word,
+                    country: entity.country,
                 }
             })
             .collect();

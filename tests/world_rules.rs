@@ -161,3 +161,64 @@ fn a_shared_city_name_goes_to_the_city_of_the_country_named() {
     let seen = found("Clashes broke out in Tripoli, Libya, overnight.");
     assert_eq!(seen[0].1.as_deref(), Some("tripoli"), "{seen:?}");
 }
+
+#[test]
+fn mentions_of_one_unknown_actor_share_a_local_id() {
+    let text = "Sen. Chris Murphy met Secretary of State Mike Pompeo. Murphy said Pompeo agreed; \
+                later CHRIS MURPHY left.";
+    let snapshot = shipped();
+    let ids: Vec<(String, Option<u32>)> = snapshot
+        .extractor
+        .extract(text, &ExtractOptions::default())
+        .mentions
+        .into_iter()
+        .map(|m| (text[m.span.byte_start..m.span.byte_end].to_owned(), m.local_id))
+        .collect();
+    let id_of = |surface: &str| {
+        ids.iter()
+            .filter(|(s, _)| s == surface)
+            .map(|(_, id)| *id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(id_of("Chris Murphy"), vec![Some(1)], "{ids:?}");
+    assert_eq!(id_of("Mike Pompeo"), vec![Some(2)], "{ids:?}");
+    assert_eq!(
+        id_of("Murphy"),
+        vec![Some(1)],
+        "the surname alone is the same person: {ids:?}"
+    );
+    assert_eq!(id_of("Pompeo"), vec![Some(2)], "{ids:?}");
+    let linked = snapshot
+        .extractor
+        .extract("Egypt and Libya.", &ExtractOptions::default())
+        .mentions;
+    assert!(
+        linked.iter().all(|m| m.local_id.is_none()),
+        "linked mentions have no local id"
+    );
+}
+
+#[test]
+fn given_names_before_a_place_name_make_a_person() {
+    assert!(person(
+        "He admired Michael Jordan and the writer Anatole France.",
+        "Michael Jordan"
+    ));
+    assert!(person(
+        "He admired Michael Jordan and the writer Anatole France.",
+        "Anatole France"
+    ));
+    for place in [
+        "He studied Ancient Egypt for years.",
+        "They met in Eastern Libya last week.",
+        "Troops entered Northern Syria.",
+        "He wrote about Free France.",
+    ] {
+        let seen = found(place);
+        assert!(seen.iter().any(|(_, id, _)| id.is_some()), "{place}: {seen:?}");
+        assert!(
+            seen.iter().all(|(_, _, kind)| *kind != Some(EntityType::Person)),
+            "{place}: {seen:?}"
+        );
+    }
+}

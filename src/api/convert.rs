@@ -234,6 +234,7 @@ pub fn mention_to_proto(model: &Model, text: &str, mention: &Mention) -> pb::Men
             .iter()
             .map(|&c| model.entities[c].id.clone())
             .collect(),
+        local_id: mention.local_id.map(|id| format!("unknown-{id}")).unwrap_or_default(),
     }
 }
 

@@ -628,6 +628,67 @@ pub static NOT_RULER_NAMES: WordList = WordList::new(
     ],
 );
 
+/// Capitalised words before a place's name that are not given names: directions, periods and
+/// kinds of state ("Northern Cyprus", "Ancient Egypt", "Mainland China", "Free France").
+pub static NOT_GIVEN_NAMES: WordList = WordList::new(
+    1 << 15,
+    &[
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "upper",
+        "lower",
+        "greater",
+        "ancient",
+        "modern",
+        "imperial",
+        "mainland",
+        "free",
+        "red",
+        "saint",
+        "san",
+        "santa",
+        "port",
+        "lake",
+        "mount",
+        "cape",
+        "fort",
+        "upstate",
+        "downtown",
+        "rural",
+        "occupied",
+        "independent",
+        "arab",
+        "greek",
+        "turkish",
+        "global",
+        "pre-war",
+        "postwar",
+        "post-war",
+        "today",
+        "tomorrow",
+        "yesterday",
+        "all",
+        "only",
+        "even",
+        "both",
+        "whole",
+        "entire",
+        "little",
+        "big",
+        "great",
+        "united",
+        "neighbouring",
+        "neighboring",
+    ],
+);
+
 /// A lowercase word list: one bit of a word's [`classes`].
 pub struct WordList {
     class: u16,
@@ -651,7 +712,7 @@ impl WordList {
 }
 
 /// Every list, for the combined index.
-static ALL_LISTS: [&WordList; 15] = [
+static ALL_LISTS: [&WordList; 16] = [
     &PERSON_TITLES,
     &FUNCTION_WORDS,
     &CALENDAR_WORDS,
@@ -667,6 +728,7 @@ static ALL_LISTS: [&WordList; 15] = [
     &PORTFOLIO_WORDS,
     &RULER_NOUNS,
     &NOT_RULER_NAMES,
+    &NOT_GIVEN_NAMES,
 ];
 
 struct ClassIndex {

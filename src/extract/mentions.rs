@@ -16,6 +16,36 @@ use super::{
 use crate::model::EntityType;
 use crate::text::{sentence_index_from, OffsetConverter};
 
+/// Numbers the actors the model does not know, in order of their first mention: the same
+/// words again (case and accents aside) are the same actor, and so is a single word that is the
+/// last word of a person named in full before it ("Murphy" after "Chris Murphy").
+pub(super) fn assign_local_ids(text: &str, mentions: &mut [Mention]) {
+    let mut by_name: HashMap<String, u32> = HashMap::default();
+    let mut next = 1;
+    for mention in mentions.iter_mut().filter(|m| m.entity.is_none() && !m.nested) {
+        let surface = text.get(mention.span.byte_start..mention.span.byte_end).unwrap_or("");
+        crate::work::step(surface.len());
+        let key = crate::text::fold_for_compare(surface);
+        let id = match by_name.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = next;
+                next += 1;
+                by_name.insert(key.clone(), id);
+                // A person's full name also answers for the surname alone, unless an earlier
+                // actor already has that word.
+                if mention.entity_type == Some(EntityType::Person) {
+                    if let Some((_, surname)) = key.rsplit_once(' ') {
+                        by_name.entry(surname.to_owned()).or_insert(id);
+                    }
+                }
+                id
+            }
+        };
+        mention.local_id = Some(id);
+    }
+}
+
 impl Extractor {
     /// Builds the mentions of the kept matches (`top`, each with its linking decision) and, when
     /// asked, of the known names nested inside them; keeps the ones `options` asks for, in text
@@ -96,6 +126,7 @@ impl Extractor {
                 sentence_index: sentence,
                 nested,
                 candidates: Vec::new(),
+                local_id: None,
             },
             Found::Known(candidate) => {
                 let surface = &text[start..end];
@@ -124,6 +155,7 @@ impl Extractor {
                     sentence_index: sentence,
                     nested,
                     candidates: link.candidates,
+                    local_id: None,
                 }
             }
         }

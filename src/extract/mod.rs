@@ -114,6 +114,10 @@ pub struct Mention {
     pub nested: bool,
     /// When the name is shared by several entities: all of them, the chosen one included.
     pub candidates: Vec<EntityIndex>,
+    /// For a name the model does not know: a number local to the text, shared by every mention
+    /// of the same actor in it (the same name again, or a person's surname alone after the full
+    /// name), 1 for the first such actor; `None` for linked mentions.
+    pub local_id: Option<u32>,
 }
 
 /// Aggregate figures of one linked entity in a text.
@@ -247,7 +251,8 @@ impl Extractor {
         }
         let (top, nested) = linking::select_leftmost_longest(found);
         let decided = self.link(text, &top);
-        let mentions = self.mentions(text, &sentences, &top, decided, nested, options);
+        let mut mentions = self.mentions(text, &sentences, &top, decided, nested, options);
+        mentions::assign_local_ids(text, &mut mentions);
         let entities = salience::salience(&mentions);
         Some(Extraction {
             mentions,

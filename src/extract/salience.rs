@@ -63,6 +63,7 @@ mod tests {
             sentence_index: sentence,
             nested,
             candidates: Vec::new(),
+            local_id: None,
         }
     }
 

@@ -106,6 +106,14 @@ impl Extractor {
                         && candidate.names(&self.names).all(|n| n.is_person_short_form)
                         && inside.len() == 1
                 });
+                // Given names before a place's name: "Anatole France", "Michael Jordan".
+                let person_around = person_around
+                    || (segment.class == SegmentClass::Unknown
+                        && (2..=3).contains(&words)
+                        && inside.len() == 1
+                        && !segment.sentence_initial
+                        && !line_kinds.of(text, start).title_case
+                        && self.is_place_after_given_names(text, &candidates[inside[0]], segment_tokens, end));
                 if !(organisation_around || person_around) {
                     // The capitalised runs no known name covers stand on their own: "NATO" in
                     // "Turkiye NATO".
@@ -299,6 +307,37 @@ fn classify_unlinked(
     let found = classify_segment(text, segment, segment_tokens, line_kinds, surnames);
     surnames.remember(text, segment_tokens, &found);
     found
+}
+
+impl Extractor {
+    /// Whether `candidate`, a country or city at the end of the segment, follows words shaped
+    /// like given names (not adjectives, directions or category words: "Ancient Egypt",
+    /// "Eastern Libya" stay places).
+    fn is_place_after_given_names(&self, text: &str, candidate: &Candidate, tokens: &[Token], end: usize) -> bool {
+        let Some((_, given)) = tokens.split_last() else {
+            return false;
+        };
+        candidate.end == end
+            && candidate.start == tokens[tokens.len() - 1].start
+            && candidate.names(&self.names).all(|n| {
+                matches!(
+                    self.entities[n.entity].entity_type,
+                    EntityType::Country | EntityType::City
+                )
+            })
+            && given.iter().all(|token| {
+                let word = &text[token.start..token.end];
+                token.capitalised
+                    && is_ruler_name(word, token)
+                    && !token.is(&lexicon::NOT_GIVEN_NAMES)
+                    && !token.is(&lexicon::PERSON_TITLES)
+                    && !token.is(&lexicon::CALENDAR_WORDS)
+                    && !token.is(&lexicon::ORGANIZATION_HEADS)
+                    && !token.is(&lexicon::REGION_HEADS)
+                    && !token.is(&lexicon::COUNTRY_HEADS)
+                    && !phrases::looks_like_demonym(word)
+            })
+    }
 }
 
 /// A person's name by its place before a ruler noun: "the Assad regime", "the Nasser era", "the

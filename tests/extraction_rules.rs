@@ -241,54 +241,7 @@ fn a_capital_for_its_government_is_a_metonym_and_a_place_use_is_not() {
 
 #[test]
 fn a_shared_name_is_resolved_by_the_other_entities_of_the_text() {
-    let data = r#"
-[[documents]]
-id = "d"
-title = "t"
-text = "Tbilisi is in Georgia. Atlanta is in Georgia."
-
-[[predicates]]
-id = "located_in"
-inverse = "contains"
-definition = "In."
-
-[[entities]]
-id = "georgia-country"
-name = "Georgia"
-type = "country"
-
-[[entities]]
-id = "georgia-state"
-name = "State of Georgia"
-type = "region"
-aliases = ["Georgia"]
-
-[[entities]]
-id = "tbilisi"
-name = "Tbilisi"
-type = "city"
-
-[[entities]]
-id = "atlanta"
-name = "Atlanta"
-type = "city"
-
-[[ambiguous_names]]
-name = "Georgia"
-entities = ["georgia-country", "georgia-state"]
-
-[[relations]]
-subject = "tbilisi"
-predicate = "located_in"
-object = "georgia-country"
-evidence = ["Tbilisi is in Georgia"]
-
-[[relations]]
-subject = "atlanta"
-predicate = "located_in"
-object = "georgia-state"
-evidence = ["Atlanta is in Georgia"]
-"#;
+    let data = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/shared_name.toml"));
     let model = actorgraph::model::load_from_str("inline.toml", data, Path::new(".")).expect("valid");
     let snapshot = Snapshot::from_model(model, Path::new("inline.toml")).expect("indexes build");
     let georgia = |text: &str| {

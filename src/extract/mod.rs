@@ -291,54 +291,7 @@ mod tests {
     /// A model where two entities share the name "Georgia", each with a city of its own, and
     /// its engine.
     pub(super) fn georgias() -> (Model, Extractor) {
-        let data = r#"
-[[documents]]
-id = "d"
-title = "t"
-text = "Tbilisi is in Georgia. Atlanta is in Georgia."
-
-[[predicates]]
-id = "located_in"
-inverse = "contains"
-definition = "In."
-
-[[entities]]
-id = "georgia-country"
-name = "Georgia"
-type = "country"
-
-[[entities]]
-id = "georgia-state"
-name = "State of Georgia"
-type = "region"
-aliases = ["Georgia"]
-
-[[entities]]
-id = "tbilisi"
-name = "Tbilisi"
-type = "city"
-
-[[entities]]
-id = "atlanta"
-name = "Atlanta"
-type = "city"
-
-[[ambiguous_names]]
-name = "Georgia"
-entities = ["georgia-country", "georgia-state"]
-
-[[relations]]
-subject = "tbilisi"
-predicate = "located_in"
-object = "georgia-country"
-evidence = ["Tbilisi is in Georgia"]
-
-[[relations]]
-subject = "atlanta"
-predicate = "located_in"
-object = "georgia-state"
-evidence = ["Atlanta is in Georgia"]
-"#;
+        let data = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/shared_name.toml"));
         let model = match crate::model::load_from_str("inline.toml", data, std::path::Path::new(".")) {
             Ok(model) => model,
             Err(error) => panic!("the inline model loads: {error}"),

@@ -116,11 +116,11 @@ pub struct ServerConfig {
     #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_STREAMS", default_value_t = 128, value_parser = at_least_one::<u32>)]
     pub max_concurrent_streams: u32,
     /// Seconds between HTTP/2 keepalive pings on idle connections (at least 1).
-    #[arg(long, env = "ACTORGRAPH_KEEPALIVE_SECONDS", default_value_t = 30, value_parser = at_least_one::<u64>)]
+    #[arg(long, env = "ACTORGRAPH_KEEPALIVE_SECONDS", default_value_t = 30, value_parser = keepalive_seconds)]
     pub keepalive_seconds: u64,
     /// Calls answered at once, at least 1 (health and reflection excepted); further calls are
     /// refused at once with RESOURCE_EXHAUSTED rather than queued.
-    #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_CALLS", default_value_t = 256, value_parser = at_least_one::<usize>)]
+    #[arg(long, env = "ACTORGRAPH_MAX_CONCURRENT_CALLS", default_value_t = 256, value_parser = concurrent_calls)]
     pub max_concurrent_calls: usize,
     /// The longest a call may run, in milliseconds (at least 1); a shorter client deadline
     /// (grpc-timeout) wins. A call past it is answered DEADLINE_EXCEEDED and its work abandoned.
@@ -194,6 +194,26 @@ where
     Ok(number)
 }
 
+/// Keepalive interval: 1 s to a day (a larger one would overflow the HTTP/2 timers).
+fn keepalive_seconds(value: &str) -> Result<u64, String> {
+    let seconds: u64 = at_least_one(value)?;
+    if seconds > 86_400 {
+        return Err(format!(
+            "{seconds} is too large: the interval is at most 86400 seconds (a day)"
+        ));
+    }
+    Ok(seconds)
+}
+
+/// Calls in progress: 1 to a million (each holds memory; more is never what is meant).
+fn concurrent_calls(value: &str) -> Result<usize, String> {
+    let calls: usize = at_least_one(value)?;
+    if calls > 1_000_000 {
+        return Err(format!("{calls} is too large: at most 1000000 calls in progress"));
+    }
+    Ok(calls)
+}
+
 /// Checks a listen address: `HOST:PORT`, with an IP address or a host name; IPv6 in brackets.
 fn host_and_port(value: &str) -> Result<String, String> {
     if value.parse::<SocketAddr>().is_ok() {
@@ -250,6 +270,8 @@ mod tests {
             "0 grace has a documented meaning"
         );
         assert!(parse(&["--reload-min-kept-percent", "101"]).is_err());
+        assert!(parse(&["--keepalive-seconds", "18446744073709551615"]).is_err());
+        assert!(parse(&["--max-concurrent-calls", "2305843009213693952"]).is_err());
     }
 
     #[test]

@@ -92,6 +92,37 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The framework's own failures to read a request (statuses tonic makes, with no details)
+    /// as this service's errors: a message that is not valid protobuf, a bad or truncated gRPC
+    /// frame, or a missing message is the caller's INVALID_ARGUMENT; a message over the size
+    /// limit is RESOURCE_EXHAUSTED, as gRPC specifies. `None` for anything else.
+    pub fn from_framework(status: &Status) -> Option<Error> {
+        let message = status.message();
+        let invalid =
+            |reason: &'static str, what: &str| Some(Error::invalid("request", reason, format!("{what}: {message}")));
+        match status.code() {
+            Code::Internal if message.starts_with("failed to decode") => {
+                invalid("MALFORMED_REQUEST", "the request is not a valid message of this method")
+            }
+            Code::Internal if message.contains("compression flag") || message.contains("compressed-flag") => {
+                invalid("MALFORMED_FRAME", "the request's gRPC frame is malformed")
+            }
+            Code::Internal if message.contains("Unexpected EOF") => {
+                invalid("TRUNCATED_MESSAGE", "the request ended inside a gRPC frame")
+            }
+            Code::Internal if message.contains("Missing request message") => {
+                invalid("MISSING_MESSAGE", "the request carried no message")
+            }
+            Code::OutOfRange if message.contains("message length too large") => Some(Error::ResourceExhausted {
+                reason: "MESSAGE_TOO_LARGE",
+                message: format!("the request message is over the server's limit: {message}"),
+            }),
+            _ => None,
+        }
+    }
+}
+
 impl From<Error> for Status {
     fn from(error: Error) -> Status {
         let mut metadata = HashMap::new();

@@ -437,3 +437,35 @@ async fn an_automatic_reload_that_drops_most_of_the_model_is_refused_unless_aske
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn a_truncated_frame_in_a_stream_is_an_invalid_argument_with_error_info() {
+    let server = TestServer::start().await;
+    let path = "/actorgraph.v1.ExtractionService/StreamExtractEntities";
+    let answer = raw_call(&server, path, "application/grpc", frame(0, 100, &[0x0a, 0x01])).await;
+    assert_client_error(&server, &answer, Code::InvalidArgument, "TRUNCATED_MESSAGE").await;
+    let answer = raw_call(&server, path, "application/grpc", frame(2, 0, &[])).await;
+    assert_client_error(&server, &answer, Code::InvalidArgument, "MALFORMED_FRAME").await;
+}
+
+#[tokio::test]
+async fn grpc_web_is_not_taken_for_grpc() {
+    let server = TestServer::start().await;
+    let message = extract_message("Egypt");
+    let answer = raw_call(
+        &server,
+        EXTRACT,
+        "application/grpc-web",
+        frame(0, message.len() as u32, &message),
+    )
+    .await;
+    assert_eq!(answer.http_status, 415);
+    let proto = raw_call(
+        &server,
+        EXTRACT,
+        "application/grpc+proto",
+        frame(0, message.len() as u32, &message),
+    )
+    .await;
+    assert_eq!(proto.status().code(), Code::Ok);
+}

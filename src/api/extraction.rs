@@ -214,27 +214,15 @@ impl ExtractionService for ExtractionApi {
                     Err(status) => {
                         // The inbound side broke (malformed message, cancelled call): report it
                         // if anyone still listens, and stop.
-                        let malformed =
-                            status.code() == tonic::Code::Internal && status.message().starts_with("failed to decode");
-                        let too_large = status.code() == tonic::Code::OutOfRange
-                            && status.message().contains("message length too large");
-                        let status = if malformed {
-                            Status::from(Error::invalid(
-                                "request",
-                                "MALFORMED_REQUEST",
-                                format!("a stream item is not a valid message: {}", status.message()),
-                            ))
-                        } else if too_large {
-                            Status::from(Error::ResourceExhausted {
-                                reason: "MESSAGE_TOO_LARGE",
-                                message: format!(
-                                    "a stream item is over the message limit, twice the text limit; \
-                                     the stream cannot go on past it: {}",
-                                    status.message()
-                                ),
-                            })
-                        } else {
+                        // The framework's own failures (a malformed or truncated frame, a message
+                        // over the limit) become this service's errors, with an ErrorInfo; the
+                        // stream cannot go on past a message it could not read.
+                        let status = if status.code() == tonic::Code::Cancelled || !status.details().is_empty() {
                             status
+                        } else {
+                            Status::from(Error::from_framework(&status).unwrap_or_else(|| {
+                                Error::Internal(format!("the stream could not be read: {}", status.message()))
+                            }))
                         };
                         let _ = sender.send(Err(status)).await;
                         break;

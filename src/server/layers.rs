@@ -119,39 +119,21 @@ fn clarify_transport_errors(response: http::Response<Body>) -> http::Response<Bo
     if status.code() == Code::Ok || !status.details().is_empty() {
         return response;
     }
-    let message = status.message();
-    let invalid = |reason: &'static str, what: &str| {
-        status_response(Error::invalid("request", reason, format!("{what}: {message}")))
-    };
-    match status.code() {
-        Code::Internal if message.starts_with("failed to decode") => {
-            invalid("MALFORMED_REQUEST", "the request is not a valid message of this method")
-        }
-        Code::Internal if message.contains("compression flag") || message.contains("compressed-flag") => {
-            invalid("MALFORMED_FRAME", "the request's gRPC frame is malformed")
-        }
-        Code::Internal if message.contains("Unexpected EOF") => {
-            invalid("TRUNCATED_MESSAGE", "the request ended inside a gRPC frame")
-        }
-        Code::Internal if message.contains("Missing request message") => {
-            invalid("MISSING_MESSAGE", "the request carried no message")
-        }
-        Code::OutOfRange if message.contains("message length too large") => status_response(Error::ResourceExhausted {
-            reason: "MESSAGE_TOO_LARGE",
-            message: format!("the request message is over the server's limit: {message}"),
-        }),
-        code => {
-            use tonic_types::StatusExt;
-            let reason = if code == Code::Unimplemented {
-                "UNSUPPORTED_ENCODING"
-            } else {
-                "UNCLASSIFIED_TRANSPORT_ERROR"
-            };
-            let mut details = tonic_types::ErrorDetails::new();
-            details.set_error_info(reason, ERROR_DOMAIN, std::collections::HashMap::new());
-            Status::with_error_details(code, message, details).into_http()
-        }
+    if let Some(error) = Error::from_framework(&status) {
+        return status_response(error);
     }
+    // Anything else keeps its code and gets an ErrorInfo naming it: an unsupported compression
+    // (UNIMPLEMENTED, as gRPC specifies), or a failure nobody classified.
+    use tonic_types::StatusExt;
+    let code = status.code();
+    let reason = if code == Code::Unimplemented {
+        "UNSUPPORTED_ENCODING"
+    } else {
+        "UNCLASSIFIED_TRANSPORT_ERROR"
+    };
+    let mut details = tonic_types::ErrorDetails::new();
+    details.set_error_info(reason, ERROR_DOMAIN, std::collections::HashMap::new());
+    Status::with_error_details(code, status.message(), details).into_http()
 }
 
 /// The answer to a request whose content type is not gRPC: HTTP 415, as the gRPC protocol
@@ -299,9 +281,13 @@ where
             .and_then(|value| value.to_str().ok())
             .and_then(parse_grpc_timeout);
         let content_type = request.headers().get(http::header::CONTENT_TYPE);
-        let grpc_content = content_type
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("application/grpc"));
+        let grpc_content = content_type.and_then(|value| value.to_str().ok()).is_some_and(|value| {
+            // application/grpc, or with a subtype or parameters ("application/grpc+proto");
+            // not application/grpc-web, another protocol.
+            value
+                .strip_prefix("application/grpc")
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['+', ';']))
+        });
         let refusal = if grpc_content {
             None
         } else {

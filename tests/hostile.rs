@@ -392,7 +392,7 @@ async fn an_emptied_data_file_is_invalid_and_the_old_model_keeps_serving() {
         .reload_on_change()
         .await
         .expect_err("an empty model is invalid");
-    assert!(error.to_string().contains("defines no entities"), "{error}");
+    assert!(error.to_string().contains("this layer defines nothing"), "{error}");
     // Even an explicit reload refuses it: an empty model is never valid.
     assert!(reloader.reload("SIGHUP").await.is_err());
     let mut client = server.knowledge().await;
@@ -468,4 +468,44 @@ async fn grpc_web_is_not_taken_for_grpc() {
     )
     .await;
     assert_eq!(proto.status().code(), Code::Ok);
+}
+
+#[tokio::test]
+async fn the_reload_guard_watches_each_layer_not_the_sum() {
+    let base = tempfile::tempdir().expect("temp dir");
+    let top = tempfile::tempdir().expect("temp dir");
+    write_entities(base.path(), 40);
+    let top_model = |count: usize| {
+        let mut data = String::new();
+        for index in 0..count {
+            data.push_str(&format!(
+                "[[entities]]\nid = \"t{index}\"\nname = \"Top {index}\"\ntype = \"person\"\n\n"
+            ));
+        }
+        std::fs::write(top.path().join("model.toml"), data).expect("write the top layer");
+    };
+    top_model(6);
+    let mut config = actorgraph::config::ServerConfig::with_data(base.path());
+    config.data.push(top.path().to_path_buf());
+    config.watch = false;
+    let server = TestServer::start_with(config).await;
+    let reloader = server.reloader.clone().expect("a reloader");
+    // The top layer emptied: 40 of 46 entities remain, but the layer defines nothing.
+    std::fs::write(top.path().join("model.toml"), "").expect("truncate");
+    let error = reloader
+        .reload_on_change()
+        .await
+        .expect_err("an empty layer is invalid");
+    assert!(error.to_string().contains("this layer defines nothing"), "{error}");
+    // The top layer cut to 2 of its 6 records: 42 of 46 entities remain, but the layer lost
+    // two thirds.
+    top_model(2);
+    let error = reloader.reload_on_change().await.expect_err("refused");
+    assert!(error.to_string().contains("reload refused"), "{error}");
+    assert!(error.to_string().contains(&top.path().display().to_string()), "{error}");
+    let mut client = server.knowledge().await;
+    assert!(client
+        .get_entity(pb::GetEntityRequest { id: "t5".into() })
+        .await
+        .is_ok());
 }

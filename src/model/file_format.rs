@@ -22,6 +22,18 @@ pub struct DataFile {
     pub agreements: Vec<Spanned<AgreementRecord>>,
 }
 
+impl DataFile {
+    /// How many records the file holds, of every kind.
+    pub fn records(&self) -> usize {
+        self.documents.len()
+            + self.predicates.len()
+            + self.entities.len()
+            + self.ambiguous_names.len()
+            + self.relations.len()
+            + self.agreements.len()
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentRecord {

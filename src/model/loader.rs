@@ -210,9 +210,14 @@ impl Loader {
     fn load(mut self, sources: Vec<SourceFile>) -> Result<Model, LoadError> {
         self.sources = sources;
         let mut parsed = Vec::new();
+        let layers = self.sources.iter().map(|s| s.layer + 1).max().unwrap_or(0);
+        let mut layer_records = vec![0; layers];
         for file in 0..self.sources.len() {
             match toml::from_str::<DataFile>(&self.sources[file].text) {
-                Ok(data) => parsed.push((file, data)),
+                Ok(data) => {
+                    layer_records[self.sources[file].layer] += data.records();
+                    parsed.push((file, data));
+                }
                 Err(error) => {
                     let byte = error.span().map_or(0, |span: Range<usize>| span.start);
                     let message = error.message().to_owned();
@@ -220,7 +225,22 @@ impl Loader {
                 }
             }
         }
-        let model = self.build(&mut parsed);
+        let mut model = self.build(&mut parsed);
+        if self.problems.is_empty() {
+            // A layer that defines nothing is an emptied or truncated file, whatever the other
+            // layers hold.
+            for (layer, &records) in layer_records.iter().enumerate() {
+                if records == 0 {
+                    if let Some(file) = self.sources.iter().position(|s| s.layer == layer) {
+                        self.report(
+                            Location { file, byte: 0 },
+                            "this layer defines nothing: is the data file empty or truncated? A layer needs at least one record",
+                        );
+                    }
+                }
+            }
+        }
+        model.layer_records = layer_records;
         if self.problems.is_empty() && model.entities.is_empty() && !self.sources.is_empty() {
             // An empty or truncated file (`> data.toml`, an editor that truncates before it
             // writes) parses as a valid empty model: serving it would answer NOT_FOUND to
@@ -296,6 +316,7 @@ impl Loader {
             agreement_by_id,
             adjacency,
             agreements_by_party,
+            layer_records: Vec::new(),
         }
     }
 

@@ -195,6 +195,9 @@ pub struct Model {
     /// Sorted by id.
     pub agreements: Vec<Agreement>,
     pub ambiguous_names: Vec<AmbiguousName>,
+    /// How many records (documents, predicates, entities, shared names, relations, agreements)
+    /// each layer's files hold, in layer order: what a reload compares layer by layer.
+    pub layer_records: Vec<usize>,
     pub(crate) entity_by_id: HashMap<String, EntityIndex>,
     pub(crate) document_by_id: HashMap<String, usize>,
     pub(crate) predicate_by_name: HashMap<String, usize>,

@@ -86,7 +86,9 @@ impl Reloader {
                 })
             });
         match loaded {
-            Ok(snapshot) if guarded && self.shrinks_too_much(&snapshot) => Err(self.refuse(trigger, &snapshot)),
+            Ok(snapshot) if guarded && self.shrinks_too_much(&snapshot).is_some() => {
+                Err(self.refuse(trigger, &snapshot))
+            }
             Ok(snapshot) => {
                 self.metrics.record_reload(ReloadResult::Success);
                 let version = snapshot.model.version.clone();
@@ -116,23 +118,36 @@ impl Reloader {
         }
     }
 
-    /// Whether a new model keeps fewer than the configured share of the served one's entities.
-    fn shrinks_too_much(&self, snapshot: &Snapshot) -> bool {
-        let served = self.shared.load().model.entities.len();
-        snapshot.model.entities.len() * 100 < served * usize::from(self.min_kept_percent)
+    /// The first layer of a new model that keeps fewer than the configured share of the
+    /// served layer's records, with the two counts: layer by layer, so that the small article
+    /// layer emptied over the large world layer is seen.
+    fn shrinks_too_much(&self, snapshot: &Snapshot) -> Option<(usize, usize, usize)> {
+        let served = self.shared.load();
+        let kept = usize::from(self.min_kept_percent);
+        served
+            .model
+            .layer_records
+            .iter()
+            .zip(&snapshot.model.layer_records)
+            .enumerate()
+            .find(|(_, (&old, &new))| new * 100 < old * kept)
+            .map(|(layer, (&old, &new))| (layer, old, new))
     }
 
     /// Logs, counts and describes a refused automatic reload.
     fn refuse(&self, trigger: &str, snapshot: &Snapshot) -> LoadError {
         self.metrics.record_reload(ReloadResult::Refused);
-        let served = self.shared.load().model.entities.len();
-        let new = snapshot.model.entities.len();
+        let (layer, served, new) = self.shrinks_too_much(snapshot).unwrap_or_default();
+        let path = self
+            .data
+            .get(layer)
+            .map_or_else(String::new, |p| p.display().to_string());
         let message = format!(
-            "reload refused: the new model has {new} entities, under {}% of the {served} served; \
+            "reload refused: layer {path} would hold {new} records, under {}% of the {served} served; \
              if that is intended, send SIGHUP (it loads any valid model) or lower --reload-min-kept-percent",
             self.min_kept_percent
         );
-        tracing::error!(%trigger, new_entities = new, served_entities = served, serving = %self.shared.load().model.version, "{message}");
+        tracing::error!(%trigger, layer = %path, new_records = new, served_records = served, serving = %self.shared.load().model.version, "{message}");
         LoadError {
             problems: vec![crate::model::Problem {
                 file: self.data.last().cloned().unwrap_or_default(),

@@ -509,3 +509,17 @@ async fn the_reload_guard_watches_each_layer_not_the_sum() {
         .await
         .is_ok());
 }
+
+#[tokio::test]
+async fn a_health_check_of_an_unknown_service_carries_an_error_info() {
+    let server = TestServer::start().await;
+    let mut health = tonic_health::pb::health_client::HealthClient::new(server.channel().await);
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "no.such.Service".into(),
+        })
+        .await
+        .expect_err("unknown service");
+    assert_eq!(status.code(), Code::NotFound);
+    assert_eq!(error_details(&status).0, "NOT_FOUND");
+}

@@ -133,3 +133,20 @@ fn the_shipped_model_is_the_world_layer_under_the_article() {
     );
     assert!(model.entity("germany").is_some());
 }
+
+#[test]
+fn a_later_layer_s_reference_problem_is_reported_in_its_own_file() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let base = write(folder.path(), "base.toml", BASE);
+    let top = write(
+        folder.path(),
+        "top.toml",
+        "\n\n[[entities]]\nid = \"ankara\"\nname = \"Ankara\"\ntype = \"city\"\nstands_for = \"turkey-typo\"\n",
+    );
+    let error = load_layers(&[base, top.clone()]).expect_err("refused");
+    let location = format!("{}:7: ", top.display());
+    assert!(
+        error.problems.iter().any(|p| p.to_string().starts_with(&location)),
+        "{error}"
+    );
+}

@@ -222,3 +222,16 @@ fn given_names_before_a_place_name_make_a_person() {
         );
     }
 }
+
+#[test]
+fn a_party_before_government_is_no_person() {
+    for text in [
+        "He criticised the Labour Government.",
+        "He praised the Tory Government.",
+    ] {
+        assert!(
+            found(text).iter().all(|(_, _, kind)| *kind != Some(EntityType::Person)),
+            "{text}"
+        );
+    }
+}

@@ -20,7 +20,8 @@ use crate::text::{sentence_index_from, OffsetConverter};
 /// words again (case and accents aside) are the same actor, and so is a single word that is the
 /// last word of a person named in full before it ("Murphy" after "Chris Murphy").
 pub(super) fn assign_local_ids(text: &str, mentions: &mut [Mention]) {
-    let mut by_name: HashMap<String, u32> = HashMap::default();
+    // Keyed randomly per process: the keys are the request's words (see `Surnames`).
+    let mut by_name: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     let mut next = 1;
     for mention in mentions.iter_mut().filter(|m| m.entity.is_none() && !m.nested) {
         let surface = text.get(mention.span.byte_start..mention.span.byte_end).unwrap_or("");

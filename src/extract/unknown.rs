@@ -274,7 +274,9 @@ impl LineKind {
 /// The last words of the people's names found so far in the text, so that a surname alone later
 /// ("Tillerson" after "Rex Tillerson") is known for a person.
 #[derive(Default)]
-struct Surnames(rustc_hash::FxHashSet<String>);
+/// A `std` set, keyed randomly per process: its words come from the request, and an unkeyed hash
+/// could be flooded with colliding names.
+struct Surnames(std::collections::HashSet<String>);
 
 impl Surnames {
     fn remember(&mut self, text: &str, tokens: &[Token], found: &Option<Found>) {

@@ -182,8 +182,10 @@ struct Loader {
 /// An entity record once its own fields are checked, before references are resolved.
 struct PendingEntity {
     entity: Entity,
-    stands_for: Option<Spanned<String>>,
-    country: Option<Spanned<String>>,
+    /// The references to resolve, each with the file it was written in (a later layer's record
+    /// may set them on an earlier layer's entity).
+    stands_for: Option<(usize, Spanned<String>)>,
+    country: Option<(usize, Spanned<String>)>,
     names: Vec<(String, Location)>,
     location: Location,
     /// The layer of the record that last defined or extended the entity.
@@ -533,8 +535,8 @@ impl Loader {
                         common_word: record.common_word,
                         source: record.source,
                     },
-                    stands_for: record.stands_for,
-                    country: record.country,
+                    stands_for: record.stands_for.map(|target| (file, target)),
+                    country: record.country.map(|target| (file, target)),
                     names,
                     location,
                     layer,
@@ -555,8 +557,8 @@ impl Loader {
             .map(|(i, p)| (p.entity.id.clone(), i))
             .collect();
         for (index, entry) in pending.iter_mut().enumerate() {
-            if let Some(country) = entry.country.take() {
-                let location = Self::at(entry.location.file, &country);
+            if let Some((file, country)) = entry.country.take() {
+                let location = Self::at(file, &country);
                 match by_id.get(country.get_ref()) {
                     Some(&target) if target != index => entry.entity.country = Some(target),
                     _ => self.report(
@@ -569,10 +571,10 @@ impl Loader {
                     ),
                 }
             }
-            let Some(target) = entry.stands_for.take() else {
+            let Some((file, target)) = entry.stands_for.take() else {
                 continue;
             };
-            let location = Self::at(entry.location.file, &target);
+            let location = Self::at(file, &target);
             match by_id.get(target.get_ref()) {
                 Some(&target_index) if target_index != index => entry.entity.stands_for = Some(target_index),
                 Some(_) => self.report(location, "an entity cannot stand for itself"),

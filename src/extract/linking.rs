@@ -12,7 +12,7 @@ use crate::model::{EntityIndex, EntityType};
 use crate::text::is_word_char;
 
 /// The word right before `start`, across spaces only.
-fn previous_word(text: &str, start: usize) -> Option<&str> {
+pub(super) fn previous_word(text: &str, start: usize) -> Option<&str> {
     let before = text[..start].strip_suffix(' ')?;
     let word_start = before
         .char_indices()
@@ -76,10 +76,24 @@ impl Extractor {
                 }
             }
         }
+        // The countries the text's places are in (and the countries it names): a name several
+        // places share goes to the place in the same country ("Atlanta, Georgia").
+        let mut countries: HashMap<EntityIndex, usize> = HashMap::default();
+        for (&entity, &count) in &context {
+            let facts = &self.entities[entity];
+            let country = if facts.entity_type == EntityType::Country {
+                Some(entity)
+            } else {
+                facts.country
+            };
+            if let Some(country) = country {
+                *countries.entry(country).or_insert(0) += count;
+            }
+        }
         let mut links: Vec<Link<'_>> = top
             .iter()
             .map(|found| match found {
-                Found::Known(candidate) => self.resolve(candidate, &context),
+                Found::Known(candidate) => self.resolve(candidate, &context, &countries),
                 Found::Unlinked { .. } => Link::default(),
             })
             .collect();
@@ -89,7 +103,9 @@ impl Extractor {
             let Found::Known(candidate) = found else { continue };
             let Some(entity) = links[index].entity else { continue };
             let facts = &self.entities[entity];
-            if facts.common_word {
+            // A country named like a word (Jordan, Chad) is a country in news; given names before
+            // or after it are the unknown-names stage's concern.
+            if facts.common_word && facts.entity_type != EntityType::Country {
                 let place_word_before =
                     previous_word(text, candidate.start).is_some_and(|word| lexicon::PLACE_WORDS_BEFORE.contains(word));
                 let country_named = facts.country.is_some_and(|country| context.contains_key(&country));
@@ -114,7 +130,12 @@ impl Extractor {
     }
 
     /// Picks the entity of a candidate: the only one, or the one best supported by context.
-    pub(super) fn resolve(&self, candidate: &Candidate, context: &HashMap<EntityIndex, usize>) -> Link<'_> {
+    pub(super) fn resolve(
+        &self,
+        candidate: &Candidate,
+        context: &HashMap<EntityIndex, usize>,
+        countries: &HashMap<EntityIndex, usize>,
+    ) -> Link<'_> {
         let names = candidate.names(&self.names);
         let mut entities = Vec::new();
         let chosen = if let Some(only) = single_entity(names.clone()) {
@@ -130,7 +151,15 @@ impl Extractor {
                     .iter()
                     .map(|n| context.get(n).copied().unwrap_or(0))
                     .sum();
-                own + related
+                // A place in a country the text's other places are in, or a country they are in.
+                let facts = &self.entities[*entity];
+                let country = if facts.entity_type == EntityType::Country {
+                    Some(*entity)
+                } else {
+                    facts.country
+                };
+                let same_country = country.map_or(0, |country| countries.get(&country).copied().unwrap_or(0));
+                own + related + same_country
             };
             // Highest score, then the lowest index, so the answer is deterministic.
             entities

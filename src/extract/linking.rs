@@ -80,13 +80,7 @@ impl Extractor {
         // places share goes to the place in the same country ("Atlanta, Georgia").
         let mut countries: HashMap<EntityIndex, usize> = HashMap::default();
         for (&entity, &count) in &context {
-            let facts = &self.entities[entity];
-            let country = if facts.entity_type == EntityType::Country {
-                Some(entity)
-            } else {
-                facts.country
-            };
-            if let Some(country) = country {
+            if let Some(country) = self.country_of(entity) {
                 *countries.entry(country).or_insert(0) += count;
             }
         }
@@ -108,7 +102,11 @@ impl Extractor {
             if facts.common_word && facts.entity_type != EntityType::Country {
                 let place_word_before =
                     previous_word(text, candidate.start).is_some_and(|word| lexicon::PLACE_WORDS_BEFORE.contains(word));
-                let country_named = facts.country.is_some_and(|country| context.contains_key(&country));
+                // Its country named, or a place of its country named ("Atlanta, Georgia").
+                let own = context.get(&entity).copied().unwrap_or(0);
+                let country_named = facts.country.is_some_and(|country| {
+                    context.contains_key(&country) || countries.get(&country).copied().unwrap_or(0) > own
+                });
                 links[index].unsupported = !(place_word_before || country_named);
             }
         }
@@ -127,6 +125,32 @@ impl Extractor {
                 links[index].unsupported = true;
             }
         }
+        // A shared name right after a place and a comma is the one in that place's country:
+        // "Atlanta, Georgia" is the state, "Tbilisi, Georgia" the country, in one text.
+        for index in 1..top.len() {
+            let (Found::Known(candidate), Found::Known(before)) = (&top[index], &top[index - 1]) else {
+                continue;
+            };
+            if links[index].candidates.len() < 2 || text.get(before.end..candidate.start) != Some(", ") {
+                continue;
+            }
+            let Some(place) = links[index - 1].entity else { continue };
+            let Some(country) = self.country_of(place) else {
+                continue;
+            };
+            let in_country = links[index]
+                .candidates
+                .iter()
+                .copied()
+                .find(|&c| c == country || self.entities[c].country == Some(country));
+            if let Some(chosen) = in_country {
+                links[index].name = candidate
+                    .names(&self.names)
+                    .filter(|n| n.entity == chosen)
+                    .max_by_key(|n| (n.is_canonical, n.kind == MentionKind::Name));
+                links[index].entity = Some(chosen);
+            }
+        }
         let mut previous_place: Option<(usize, bool)> = None;
         for (index, found) in top.iter().enumerate() {
             let Found::Known(candidate) = found else { continue };
@@ -142,6 +166,16 @@ impl Extractor {
             }
         }
         links
+    }
+
+    /// The country of a place, or the country itself.
+    fn country_of(&self, entity: EntityIndex) -> Option<EntityIndex> {
+        let facts = &self.entities[entity];
+        if facts.entity_type == EntityType::Country {
+            Some(entity)
+        } else {
+            facts.country
+        }
     }
 
     /// Picks the entity of a candidate: the only one, or the one best supported by context.
@@ -167,13 +201,9 @@ impl Extractor {
                     .map(|n| context.get(n).copied().unwrap_or(0))
                     .sum();
                 // A place in a country the text's other places are in, or a country they are in.
-                let facts = &self.entities[*entity];
-                let country = if facts.entity_type == EntityType::Country {
-                    Some(*entity)
-                } else {
-                    facts.country
-                };
-                let same_country = country.map_or(0, |country| countries.get(&country).copied().unwrap_or(0));
+                let same_country = self
+                    .country_of(*entity)
+                    .map_or(0, |country| countries.get(&country).copied().unwrap_or(0));
                 own + related + same_country
             };
             // Highest score, then the lowest index, so the answer is deterministic.

@@ -100,16 +100,26 @@ pub struct PathQuery {
     pub max_paths: usize,
     /// Predicate indexes allowed; empty for all.
     pub predicates: Vec<usize>,
+    /// Partial paths examined at most (see [`PATH_EXPANSION_BUDGET`]).
+    pub budget: usize,
+}
+
+/// What [`find_paths`] found.
+#[derive(Debug, Clone, Default)]
+pub struct PathSearch {
+    pub paths: Vec<Vec<Hop>>,
+    /// The search stopped at its budget before looking at every path within `max_hops`.
+    pub truncated: bool,
 }
 
 /// An upper bound on partial paths examined, so that a dense graph cannot make one call
 /// arbitrarily expensive.
-const PATH_EXPANSION_BUDGET: usize = 200_000;
+pub const PATH_EXPANSION_BUDGET: usize = 200_000;
 
 /// The shortest simple paths from `source` to `target`, at most `max_hops` long and at most
 /// `max_paths` of them: fewest hops first, and among equal lengths in the order of the
 /// relations in the data file. Relations are traversed in either direction.
-pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query: &PathQuery) -> Vec<Vec<Hop>> {
+pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query: &PathQuery) -> PathSearch {
     let allowed = |relation: usize| {
         query.predicates.is_empty() || query.predicates.contains(&model.relations[relation].predicate)
     };
@@ -150,7 +160,7 @@ pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query
         }
     }
     if distance_to_target[source] > query.max_hops || query.max_paths == 0 {
-        return Vec::new();
+        return PathSearch::default();
     }
     let mut paths = Vec::new();
     let mut partial: VecDeque<Vec<Hop>> = VecDeque::from([Vec::new()]);
@@ -172,15 +182,56 @@ pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query
             if hop.to == target {
                 paths.push(extended);
                 if paths.len() == query.max_paths {
-                    return paths;
+                    return PathSearch {
+                        paths,
+                        truncated: false,
+                    };
                 }
             } else {
                 partial.push_back(extended);
             }
         }
-        if expansions > PATH_EXPANSION_BUDGET {
-            break;
+        if expansions > query.budget && !partial.is_empty() {
+            return PathSearch { paths, truncated: true };
         }
     }
-    paths
+    PathSearch {
+        paths,
+        truncated: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snapshot::Snapshot;
+
+    fn shipped() -> Snapshot {
+        let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        match Snapshot::load(&data) {
+            Ok(snapshot) => snapshot,
+            Err(error) => panic!("the article's model loads: {error}"),
+        }
+    }
+
+    #[test]
+    fn a_search_that_runs_out_of_budget_says_so() {
+        let snapshot = shipped();
+        let model = &snapshot.model;
+        let (Some(egypt), Some(turkiye)) = (model.entity_index("egypt"), model.entity_index("turkiye")) else {
+            panic!("egypt and turkiye are in the article's model");
+        };
+        let query = |budget: usize| PathQuery {
+            max_hops: 4,
+            max_paths: 50,
+            predicates: Vec::new(),
+            budget,
+        };
+        let full = find_paths(model, egypt, turkiye, &query(PATH_EXPANSION_BUDGET));
+        assert!(!full.truncated);
+        assert!(!full.paths.is_empty());
+        let starved = find_paths(model, egypt, turkiye, &query(3));
+        assert!(starved.truncated, "a budget of 3 expansions cannot cover four hops");
+        assert!(starved.paths.len() < full.paths.len());
+    }
 }

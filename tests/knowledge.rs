@@ -462,6 +462,59 @@ async fn the_path_from_egypt_to_turkiye_is_explained_hop_by_hop() {
 }
 
 #[tokio::test]
+async fn find_paths_refuses_more_hops_than_it_searches() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let status = client
+        .find_paths(pb::FindPathsRequest {
+            source_id: "egypt".into(),
+            target_id: "turkiye".into(),
+            max_hops: 7,
+            ..Default::default()
+        })
+        .await
+        .expect_err("over the hop limit");
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert_eq!(error_details(&status).0, "OUT_OF_RANGE");
+    assert!(status.message().contains("at most 6"), "{status:?}");
+    let answer = client
+        .find_paths(pb::FindPathsRequest {
+            source_id: "egypt".into(),
+            target_id: "turkiye".into(),
+            max_hops: 6,
+            ..Default::default()
+        })
+        .await
+        .expect("six hops are searched")
+        .into_inner();
+    assert!(!answer.truncated, "the article's graph is searched whole");
+}
+
+#[tokio::test]
+async fn list_predicates_shows_the_vocabulary_with_counts() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let answer = client
+        .list_predicates(pb::ListPredicatesRequest::default())
+        .await
+        .expect("the vocabulary")
+        .into_inner();
+    let layers = common::shipped_layers();
+    let model = actorgraph::model::load_layers(&layers).expect("the shipped model");
+    assert_eq!(answer.total_size as usize, model.predicates.len());
+    let backs = answer.predicates.iter().find(|p| p.id == "backs").expect("backs");
+    assert_eq!(backs.inverse, "backed_by");
+    assert!(!backs.symmetric && !backs.definition.is_empty() && backs.relation_count > 0);
+    let counted: i32 = answer.predicates.iter().map(|p| p.relation_count).sum();
+    assert_eq!(counted as usize, model.relations.len(), "every relation counted once");
+    assert!(answer
+        .predicates
+        .iter()
+        .filter(|p| p.symmetric)
+        .all(|p| p.inverse == p.id));
+}
+
+#[tokio::test]
 async fn find_paths_says_clearly_when_there_is_none() {
     let server = TestServer::start().await;
     let mut client = server.knowledge().await;

@@ -212,6 +212,16 @@ fn mention_kind_to_proto(kind: MentionKind) -> pb::MentionKind {
     }
 }
 
+pub fn predicate_to_proto(predicate: &model::Predicate, relation_count: usize) -> pb::Predicate {
+    pb::Predicate {
+        id: predicate.id.clone(),
+        inverse: predicate.inverse.clone(),
+        symmetric: predicate.symmetric,
+        definition: predicate.definition.clone(),
+        relation_count: i32::try_from(relation_count).unwrap_or(i32::MAX),
+    }
+}
+
 pub fn mention_to_proto(model: &Model, text: &str, mention: &Mention) -> pb::Mention {
     let entity = mention.entity.map(|e| &model.entities[e]);
     pb::Mention {

@@ -208,6 +208,17 @@ impl KnowledgeService for KnowledgeApi {
             )
             .into());
         }
+        if request.max_hops > MAX_HOPS_LIMIT as i32 {
+            return Err(Error::invalid(
+                "max_hops",
+                "OUT_OF_RANGE",
+                format!(
+                    "max_hops is at most {MAX_HOPS_LIMIT}, got {}: longer chains relate almost everything",
+                    request.max_hops
+                ),
+            )
+            .into());
+        }
         let max_hops = bounded("max_hops", request.max_hops, DEFAULT_MAX_HOPS, MAX_HOPS_LIMIT)?;
         let max_paths = bounded("max_paths", request.max_paths, DEFAULT_MAX_PATHS, MAX_PATHS_LIMIT)?;
         let mut predicates = Vec::new();
@@ -220,7 +231,7 @@ impl KnowledgeService for KnowledgeApi {
                 Error::invalid("predicates", "UNKNOWN_PREDICATE", format!("unknown predicate {name:?}"))
             })?);
         }
-        let paths = graph::find_paths(
+        let search = graph::find_paths(
             model,
             source,
             target,
@@ -228,9 +239,16 @@ impl KnowledgeService for KnowledgeApi {
                 max_hops,
                 max_paths,
                 predicates,
+                budget: graph::PATH_EXPANSION_BUDGET,
             },
         );
+        let paths = search.paths;
         let summary = match paths.first() {
+            None if search.truncated => format!(
+                "no path of at most {max_hops} hops between {} and {} found before the search budget ran out; \
+                 ask for fewer hops or fewer predicates",
+                request.source_id, request.target_id
+            ),
             None => format!(
                 "no path of at most {max_hops} hops between {} and {}",
                 request.source_id, request.target_id
@@ -247,6 +265,7 @@ impl KnowledgeService for KnowledgeApi {
             paths: paths.iter().map(|p| convert::path_to_proto(model, p)).collect(),
             summary,
             model_version: model.version.clone(),
+            truncated: search.truncated,
         }))
     }
 
@@ -323,6 +342,32 @@ impl KnowledgeService for KnowledgeApi {
                 .collect(),
             next_page_token: next_page_token(page, model.documents.len(), filters, &model.version),
             total_size: i32::try_from(model.documents.len()).unwrap_or(i32::MAX),
+            model_version: model.version.clone(),
+        }))
+    }
+
+    async fn list_predicates(
+        &self,
+        request: Request<pb::ListPredicatesRequest>,
+    ) -> Result<Response<pb::ListPredicatesResponse>, Status> {
+        let snapshot = self.snapshot.load_full();
+        let model = &snapshot.model;
+        let request = request.into_inner();
+        let filters = "predicates";
+        let page = read_page(request.page_size, &request.page_token, filters, &model.version)?;
+        let mut counts = vec![0usize; model.predicates.len()];
+        for relation in &model.relations {
+            counts[relation.predicate] += 1;
+        }
+        let first = page.offset;
+        Ok(Response::new(pb::ListPredicatesResponse {
+            predicates: slice(&model.predicates, page)
+                .iter()
+                .enumerate()
+                .map(|(offset, predicate)| convert::predicate_to_proto(predicate, counts[first + offset]))
+                .collect(),
+            next_page_token: next_page_token(page, model.predicates.len(), filters, &model.version),
+            total_size: i32::try_from(model.predicates.len()).unwrap_or(i32::MAX),
             model_version: model.version.clone(),
         }))
     }

@@ -30,6 +30,7 @@ ALL_RPCS = {
     "actorgraph.v1.KnowledgeService/ListAgreements",
     "actorgraph.v1.KnowledgeService/GetDocument",
     "actorgraph.v1.KnowledgeService/ListDocuments",
+    "actorgraph.v1.KnowledgeService/ListPredicates",
 }
 
 
@@ -177,6 +178,15 @@ def check_list_documents(code, out):
     expect([d["id"] for d in documents] == ["kalin-visits-libya"], documents)
 
 
+def check_list_predicates(code, out):
+    expect(code == 0, out)
+    answer = json_documents(out)[0]
+    predicates = answer["predicates"]
+    expect(len(predicates) == 2 and answer["nextPageToken"], answer)
+    expect(all(p["definition"] and p["inverse"] for p in predicates), predicates)
+    expect(int(answer["totalSize"]) > 2, answer)
+
+
 def check_get_document(code, out):
     expect(code == 0, out)
     document = json_documents(out)[0]["document"]
@@ -212,6 +222,7 @@ CHECKS = [
     ("ListAgreements", check_list_agreements),
     ("GetAgreement", check_get_agreement),
     ("ListDocuments", check_list_documents),
+    ("ListPredicates", check_list_predicates),
     ("GetDocument", check_get_document),
 ]
 

@@ -164,3 +164,14 @@ def test_errors_carry_codes_and_details(knowledge):
     info, bad_request = details(raised.value)
     assert info.reason == "EMPTY_ID"
     assert [v.field for v in bad_request.field_violations] == ["source_id"]
+
+
+def test_list_predicates_and_the_hop_limit(knowledge):
+    answer = knowledge.ListPredicates(knowledge_pb2.ListPredicatesRequest(page_size=500))
+    assert answer.total_size == len(answer.predicates) and not answer.next_page_token
+    backs = next(p for p in answer.predicates if p.id == "backs")
+    assert backs.inverse == "backed_by" and backs.relation_count > 0
+    with pytest.raises(grpc.RpcError) as raised:
+        knowledge.FindPaths(knowledge_pb2.FindPathsRequest(source_id="egypt", target_id="turkiye", max_hops=7))
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert details(raised.value)[0].reason == "OUT_OF_RANGE"

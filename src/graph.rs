@@ -34,11 +34,19 @@ pub struct RelationView {
     pub side: Side,
 }
 
-/// The relations of `entity` that pass `filter`, in data-file order.
+/// The relations of `entity` that pass `filter`, in data-file order; with no entity, every
+/// relation of the model that passes it ("all `backs`"), each seen from its subject (from its
+/// object when the filter names the predicate by its inverse).
 ///
 /// # Errors
-/// `InvalidArgument` when the predicate is neither a predicate id nor an inverse name.
-pub fn relations_of(model: &Model, entity: EntityIndex, filter: &RelationFilter) -> Result<Vec<RelationView>, Error> {
+/// `InvalidArgument` when the predicate is neither a predicate id nor an inverse name, when the
+/// filters contradict each other (an inverse name, which selects the incoming side, with
+/// direction OUTGOING), or when a direction or counterpart is given without an entity.
+pub fn relations_of(
+    model: &Model,
+    entity: Option<EntityIndex>,
+    filter: &RelationFilter,
+) -> Result<Vec<RelationView>, Error> {
     let predicate = match &filter.predicate {
         Some(name) => {
             let predicate = model.predicate_by_name(name).ok_or_else(|| {
@@ -51,9 +59,47 @@ pub fn relations_of(model: &Model, entity: EntityIndex, filter: &RelationFilter)
             })?;
             // An inverse name selects the object side: "backed_by" lists who backs the entity.
             let only_incoming = !predicate.symmetric && predicate.inverse == *name;
+            if only_incoming && filter.direction == Direction::Outgoing {
+                return Err(Error::invalid(
+                    "direction",
+                    "CONTRADICTORY_FILTERS",
+                    format!(
+                        "{name:?} reads the relation from its object, so it has no outgoing side: ask for \
+                         predicate {:?} with direction OUTGOING (what the entity {}), or {name:?} with the \
+                         direction unset",
+                        predicate.id, predicate.id
+                    ),
+                ));
+            }
             Some((predicate.id.as_str(), only_incoming))
         }
         None => None,
+    };
+    let Some(entity) = entity else {
+        if filter.direction != Direction::Both || filter.counterpart.is_some() {
+            let field = if filter.counterpart.is_some() {
+                "counterpart_id"
+            } else {
+                "direction"
+            };
+            return Err(Error::invalid(
+                field,
+                "MISSING_ENTITY",
+                format!("{field} filters the relations of an entity: give entity_id too, or leave {field} unset"),
+            ));
+        }
+        let side = if predicate.is_some_and(|(_, only_incoming)| only_incoming) {
+            Side::Object
+        } else {
+            Side::Subject
+        };
+        return Ok(model
+            .relations
+            .iter()
+            .enumerate()
+            .filter(|(_, relation)| predicate.is_none_or(|(id, _)| model.predicates[relation.predicate].id == id))
+            .map(|(relation, _)| RelationView { relation, side })
+            .collect());
     };
     let views = model
         .relations_of(entity)

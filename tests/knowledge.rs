@@ -462,6 +462,63 @@ async fn the_path_from_egypt_to_turkiye_is_explained_hop_by_hop() {
 }
 
 #[tokio::test]
+async fn list_relations_needs_no_entity_and_refuses_contradictory_filters() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let all_backs = client
+        .list_relations(pb::ListRelationsRequest {
+            predicate: "backs".into(),
+            page_size: 500,
+            ..Default::default()
+        })
+        .await
+        .expect("all backs")
+        .into_inner();
+    let model = actorgraph::model::load_layers(&common::shipped_layers()).expect("the shipped model");
+    let expected = model
+        .relations
+        .iter()
+        .filter(|r| model.predicates[r.predicate].id == "backs")
+        .count();
+    assert!(expected > 1);
+    assert_eq!(all_backs.total_size as usize, expected);
+    assert!(all_backs.relations.iter().all(|r| r.predicate == "backs"));
+    let everything = client
+        .list_relations(pb::ListRelationsRequest {
+            page_size: 500,
+            ..Default::default()
+        })
+        .await
+        .expect("every relation")
+        .into_inner();
+    assert_eq!(everything.total_size as usize, model.relations.len());
+
+    let contradictory = client
+        .list_relations(pb::ListRelationsRequest {
+            entity_id: "government-of-national-unity".into(),
+            predicate: "backed_by".into(),
+            direction: pb::RelationDirection::Outgoing as i32,
+            ..Default::default()
+        })
+        .await
+        .expect_err("backed_by has no outgoing side");
+    assert_eq!(contradictory.code(), Code::InvalidArgument);
+    assert_eq!(error_details(&contradictory).0, "CONTRADICTORY_FILTERS");
+    assert!(
+        contradictory.message().contains("\"backs\" with direction OUTGOING"),
+        "{contradictory:?}"
+    );
+    let no_entity = client
+        .list_relations(pb::ListRelationsRequest {
+            direction: pb::RelationDirection::Incoming as i32,
+            ..Default::default()
+        })
+        .await
+        .expect_err("a direction needs an entity");
+    assert_eq!(error_details(&no_entity).0, "MISSING_ENTITY");
+}
+
+#[tokio::test]
 async fn find_paths_refuses_more_hops_than_it_searches() {
     let server = TestServer::start().await;
     let mut client = server.knowledge().await;

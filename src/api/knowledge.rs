@@ -163,7 +163,11 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        let entity = entity_index(model, "entity_id", &request.entity_id)?;
+        let entity = if request.entity_id.is_empty() {
+            None
+        } else {
+            Some(entity_index(model, "entity_id", &request.entity_id)?)
+        };
         let counterpart = if request.counterpart_id.is_empty() {
             None
         } else {

@@ -178,6 +178,15 @@ def check_list_documents(code, out):
     expect([d["id"] for d in documents] == ["kalin-visits-libya"], documents)
 
 
+def check_all_backs(code, out):
+    expect(code == 0, out)
+    answer = json_documents(out)[0]
+    relations = answer["relations"]
+    expect(len(relations) > 1 and all(r["predicate"] == "backs" for r in relations), relations)
+    expect(int(answer["totalSize"]) == len(relations), answer)
+    expect("turkiye" in [r["subject"]["id"] for r in relations], "Türkiye backs someone")
+
+
 def check_list_predicates(code, out):
     expect(code == 0, out)
     answer = json_documents(out)[0]
@@ -218,6 +227,7 @@ CHECKS = [
     ("SearchEntities", check_search),
     ('"predicate": "backed_by"', check_backers_of_gnu),
     ('"entity_id": "libyan-national-army"', check_backers_of_lna),
+    ('{"predicate": "backs"}', check_all_backs),
     ("FindPaths", check_paths),
     ("ListAgreements", check_list_agreements),
     ("GetAgreement", check_get_agreement),

@@ -24,6 +24,9 @@ pub struct RelationFilter {
     pub predicate: Option<String>,
     pub direction: Direction,
     pub counterpart: Option<EntityIndex>,
+    /// Also relations aimed at what the entity leads (through predicates that transfer support):
+    /// "who backs Haftar" finds who backs the LNA he leads.
+    pub include_derived: bool,
 }
 
 /// A relation as seen from one of its entities.
@@ -32,6 +35,9 @@ pub struct RelationView {
     pub relation: usize,
     /// The side the queried entity is on.
     pub side: Side,
+    /// For a derived relation: the relation that carries it to the queried entity (the entity
+    /// `leads` the relation's object).
+    pub via: Option<usize>,
 }
 
 /// The relations of `entity` that pass `filter`, in data-file order; with no entity, every
@@ -98,7 +104,11 @@ pub fn relations_of(
             .iter()
             .enumerate()
             .filter(|(_, relation)| predicate.is_none_or(|(id, _)| model.predicates[relation.predicate].id == id))
-            .map(|(relation, _)| RelationView { relation, side })
+            .map(|(relation, _)| RelationView {
+                relation,
+                side,
+                via: None,
+            })
             .collect());
     };
     let views = model
@@ -124,9 +134,52 @@ pub fn relations_of(
             let counterpart_ok = filter.counterpart.is_none_or(|c| c == other);
             direction_ok && predicate_ok && counterpart_ok
         })
-        .map(|&(relation, side)| RelationView { relation, side })
+        .map(|&(relation, side)| RelationView {
+            relation,
+            side,
+            via: None,
+        })
         .collect();
+    let mut views: Vec<RelationView> = views;
+    if filter.include_derived && filter.direction != Direction::Outgoing {
+        views.extend(derived_relations(model, entity, filter, predicate));
+    }
     Ok(views)
+}
+
+/// The relations aimed at what `entity` leads (by a predicate that transfers support), as
+/// relations aimed at the entity itself: Egypt backs the LNA, Haftar leads the LNA, so Egypt
+/// backs Haftar, derived. Only incoming ones, one link deep, never through another transfer.
+fn derived_relations<'m>(
+    model: &'m Model,
+    entity: EntityIndex,
+    filter: &'m RelationFilter,
+    predicate: Option<(&'m str, bool)>,
+) -> impl Iterator<Item = RelationView> + 'm {
+    model
+        .relations_of(entity)
+        .iter()
+        .filter(move |&&(link, side)| {
+            side == Side::Subject && model.predicates[model.relations[link].predicate].transfers_support
+        })
+        .flat_map(move |&(link, _)| {
+            let led = model.relations[link].object;
+            model.relations_of(led).iter().filter_map(move |&(relation, side)| {
+                let stated = &model.relations[relation];
+                let stated_predicate = &model.predicates[stated.predicate];
+                let aimed_at_led = side == Side::Object && !stated_predicate.symmetric;
+                let keep = aimed_at_led
+                    && stated.subject != entity
+                    && !stated_predicate.transfers_support
+                    && predicate.is_none_or(|(id, _)| stated_predicate.id == id)
+                    && filter.counterpart.is_none_or(|c| c == stated.subject);
+                keep.then_some(RelationView {
+                    relation,
+                    side: Side::Object,
+                    via: Some(link),
+                })
+            })
+        })
 }
 
 /// One step of a path: a relation traversed from one of its entities to the other.

@@ -519,6 +519,51 @@ async fn list_relations_needs_no_entity_and_refuses_contradictory_filters() {
 }
 
 #[tokio::test]
+async fn who_backs_haftar_is_answered_through_the_army_he_leads() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let ask = |include_derived: bool| pb::ListRelationsRequest {
+        entity_id: "khalifa-haftar".into(),
+        predicate: "backed_by".into(),
+        include_derived,
+        ..Default::default()
+    };
+    let stated = client.list_relations(ask(false)).await.expect("an answer").into_inner();
+    assert!(
+        stated.relations.is_empty(),
+        "the data states backing of the LNA, not of Haftar"
+    );
+    let derived = client.list_relations(ask(true)).await.expect("an answer").into_inner();
+    let mut backers: Vec<&str> = derived
+        .relations
+        .iter()
+        .filter_map(|r| r.subject.as_ref().map(|s| s.id.as_str()))
+        .collect();
+    backers.sort_unstable();
+    assert_eq!(backers, vec!["egypt", "france", "united-arab-emirates"]);
+    for relation in &derived.relations {
+        assert_eq!(relation.object.as_ref().map(|o| o.id.as_str()), Some("khalifa-haftar"));
+        assert_eq!(relation.derived_via.len(), 2, "{relation:?}");
+        assert_eq!(relation.derived_via[1], "khalifa-haftar.leads.libyan-national-army");
+        assert!(relation.evidence.len() >= 2, "both relations' evidence");
+    }
+    // Turkiye opposes the LNA: with no predicate, the derived answers include it, as opposition.
+    let all = client
+        .list_relations(pb::ListRelationsRequest {
+            entity_id: "khalifa-haftar".into(),
+            include_derived: true,
+            ..Default::default()
+        })
+        .await
+        .expect("an answer")
+        .into_inner();
+    assert!(all
+        .relations
+        .iter()
+        .any(|r| r.predicate == "opposes" && r.subject.as_ref().is_some_and(|s| s.id == "turkiye")));
+}
+
+#[tokio::test]
 async fn find_paths_refuses_more_hops_than_it_searches() {
     let server = TestServer::start().await;
     let mut client = server.knowledge().await;

@@ -104,6 +104,9 @@ pub fn evidence_to_proto(model: &Model, evidence: &model::Evidence) -> pb::Evide
 }
 
 pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
+    if let Some(link) = view.via {
+        return derived_relation_to_proto(model, view.relation, link);
+    }
     let relation = &model.relations[view.relation];
     let predicate = &model.predicates[relation.predicate];
     let (direction, statement) = match view.side {
@@ -138,6 +141,46 @@ pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
             note: relation.note.clone(),
         }),
         evidence: relation.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
+        derived_via: Vec::new(),
+    }
+}
+
+/// A relation derived through a link that transfers support: the stated relation aimed at what
+/// the entity leads, shown as aimed at the entity, with both relations' ids and evidence.
+fn derived_relation_to_proto(model: &Model, stated: usize, link: usize) -> pb::Relation {
+    let relation = &model.relations[stated];
+    let link_relation = &model.relations[link];
+    let predicate = &model.predicates[relation.predicate];
+    let leader = link_relation.subject;
+    let led = link_relation.object;
+    pb::Relation {
+        id: format!("{}+{}", relation.id, link_relation.id),
+        subject: Some(entity_ref(model, relation.subject)),
+        predicate: predicate.id.clone(),
+        object: Some(entity_ref(model, leader)),
+        inverse_predicate: predicate.inverse.clone(),
+        symmetric: false,
+        direction: pb::RelationDirection::Incoming as i32,
+        statement: format!(
+            "{} {} {} (derived: {} {} {}, and {} {} {})",
+            model.entities[leader].name,
+            predicate.inverse,
+            model.entities[relation.subject].name,
+            model.entities[relation.subject].name,
+            predicate.id,
+            model.entities[led].name,
+            model.entities[leader].name,
+            model.predicates[link_relation.predicate].id,
+            model.entities[led].name,
+        ),
+        qualifiers: None,
+        evidence: relation
+            .evidence
+            .iter()
+            .chain(&link_relation.evidence)
+            .map(|e| evidence_to_proto(model, e))
+            .collect(),
+        derived_via: vec![relation.id.clone(), link_relation.id.clone()],
     }
 }
 
@@ -161,6 +204,7 @@ pub fn path_to_proto(model: &Model, hops: &[Hop]) -> pb::Path {
                         RelationView {
                             relation: hop.relation,
                             side,
+                            via: None,
                         },
                     )),
                 }

@@ -177,10 +177,11 @@ impl KnowledgeService for KnowledgeApi {
             predicate: (!request.predicate.is_empty()).then(|| request.predicate.clone()),
             direction: convert::direction_from_proto(request.direction)?,
             counterpart,
+            include_derived: request.include_derived,
         };
         let filters = format!(
-            "relations;{};{};{:?};{}",
-            request.entity_id, request.predicate, filter.direction, request.counterpart_id
+            "relations;{};{};{:?};{};{}",
+            request.entity_id, request.predicate, filter.direction, request.counterpart_id, request.include_derived
         );
         let page = read_page(request.page_size, &request.page_token, &filters, &model.version)?;
         let views = graph::relations_of(model, entity, &filter)?;

@@ -56,6 +56,10 @@ pub struct PredicateRecord {
     #[serde(default)]
     pub symmetric: bool,
     pub definition: String,
+    /// Support for or opposition to the object reaches the subject ("leads": backing the LNA
+    /// backs Haftar, who leads it).
+    #[serde(default)]
+    pub transfers_support: bool,
 }
 
 #[derive(Debug, Deserialize)]

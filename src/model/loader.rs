@@ -452,6 +452,7 @@ impl Loader {
                     inverse,
                     symmetric: record.symmetric,
                     definition: record.definition,
+                    transfers_support: record.transfers_support,
                 });
             }
         }

@@ -93,6 +93,8 @@ pub struct Predicate {
     pub inverse: String,
     pub symmetric: bool,
     pub definition: String,
+    /// Relations aimed at the object reach the subject too (see `graph::relations_of`).
+    pub transfers_support: bool,
 }
 
 /// A quote located in a document.

@@ -178,6 +178,13 @@ def check_list_documents(code, out):
     expect([d["id"] for d in documents] == ["kalin-visits-libya"], documents)
 
 
+def check_backers_of_haftar(code, out):
+    expect(code == 0, out)
+    relations = json_documents(out)[0]["relations"]
+    expect(sorted(r["subject"]["id"] for r in relations) == ["egypt", "france", "united-arab-emirates"], relations)
+    expect(all(r["derivedVia"][1] == "khalifa-haftar.leads.libyan-national-army" for r in relations), relations)
+
+
 def check_all_backs(code, out):
     expect(code == 0, out)
     answer = json_documents(out)[0]
@@ -225,6 +232,7 @@ CHECKS = [
     ('{"id": "atlantis"}', check_not_found),
     ("ListEntities", check_list_entities),
     ("SearchEntities", check_search),
+    ('"include_derived": true', check_backers_of_haftar),
     ('"predicate": "backed_by"', check_backers_of_gnu),
     ('"entity_id": "libyan-national-army"', check_backers_of_lna),
     ('{"predicate": "backs"}', check_all_backs),

@@ -460,6 +460,14 @@ async fn grpc_web_is_not_taken_for_grpc() {
     )
     .await;
     assert_eq!(answer.http_status, 415);
+    let json = raw_call(
+        &server,
+        EXTRACT,
+        "application/grpc+json",
+        frame(0, message.len() as u32, &message),
+    )
+    .await;
+    assert_eq!(json.http_status, 415, "the messages here are protobuf");
     let proto = raw_call(
         &server,
         EXTRACT,

@@ -286,11 +286,10 @@ where
             .and_then(parse_grpc_timeout);
         let content_type = request.headers().get(http::header::CONTENT_TYPE);
         let grpc_content = content_type.and_then(|value| value.to_str().ok()).is_some_and(|value| {
-            // application/grpc, or with a subtype or parameters ("application/grpc+proto");
-            // not application/grpc-web, another protocol.
-            value
-                .strip_prefix("application/grpc")
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['+', ';']))
+            // application/grpc or application/grpc+proto, with parameters or not: the messages
+            // here are protobuf; not grpc-web (another protocol) nor grpc+json.
+            let media_type = value.split(';').next().unwrap_or("").trim();
+            media_type == "application/grpc" || media_type == "application/grpc+proto"
         });
         let refusal = if grpc_content {
             None

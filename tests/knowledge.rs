@@ -564,6 +564,52 @@ async fn who_backs_haftar_is_answered_through_the_army_he_leads() {
 }
 
 #[tokio::test]
+async fn agreements_are_filtered_by_who_disputes_them() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let disputed = client
+        .list_agreements(pb::ListAgreementsRequest {
+            disputed_by_id: "greece".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("what Greece disputes")
+        .into_inner();
+    let ids: Vec<&str> = disputed.agreements.iter().map(|a| a.id.as_str()).collect();
+    let model = actorgraph::model::load_layers(&common::shipped_layers()).expect("the shipped model");
+    let greece = model.entity_index("greece").expect("greece");
+    let expected: Vec<&str> = model
+        .agreements
+        .iter()
+        .filter(|a| a.disputed_by.contains(&greece))
+        .map(|a| a.id.as_str())
+        .collect();
+    assert!(ids.contains(&"turkiye-libya-maritime-agreement"), "{ids:?}");
+    assert_eq!(ids, expected);
+    assert!(disputed
+        .agreements
+        .iter()
+        .all(|a| a.disputed_by.iter().any(|d| d.id == "greece")));
+    let none = client
+        .list_agreements(pb::ListAgreementsRequest {
+            disputed_by_id: "france".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("an answer")
+        .into_inner();
+    assert!(none.agreements.is_empty() && none.total_size == 0);
+    let unknown = client
+        .list_agreements(pb::ListAgreementsRequest {
+            disputed_by_id: "atlantis".into(),
+            ..Default::default()
+        })
+        .await
+        .expect_err("unknown entity");
+    assert_eq!(unknown.code(), Code::NotFound);
+}
+
+#[tokio::test]
 async fn find_paths_refuses_more_hops_than_it_searches() {
     let server = TestServer::start().await;
     let mut client = server.knowledge().await;

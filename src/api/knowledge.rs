@@ -296,14 +296,18 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        let matching: Vec<usize> = if request.party_id.is_empty() {
+        let mut matching: Vec<usize> = if request.party_id.is_empty() {
             (0..model.agreements.len()).collect()
         } else {
             model
                 .agreements_of(entity_index(model, "party_id", &request.party_id)?)
                 .to_vec()
         };
-        let filters = format!("agreements;{}", request.party_id);
+        if !request.disputed_by_id.is_empty() {
+            let disputer = entity_index(model, "disputed_by_id", &request.disputed_by_id)?;
+            matching.retain(|&i| model.agreements[i].disputed_by.contains(&disputer));
+        }
+        let filters = format!("agreements;{};{}", request.party_id, request.disputed_by_id);
         let page = read_page(request.page_size, &request.page_token, &filters, &model.version)?;
         Ok(Response::new(pb::ListAgreementsResponse {
             agreements: slice(&matching, page)

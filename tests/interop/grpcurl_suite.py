@@ -194,6 +194,13 @@ def check_all_backs(code, out):
     expect("turkiye" in [r["subject"]["id"] for r in relations], "Türkiye backs someone")
 
 
+def check_disputed_by_greece(code, out):
+    expect(code == 0, out)
+    agreements = json_documents(out)[0]["agreements"]
+    expect("turkiye-libya-maritime-agreement" in [a["id"] for a in agreements], agreements)
+    expect(all("greece" in ids(a["disputedBy"]) for a in agreements), agreements)
+
+
 def check_list_predicates(code, out):
     expect(code == 0, out)
     answer = json_documents(out)[0]
@@ -237,6 +244,7 @@ CHECKS = [
     ('"entity_id": "libyan-national-army"', check_backers_of_lna),
     ('{"predicate": "backs"}', check_all_backs),
     ("FindPaths", check_paths),
+    ('"disputed_by_id": "greece"', check_disputed_by_greece),
     ("ListAgreements", check_list_agreements),
     ("GetAgreement", check_get_agreement),
     ("ListDocuments", check_list_documents),

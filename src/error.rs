@@ -42,9 +42,6 @@ pub enum Error {
         /// The services served, comma-separated.
         services: String,
     },
-    /// The client went away (reset its stream) before the answer was ready.
-    #[error("{0}")]
-    Cancelled(String),
     /// A bug: the call failed for a reason that is not the caller's.
     #[error("internal error: {0}")]
     Internal(String),
@@ -73,7 +70,6 @@ impl Error {
             Error::DeadlineExceeded(_) => "DEADLINE_EXCEEDED".to_owned(),
             Error::ResourceExhausted { reason, .. } => (*reason).to_owned(),
             Error::Unimplemented { .. } => "UNKNOWN_METHOD".to_owned(),
-            Error::Cancelled(_) => "CANCELLED".to_owned(),
             Error::Internal(_) => "INTERNAL".to_owned(),
         }
     }
@@ -86,7 +82,6 @@ impl Error {
             Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
             Error::ResourceExhausted { .. } => Code::ResourceExhausted,
             Error::Unimplemented { .. } => Code::Unimplemented,
-            Error::Cancelled(_) => Code::Cancelled,
             Error::Internal(_) => Code::Internal,
         }
     }

@@ -33,8 +33,7 @@ pub const STREAM_BUFFER: usize = 16;
 /// The handlers of `ExtractionService`.
 pub struct ExtractionApi {
     snapshot: SharedSnapshot,
-    max_text_bytes: usize,
-    max_response_bytes: usize,
+    limits: ExtractionLimits,
     metrics: Arc<Metrics>,
 }
 
@@ -52,8 +51,7 @@ impl ExtractionApi {
     pub fn new(snapshot: SharedSnapshot, limits: ExtractionLimits, metrics: Arc<Metrics>) -> Self {
         ExtractionApi {
             snapshot,
-            max_text_bytes: limits.max_text_bytes,
-            max_response_bytes: limits.max_response_bytes,
+            limits,
             metrics,
         }
     }
@@ -185,10 +183,17 @@ impl ExtractionService for ExtractionApi {
         request: Request<pb::ExtractEntitiesRequest>,
     ) -> Result<Response<pb::ExtractEntitiesResponse>, Status> {
         let request = request.into_inner();
-        let options = read_request(&request, self.max_text_bytes)?;
+        let options = read_request(&request, self.limits.max_text_bytes)?;
         let snapshot = self.snapshot.load_full();
         Ok(Response::new(
-            extract(snapshot, request, options, self.max_response_bytes, &self.metrics).await?,
+            extract(
+                snapshot,
+                request,
+                options,
+                self.limits.max_response_bytes,
+                &self.metrics,
+            )
+            .await?,
         ))
     }
 
@@ -203,8 +208,10 @@ impl ExtractionService for ExtractionApi {
         // A stream is one call: every item is answered by the model it started with, as unary
         // calls in flight are, however many reloads happen while it is open.
         let snapshot = self.snapshot.load_full();
-        let max_response_bytes = self.max_response_bytes;
-        let max_text_bytes = self.max_text_bytes;
+        let ExtractionLimits {
+            max_text_bytes,
+            max_response_bytes,
+        } = self.limits;
         let metrics = Arc::clone(&self.metrics);
         tokio::spawn(async move {
             loop {

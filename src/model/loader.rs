@@ -96,10 +96,9 @@ pub fn load_layers(paths: &[PathBuf]) -> Result<Model, LoadError> {
 /// The data files of one layer: the file itself, or the `*.toml` files of the folder in name
 /// order.
 fn layer_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let io_problem = |file: &Path, message: String| LoadError::at(file, message);
     if std::fs::metadata(path).is_err() {
         let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        return Err(io_problem(
+        return Err(LoadError::at(
             path,
             format!(
                 "no data file or folder here (looked for {}); point --data, or ACTORGRAPH_DATA, at the model's .toml file or folder",
@@ -109,14 +108,14 @@ fn layer_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     }
     let files = if path.is_dir() {
         let entries =
-            std::fs::read_dir(path).map_err(|error| io_problem(path, format!("cannot read the folder: {error}")))?;
+            std::fs::read_dir(path).map_err(|error| LoadError::at(path, format!("cannot read the folder: {error}")))?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok().map(|entry| entry.path()))
             .filter(|file| file.extension().is_some_and(|ext| ext == "toml"))
             .collect();
         files.sort();
         if files.is_empty() {
-            return Err(io_problem(path, "the folder holds no .toml file".into()));
+            return Err(LoadError::at(path, "the folder holds no .toml file".into()));
         }
         files
     } else {

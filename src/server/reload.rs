@@ -85,11 +85,13 @@ impl Reloader {
                     }],
                 })
             });
-        match loaded {
-            Ok(snapshot) if guarded && self.shrinks_too_much(&snapshot).is_some() => {
-                Err(self.refuse(trigger, &snapshot))
-            }
-            Ok(snapshot) => {
+        let shrink = match &loaded {
+            Ok(snapshot) if guarded => self.shrinks_too_much(snapshot),
+            _ => None,
+        };
+        match (loaded, shrink) {
+            (Ok(_), Some(shrink)) => Err(self.refuse(trigger, shrink)),
+            (Ok(snapshot), None) => {
                 self.metrics.record_reload(ReloadResult::Success);
                 let version = snapshot.model.version.clone();
                 let changed = self.shared.load().model.version != version;
@@ -102,7 +104,7 @@ impl Reloader {
                 }
                 Ok(ReloadOutcome { version, changed })
             }
-            Err(error) => {
+            (Err(error), _) => {
                 self.metrics.record_reload(ReloadResult::Failure);
                 for problem in &error.problems {
                     tracing::error!(%trigger, %problem, "model reload rejected");
@@ -134,10 +136,9 @@ impl Reloader {
             .map(|(layer, (&old, &new))| (layer, old, new))
     }
 
-    /// Logs, counts and describes a refused automatic reload.
-    fn refuse(&self, trigger: &str, snapshot: &Snapshot) -> LoadError {
+    /// Logs, counts and describes a refused automatic reload: `(layer, served, new)` records.
+    fn refuse(&self, trigger: &str, (layer, served, new): (usize, usize, usize)) -> LoadError {
         self.metrics.record_reload(ReloadResult::Refused);
-        let (layer, served, new) = self.shrinks_too_much(snapshot).unwrap_or_default();
         let path = self
             .data
             .get(layer)

@@ -46,6 +46,21 @@ pub enum Command {
         #[arg(long)]
         exclude_unlinked: bool,
     },
+    /// Extract the events of a text offline (who did what to whom, CAMEO-coded): JSON lines on
+    /// stdout, one event per line, in the form of the gold event files.
+    Events {
+        /// The text file; standard input when absent.
+        file: Option<PathBuf>,
+        /// The model's layers in order (as for serving).
+        #[arg(long, env = "ACTORGRAPH_DATA", value_delimiter = ',', default_values = DEFAULT_DATA)]
+        data: Vec<PathBuf>,
+        /// Only events with at least this confidence, in [0, 1].
+        #[arg(long, default_value_t = 0.0, value_parser = unit_interval)]
+        min_confidence: f32,
+        /// Only events of these two-digit CAMEO roots (comma-separated: 04,05); all when absent.
+        #[arg(long, value_delimiter = ',')]
+        roots: Vec<String>,
+    },
     /// Ask a running server whether it is serving (grpc.health.v1 Check): exit 0 when it is,
     /// 1 when it is not or cannot be reached. For Docker HEALTHCHECK and exec probes.
     Health(HealthCheck),
@@ -241,6 +256,14 @@ fn host_and_port(value: &str) -> Result<String, String> {
         ));
     }
     Ok(value.to_owned())
+}
+
+/// A number in [0, 1].
+fn unit_interval(value: &str) -> Result<f32, String> {
+    match value.parse::<f32>() {
+        Ok(number) if (0.0..=1.0).contains(&number) => Ok(number),
+        _ => Err(format!("{value:?} is not a number between 0 and 1")),
+    }
 }
 
 #[cfg(test)]

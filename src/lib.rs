@@ -8,6 +8,8 @@
 //! - [`model`]: domain types, the data-file loader and its validation, the indexes.
 //! - [`text`]: spans in bytes, code points and UTF-16 units; accent folding; sentences.
 //! - [`extract`]: the extraction engine (automaton, boundary, case, metonym and unknown-name rules).
+//! - [`events`]: events between actors (who did what to whom, CAMEO-coded) from the extractor's
+//!   mentions and the event lexicon.
 //! - [`graph`]: relation queries and path finding.
 //! - [`search`]: fuzzy name search.
 //! - [`pagination`]: page sizes and tamper-proof page tokens.
@@ -24,6 +26,7 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod graph;
 pub mod metrics;

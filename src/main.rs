@@ -21,6 +21,12 @@ fn main() -> ExitCode {
             nested,
             exclude_unlinked,
         }) => extract(file.as_deref(), &data, nested, exclude_unlinked),
+        Some(Command::Events {
+            file,
+            data,
+            min_confidence,
+            roots,
+        }) => events(file.as_deref(), &data, min_confidence, roots),
         Some(Command::Health(check)) => health(&check),
     }
 }
@@ -115,6 +121,62 @@ fn check(data: &[std::path::PathBuf]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Reads the text of `file`, or standard input.
+fn read_text(file: Option<&std::path::Path>) -> Result<String, std::io::Error> {
+    let mut text = String::new();
+    match file {
+        Some(path) => text = std::fs::read_to_string(path)?,
+        None => {
+            std::io::stdin().read_to_string(&mut text)?;
+        }
+    }
+    Ok(text)
+}
+
+fn events(
+    file: Option<&std::path::Path>,
+    data: &[std::path::PathBuf],
+    min_confidence: f32,
+    roots: Vec<String>,
+) -> ExitCode {
+    let snapshot = match Snapshot::load_layers(data) {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(bad) = roots
+        .iter()
+        .find(|r| r.len() != 2 || !r.bytes().all(|b| b.is_ascii_digit()))
+    {
+        eprintln!("error: --roots takes two-digit CAMEO roots such as 04 or 19, got {bad:?}");
+        return ExitCode::FAILURE;
+    }
+    let text = match read_text(file) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot read the text: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = actorgraph::events::EventOptions { min_confidence, roots };
+    let Some(found) = actorgraph::events::extract(&snapshot.model, &snapshot.extractor, &text, &options, &|| false)
+    else {
+        return ExitCode::FAILURE;
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in actorgraph::events::json_lines(&snapshot.model, &text, &found) {
+        if writeln!(out, "{line}").is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    if out.flush().is_err() {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 fn extract(

@@ -20,6 +20,12 @@ pub struct DataFile {
     pub relations: Vec<Spanned<RelationRecord>>,
     #[serde(default)]
     pub agreements: Vec<Spanned<AgreementRecord>>,
+    #[serde(default)]
+    pub event_codes: Vec<Spanned<EventCodeRecord>>,
+    #[serde(default)]
+    pub event_triggers: Vec<Spanned<EventTriggerRecord>>,
+    #[serde(default)]
+    pub event_word_classes: Vec<Spanned<EventWordClassRecord>>,
 }
 
 impl DataFile {
@@ -31,6 +37,9 @@ impl DataFile {
             + self.ambiguous_names.len()
             + self.relations.len()
             + self.agreements.len()
+            + self.event_codes.len()
+            + self.event_triggers.len()
+            + self.event_word_classes.len()
     }
 }
 
@@ -142,4 +151,55 @@ pub struct AgreementRecord {
     pub disputed_by: Vec<Spanned<String>>,
     #[serde(default)]
     pub evidence: Vec<Spanned<EvidenceRecord>>,
+}
+
+/// A CAMEO code of the event lexicon.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCodeRecord {
+    pub code: Spanned<String>,
+    pub name: String,
+    /// Predicates whose relations an event of the code corroborates.
+    #[serde(default)]
+    pub corroborates: Vec<Spanned<String>>,
+    /// The event corroborates the agreements both actors are party to.
+    #[serde(default)]
+    pub agreements: bool,
+}
+
+/// The words that trigger one code (see `docs/data-format.md`, "Event lexicon").
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventTriggerRecord {
+    pub code: Spanned<String>,
+    pub role: Option<Spanned<String>>,
+    #[serde(default)]
+    pub verbs: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub forms: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub nouns: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub agents: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub refine: Vec<RefineRecord>,
+}
+
+/// A word class near the trigger gives the event another code.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefineRecord {
+    pub near: Spanned<String>,
+    pub code: Spanned<String>,
+}
+
+/// A named list of words the triggers refer to.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventWordClassRecord {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub words: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub verbs: Vec<Spanned<String>>,
 }

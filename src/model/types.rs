@@ -208,6 +208,8 @@ pub struct Model {
     pub(crate) adjacency: Vec<Vec<(usize, Side)>>,
     /// For each entity, the agreements it is a party to, in id order.
     pub(crate) agreements_by_party: Vec<Vec<usize>>,
+    /// The event lexicon: CAMEO codes and their trigger words (empty when no layer has one).
+    pub event_lexicon: crate::events::lexicon::Lexicon,
 }
 
 impl Model {

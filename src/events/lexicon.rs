@@ -1,0 +1,681 @@
+//! The event lexicon: CAMEO codes and the words that trigger them, built and validated from the
+//! data files' `[[event_codes]]`, `[[event_triggers]]` and `[[event_word_classes]]` records
+//! (format: `docs/data-format.md`, "Event lexicon").
+
+use std::collections::{HashMap, HashSet};
+
+/// The CAMEO quad class of a code's root: who is cooperating or in conflict, and in words or in
+/// deeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quad {
+    VerbalCooperation,
+    MaterialCooperation,
+    VerbalConflict,
+    MaterialConflict,
+}
+
+impl Quad {
+    /// The quad class of a CAMEO root (1 to 20): 01–05 verbal cooperation, 06–08 material
+    /// cooperation, 09–13 verbal conflict, 14–20 material conflict.
+    pub fn of_root(root: u8) -> Option<Quad> {
+        match root {
+            1..=5 => Some(Quad::VerbalCooperation),
+            6..=8 => Some(Quad::MaterialCooperation),
+            9..=13 => Some(Quad::VerbalConflict),
+            14..=20 => Some(Quad::MaterialConflict),
+            _ => None,
+        }
+    }
+
+    /// The name the gold files and the JSON output use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quad::VerbalCooperation => "verbal_coop",
+            Quad::MaterialCooperation => "material_coop",
+            Quad::VerbalConflict => "verbal_conflict",
+            Quad::MaterialConflict => "material_conflict",
+        }
+    }
+}
+
+/// One CAMEO code of the lexicon.
+#[derive(Debug, Clone)]
+pub struct Code {
+    /// Three digits ("042").
+    pub code: String,
+    /// The codebook's name ("Make a visit").
+    pub name: String,
+    pub quad: Quad,
+    /// Predicates whose relations an event of this code corroborates.
+    pub corroborates: Vec<String>,
+    /// An event of this code corroborates an agreement both actors are party to.
+    pub agreements: bool,
+}
+
+impl Code {
+    /// The two-digit root ("04").
+    pub fn root(&self) -> &str {
+        self.code.get(..2).unwrap_or("")
+    }
+
+    /// Whether the act is the same seen from either side (consult, meet, negotiate, sign,
+    /// cooperate materially): then the order of its actors carries no meaning.
+    pub fn symmetric(&self) -> bool {
+        matches!(self.root(), "04" | "06") || self.code == "057"
+    }
+}
+
+/// Index of a code in [`Lexicon::codes`].
+pub type CodeIndex = usize;
+
+/// What a trigger does in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// An act of one actor towards another.
+    Act,
+    /// A verb of saying: the target is named in what is said.
+    Speech,
+    /// Words that make what a speaker says an act of their code; no event alone.
+    Content,
+}
+
+/// The part of speech of a trigger form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pos {
+    Verb,
+    Noun,
+    /// A noun for the doer, read like a verb ("a backer of").
+    Agent,
+}
+
+/// The grammatical form of a verb trigger, as far as the patterns need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerbForm {
+    /// The base or -s form ("visit", "visits"), or a noun.
+    Plain,
+    /// A past or passive participle ("visited", "met").
+    Past,
+    /// The -ing form ("visiting").
+    Gerund,
+}
+
+/// One written form of a trigger.
+#[derive(Debug, Clone)]
+pub struct Form {
+    /// Lower-case words.
+    pub words: Vec<String>,
+    pub pos: Pos,
+    pub role: Role,
+    pub verb_form: VerbForm,
+    pub code: CodeIndex,
+    /// (word class, code): a word of the class in the event's extent gives it that code.
+    pub refine: Vec<(usize, CodeIndex)>,
+}
+
+/// The validated lexicon: what [`crate::events::EventExtractor`] matches.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    pub codes: Vec<Code>,
+    code_by_str: HashMap<String, CodeIndex>,
+    forms: Vec<Form>,
+    by_first_word: HashMap<String, Vec<usize>>,
+    /// Word classes by index; `class_by_name` names them.
+    classes: Vec<HashSet<String>>,
+    class_by_name: HashMap<String, usize>,
+    /// Light verbs, each as its words (multi-word ones included).
+    light_verbs: Vec<Vec<String>>,
+}
+
+/// The name of the word class whose words govern noun triggers.
+pub const LIGHT_VERBS: &str = "light_verbs";
+
+/// A code record as the loader hands it over: where it stands, and its fields.
+pub struct CodeInput<'a> {
+    pub at: (usize, usize),
+    pub code: (&'a str, usize),
+    pub name: &'a str,
+    pub corroborates: Vec<(&'a str, usize)>,
+    pub agreements: bool,
+}
+
+/// A trigger record as the loader hands it over. Every string comes with its byte offset.
+pub struct TriggerInput<'a> {
+    pub at: (usize, usize),
+    pub code: (&'a str, usize),
+    pub role: Option<(&'a str, usize)>,
+    pub verbs: Vec<(&'a str, usize)>,
+    pub forms: Vec<(&'a str, usize)>,
+    pub nouns: Vec<(&'a str, usize)>,
+    pub agents: Vec<(&'a str, usize)>,
+    /// (class name, code), each with its offset.
+    pub refine: Vec<(Located<'a>, Located<'a>)>,
+}
+
+/// A word class record as the loader hands it over.
+pub struct ClassInput<'a> {
+    pub at: (usize, usize),
+    pub name: (&'a str, usize),
+    pub words: Vec<(&'a str, usize)>,
+    pub verbs: Vec<(&'a str, usize)>,
+}
+
+/// A string of a record with its byte offset.
+pub type Located<'a> = (&'a str, usize);
+
+/// Expands a written trigger into its forms.
+type Expand = dyn Fn(&[String]) -> Vec<(Vec<String>, VerbForm)>;
+
+/// A problem of a lexicon record: (file, byte offset, message).
+pub type LexiconProblem = (usize, usize, String);
+
+impl Lexicon {
+    /// Builds the lexicon. `file` of each position is the loader's file index; `predicates`
+    /// answers whether a predicate id exists.
+    ///
+    /// # Errors
+    /// Every problem found, each at its file and byte.
+    pub fn build(
+        codes: &[CodeInput<'_>],
+        triggers: &[TriggerInput<'_>],
+        classes: &[ClassInput<'_>],
+        predicates: &dyn Fn(&str) -> bool,
+    ) -> Result<Lexicon, Vec<LexiconProblem>> {
+        let mut problems = Vec::new();
+        let mut lexicon = Lexicon::default();
+        let mut defined_at: HashMap<String, (usize, usize)> = HashMap::new();
+        for input in codes {
+            let (code, byte) = input.code;
+            let file = input.at.0;
+            let Some(root) = parse_code(code) else {
+                problems.push((
+                    file,
+                    byte,
+                    format!("event code {code:?} is not a CAMEO code: write three digits whose first two are a root from 01 to 20, e.g. \"042\""),
+                ));
+                continue;
+            };
+            if input.name.trim().is_empty() {
+                problems.push((file, input.at.1, format!("event code {code:?} needs a name")));
+            }
+            for &(predicate, at) in &input.corroborates {
+                if !predicates(predicate) {
+                    problems.push((
+                        file,
+                        at,
+                        format!(
+                            "event code {code:?} corroborates {predicate:?}, which is not a predicate of the model"
+                        ),
+                    ));
+                }
+            }
+            if let Some(&(earlier_file, earlier_byte)) = defined_at.get(code) {
+                let _ = earlier_byte;
+                problems.push((
+                    file,
+                    byte,
+                    format!("event code {code:?} is defined twice (also in file #{earlier_file} of the model); define each code once"),
+                ));
+                continue;
+            }
+            defined_at.insert(code.to_owned(), (file, byte));
+            lexicon.code_by_str.insert(code.to_owned(), lexicon.codes.len());
+            lexicon.codes.push(Code {
+                code: code.to_owned(),
+                name: input.name.trim().to_owned(),
+                quad: Quad::of_root(root).unwrap_or(Quad::VerbalCooperation),
+                corroborates: input.corroborates.iter().map(|&(p, _)| p.to_owned()).collect(),
+                agreements: input.agreements,
+            });
+        }
+        for input in classes {
+            let (name, byte) = input.name;
+            let file = input.at.0;
+            if !is_word_class_name(name) {
+                problems.push((
+                    file,
+                    byte,
+                    format!("word class name {name:?}: use lowercase letters and underscores"),
+                ));
+                continue;
+            }
+            let index = match lexicon.class_by_name.get(name) {
+                Some(&index) => index,
+                None => {
+                    lexicon.class_by_name.insert(name.to_owned(), lexicon.classes.len());
+                    lexicon.classes.push(HashSet::new());
+                    lexicon.classes.len() - 1
+                }
+            };
+            let light = name == LIGHT_VERBS;
+            for &(word, at) in &input.words {
+                match words_of(word) {
+                    Ok(words) => {
+                        if light {
+                            lexicon.light_verbs.push(words);
+                        } else if words.len() == 1 {
+                            lexicon.classes[index].insert(words.concat());
+                        } else {
+                            problems.push((
+                                file,
+                                at,
+                                format!(
+                                    "{word:?}: the words of a class are single words (phrases only among light verbs)"
+                                ),
+                            ));
+                        }
+                    }
+                    Err(message) => problems.push((file, at, message)),
+                }
+            }
+            for &(verb, at) in &input.verbs {
+                match words_of(verb) {
+                    Ok(words) => {
+                        for (inflected, _) in inflect_verb(&words) {
+                            if light {
+                                lexicon.light_verbs.push(inflected);
+                            } else if inflected.len() == 1 {
+                                lexicon.classes[index].insert(inflected.concat());
+                            }
+                        }
+                    }
+                    Err(message) => problems.push((file, at, message)),
+                }
+            }
+        }
+        let mut owner: HashMap<(Vec<String>, Role), (CodeIndex, usize, usize)> = HashMap::new();
+        for input in triggers {
+            let file = input.at.0;
+            let (code, byte) = input.code;
+            let Some(&code_index) = lexicon.code_by_str.get(code) else {
+                problems.push((
+                    file,
+                    byte,
+                    format!("trigger code {code:?} is not defined: add an [[event_codes]] record for it"),
+                ));
+                continue;
+            };
+            let role = match input.role {
+                None | Some(("act", _)) => Role::Act,
+                Some(("speech", _)) => Role::Speech,
+                Some(("content", _)) => Role::Content,
+                Some((other, at)) => {
+                    problems.push((
+                        file,
+                        at,
+                        format!("trigger role {other:?} is unknown: use \"act\", \"speech\" or \"content\""),
+                    ));
+                    continue;
+                }
+            };
+            let mut refine = Vec::new();
+            for &((class, class_at), (refined, code_at)) in &input.refine {
+                let class_index = lexicon
+                    .class_by_name
+                    .get(class)
+                    .copied()
+                    .filter(|_| class != LIGHT_VERBS);
+                match (class_index, lexicon.code_by_str.get(refined)) {
+                    (None, _) => problems.push((
+                        file,
+                        class_at,
+                        format!("refine names the word class {class:?}, which no [[event_word_classes]] record defines (light_verbs cannot refine)"),
+                    )),
+                    (Some(_), None) => {
+                        problems.push((file, code_at, format!("refine gives the code {refined:?}, which is not defined")));
+                    }
+                    (Some(class_index), Some(&refined_index)) => refine.push((class_index, refined_index)),
+                }
+            }
+            if input.verbs.is_empty() && input.forms.is_empty() && input.nouns.is_empty() && input.agents.is_empty() {
+                problems.push((
+                    file,
+                    input.at.1,
+                    format!("trigger of code {code:?} has no words: give verbs, forms, nouns or agents"),
+                ));
+            }
+            let mut written: Vec<(Vec<String>, Pos, VerbForm, usize)> = Vec::new();
+            let mut add =
+                |value: &str, at: usize, expand: &Expand, pos: Pos, problems: &mut Vec<LexiconProblem>| match words_of(
+                    value,
+                ) {
+                    Ok(words) => {
+                        for (form, verb_form) in expand(&words) {
+                            written.push((form, pos, verb_form, at));
+                        }
+                    }
+                    Err(message) => problems.push((file, at, message)),
+                };
+            for &(verb, at) in &input.verbs {
+                add(verb, at, &|w| inflect_verb(w), Pos::Verb, &mut problems);
+            }
+            for &(form, at) in &input.forms {
+                add(
+                    form,
+                    at,
+                    &|w| vec![(w.to_vec(), verb_form_of(w))],
+                    Pos::Verb,
+                    &mut problems,
+                );
+            }
+            for &(noun, at) in &input.nouns {
+                add(
+                    noun,
+                    at,
+                    &|w| pluralise(w).into_iter().map(|f| (f, VerbForm::Plain)).collect(),
+                    Pos::Noun,
+                    &mut problems,
+                );
+            }
+            for &(agent, at) in &input.agents {
+                add(
+                    agent,
+                    at,
+                    &|w| pluralise(w).into_iter().map(|f| (f, VerbForm::Plain)).collect(),
+                    Pos::Agent,
+                    &mut problems,
+                );
+            }
+            for (words, pos, verb_form, at) in written {
+                let key = (words.clone(), role);
+                match owner.get(&key) {
+                    Some(&(other, _, _)) if other != code_index => {
+                        problems.push((
+                            file,
+                            at,
+                            format!(
+                                "{:?} is already a trigger of code {:?}; one form has one code per role",
+                                words.join(" "),
+                                lexicon.codes[other].code
+                            ),
+                        ));
+                        continue;
+                    }
+                    Some(_) => {}
+                    None => {
+                        owner.insert(key, (code_index, file, at));
+                    }
+                }
+                // The same words may be both a verb and a noun of one code ("support").
+                if lexicon
+                    .forms
+                    .iter()
+                    .any(|f| f.words == words && f.pos == pos && f.role == role)
+                {
+                    continue;
+                }
+                lexicon
+                    .by_first_word
+                    .entry(words[0].clone())
+                    .or_default()
+                    .push(lexicon.forms.len());
+                lexicon.forms.push(Form {
+                    words,
+                    pos,
+                    role,
+                    verb_form,
+                    code: code_index,
+                    refine: refine.clone(),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(lexicon)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Whether the lexicon defines any trigger.
+    pub fn is_empty(&self) -> bool {
+        self.forms.is_empty()
+    }
+
+    /// The code with this number.
+    pub fn code(&self, code: &str) -> Option<CodeIndex> {
+        self.code_by_str.get(code).copied()
+    }
+
+    /// How many trigger forms there are.
+    pub fn form_count(&self) -> usize {
+        self.forms.len()
+    }
+
+    pub(crate) fn form(&self, index: usize) -> &Form {
+        &self.forms[index]
+    }
+
+    /// The forms whose first word is `word` (lower case).
+    pub(crate) fn forms_starting(&self, word: &str) -> &[usize] {
+        self.by_first_word.get(word).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `word` (lower case) belongs to the class.
+    pub(crate) fn in_class(&self, class: usize, word: &str) -> bool {
+        self.classes.get(class).is_some_and(|c| c.contains(word))
+    }
+
+    pub(crate) fn light_verbs(&self) -> &[Vec<String>] {
+        &self.light_verbs
+    }
+}
+
+/// The root (1 to 20) of a three-digit CAMEO code, if it is one.
+fn parse_code(code: &str) -> Option<u8> {
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let root: u8 = code.get(..2)?.parse().ok()?;
+    (1..=20).contains(&root).then_some(root)
+}
+
+fn is_word_class_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+/// The words of a trigger as written: lower case letters, with hyphens and apostrophes inside
+/// words, separated by single spaces.
+fn words_of(value: &str) -> Result<Vec<String>, String> {
+    let words: Vec<String> = value.split(' ').map(str::to_owned).collect();
+    let valid = words.iter().all(|w| {
+        !w.is_empty()
+            && w.chars().all(|c| c.is_lowercase() || c == '-' || c == '\'')
+            && w.chars().next().is_some_and(char::is_lowercase)
+    });
+    if valid {
+        Ok(words)
+    } else {
+        Err(format!(
+            "{value:?}: a trigger is lower-case words separated by single spaces (\"travel to\")"
+        ))
+    }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// The regular forms of a verb, inflecting its first word: base, -s, -ed, -ing ("visit to":
+/// "visits to", "visited to", "visiting to"). Irregular forms are written out in `forms`.
+pub fn inflect_verb(words: &[String]) -> Vec<(Vec<String>, VerbForm)> {
+    let Some((first, rest)) = words.split_first() else {
+        return Vec::new();
+    };
+    let with = |head: String| {
+        let mut all = vec![head];
+        all.extend(rest.iter().cloned());
+        all
+    };
+    let stem_y = first
+        .strip_suffix('y')
+        .filter(|s| s.chars().last().is_some_and(|c| !is_vowel(c)));
+    let third = if let Some(stem) = stem_y {
+        format!("{stem}ies")
+    } else if ["s", "x", "z", "ch", "sh"].iter().any(|e| first.ends_with(e)) {
+        format!("{first}es")
+    } else {
+        format!("{first}s")
+    };
+    let past = if let Some(stem) = stem_y {
+        format!("{stem}ied")
+    } else if first.ends_with('e') {
+        format!("{first}d")
+    } else {
+        format!("{first}ed")
+    };
+    let gerund = if let Some(stem) = first.strip_suffix("ie") {
+        format!("{stem}ying")
+    } else if first.ends_with('e') && !first.ends_with("ee") && first.len() > 2 {
+        format!("{}ing", &first[..first.len() - 1])
+    } else {
+        format!("{first}ing")
+    };
+    vec![
+        (with(first.clone()), VerbForm::Plain),
+        (with(third), VerbForm::Plain),
+        (with(past), VerbForm::Past),
+        (with(gerund), VerbForm::Gerund),
+    ]
+}
+
+/// Irregular participles the patterns must know as such ("was met by").
+const IRREGULAR_PAST: [&str; 14] = [
+    "met", "fought", "struck", "held", "sent", "given", "taken", "seen", "won", "led", "made", "told", "stood", "hit",
+];
+
+/// The verb form of a form written out: by its first word's ending.
+fn verb_form_of(words: &[String]) -> VerbForm {
+    let first = words.first().map_or("", String::as_str);
+    if first.ends_with("ed") || IRREGULAR_PAST.contains(&first) {
+        VerbForm::Past
+    } else if first.ends_with("ing") && first.len() > 4 {
+        VerbForm::Gerund
+    } else {
+        VerbForm::Plain
+    }
+}
+
+/// A noun and, for a single word not already ending in s, its regular plural. Phrases are kept
+/// as written: which of their words is the head is for the writer to say.
+fn pluralise(words: &[String]) -> Vec<Vec<String>> {
+    let mut all = vec![words.to_vec()];
+    if let [word] = words {
+        if !word.ends_with('s') {
+            let plural = match word.strip_suffix('y') {
+                Some(stem) if stem.chars().last().is_some_and(|c| !is_vowel(c)) => format!("{stem}ies"),
+                _ if ["x", "z", "ch", "sh"].iter().any(|e| word.ends_with(e)) => format!("{word}es"),
+                _ => format!("{word}s"),
+            };
+            all.push(vec![plural]);
+        }
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(' ').map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn verbs_are_inflected_on_their_first_word() {
+        let forms: Vec<String> = inflect_verb(&words("travel to"))
+            .into_iter()
+            .map(|(w, _)| w.join(" "))
+            .collect();
+        assert_eq!(forms, ["travel to", "travels to", "traveled to", "traveling to"]);
+        let forms: Vec<String> = inflect_verb(&words("rally"))
+            .into_iter()
+            .map(|(w, _)| w.join(" "))
+            .collect();
+        assert_eq!(forms, ["rally", "rallies", "rallied", "rallying"]);
+        let forms: Vec<String> = inflect_verb(&words("wage war on"))
+            .into_iter()
+            .map(|(w, _)| w.join(" "))
+            .collect();
+        assert_eq!(forms, ["wage war on", "wages war on", "waged war on", "waging war on"]);
+        let forms: Vec<String> = inflect_verb(&words("impose"))
+            .into_iter()
+            .map(|(w, _)| w.join(" "))
+            .collect();
+        assert_eq!(forms, ["impose", "imposes", "imposed", "imposing"]);
+    }
+
+    #[test]
+    fn codes_are_three_digits_of_a_root() {
+        assert_eq!(parse_code("042"), Some(4));
+        assert_eq!(parse_code("200"), Some(20));
+        assert_eq!(parse_code("210"), None);
+        assert_eq!(parse_code("42"), None);
+        assert_eq!(parse_code("00a"), None);
+        assert_eq!(Quad::of_root(4), Some(Quad::VerbalCooperation));
+        assert_eq!(Quad::of_root(19), Some(Quad::MaterialConflict));
+    }
+
+    #[test]
+    fn a_form_with_two_codes_is_refused() {
+        let codes = [
+            CodeInput {
+                at: (0, 0),
+                code: ("042", 1),
+                name: "Make a visit",
+                corroborates: vec![],
+                agreements: false,
+            },
+            CodeInput {
+                at: (0, 5),
+                code: ("051", 6),
+                name: "Praise or endorse",
+                corroborates: vec![],
+                agreements: false,
+            },
+        ];
+        let trigger = |code, at| TriggerInput {
+            at: (0, at),
+            code: (code, at),
+            role: None,
+            verbs: vec![("visit", at)],
+            forms: vec![],
+            nouns: vec![],
+            agents: vec![],
+            refine: vec![],
+        };
+        let problems = Lexicon::build(&codes, &[trigger("042", 10), trigger("051", 20)], &[], &|_| true)
+            .expect_err("two codes for one form");
+        assert!(problems.iter().all(|(_, at, _)| *at == 20), "{problems:?}");
+        assert!(
+            problems[0].2.contains("already a trigger of code \"042\""),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_codes_roles_and_predicates_are_named() {
+        let codes = [CodeInput {
+            at: (0, 0),
+            code: ("999", 3),
+            name: "",
+            corroborates: vec![("nope", 9)],
+            agreements: false,
+        }];
+        let triggers = [TriggerInput {
+            at: (0, 20),
+            code: ("042", 21),
+            role: Some(("shout", 22)),
+            verbs: vec![],
+            forms: vec![],
+            nouns: vec![],
+            agents: vec![],
+            refine: vec![],
+        }];
+        let problems = Lexicon::build(&codes, &triggers, &[], &|p| p == "backs").expect_err("bad records");
+        let messages: Vec<&str> = problems.iter().map(|(_, _, m)| m.as_str()).collect();
+        assert!(messages.iter().any(|m| m.contains("not a CAMEO code")), "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("\"042\" is not defined")),
+            "{messages:?}"
+        );
+    }
+}

@@ -1,0 +1,748 @@
+//! Events between actors: who did what to whom in a text, CAMEO-coded, with the spans of the
+//! source, the target and the trigger.
+//!
+//! # How an event is found
+//! The entity extractor finds the sentences and the mentions. Within one sentence, the words of
+//! the event lexicon (a data file, see [`lexicon`]) are the *triggers*; for each trigger the
+//! patterns below find its *source* and *target* among the sentence's actor mentions. There is
+//! no parser: each pattern is a rule over a window of the sentence's items (words, punctuation
+//! and mentions), stated here and tested on its own sentence in `tests/events.rs`.
+//!
+//! **Actors.** People, organisations, countries and cities, the governments that metonyms stand
+//! for ("Ankara"), and unknown names not taken for regions. Regions are places, not actors. A
+//! demonym right before a title and a person ("Turkish President Erdogan") is not an actor of its
+//! own. A name followed by a hyphen and a lower-case word ("Tripoli-based", "GNA-held") only
+//! modifies a noun: it is neither subject nor object. Pronouns and descriptions never are actors.
+//!
+//! **Groups.** Names joined by commas, "and", "or", hyphens or slashes form one group ("Egypt,
+//! the UAE and France", "Turkiye-Libya"); each member acts on each member of the other side: one
+//! event per pair. When the only actors of an act are one group ("Greece and Turkey signed",
+//! "talks between A and B", "the Turkiye-Libya deal", "A and B support each other"), the act is
+//! mutual: one event from the first-named member to each of the others.
+//!
+//! **Verbs** (precedence in this order):
+//! 1. *Hyphenated participle*: "UN-backed Government": the name before the hyphen is the source,
+//!    the name after the participle the target.
+//! 2. *Passive*: a form of "be" before a participle and "by" within four items after it: the
+//!    agent after "by" is the source, the subject the target. A passive without "by" gives none.
+//! 3. *Shared subject*: after ", and" (past adverbs and one comma-enclosed phrase without names)
+//!    a verb shares the subject of the trigger before it in the sentence.
+//! 4. *Subject*: walking back at most 40 items, the nearest group that is not after a
+//!    preposition (past determiners, titles and one adjective); a bracketed aside is skipped; a
+//!    pronoun means the source is unnamed (no event); a relative pronoun ("who", "whom",
+//!    "which", past "all of") leads to the group right before it; "but", "while", "although",
+//!    a semicolon or a colon end the search.
+//! 5. *Object*: walking forward at most 14 items, the first group not after a preposition of
+//!    place or time ("in", "at", "from"), stopping at a barrier: a semicolon, colon, bracket,
+//!    quote or dash, "who", "which", "where", "while", "but", "as", "when", or a comma not
+//!    followed by "including", "particularly" and the like. With no object, a verb in a
+//!    participle clause (", providing …") takes the main clause's object (the nearest group
+//!    between its subject and the comma).
+//! 6. A verb after "to" that follows "try", "seek", "plan", "expected" and the like was only
+//!    attempted or planned: no event. A trigger inside the span of an event already found (from
+//!    its trigger to its target: "promised to help the Qataris", "signed a deal with Libya") is
+//!    part of that event, not one of its own.
+//!
+//! **Nouns** ("talks", "visit", "support", "offensive"):
+//! 1. "between A and B" right after the noun: mutual.
+//! 2. A possessor before the noun ("Kalın’s talks with …"): the source; the target follows a
+//!    preposition right after the noun. A possessive pronoun ("his trip") gives no event.
+//! 3. A hyphenated group before the noun ("the Egypt-Turkey deal"): mutual.
+//! 4. "from" before the object ("controversy from Egypt"): the group after it is the source,
+//!    the subject of the clause the target.
+//! 5. A light verb governing the noun within eight items ("imposed … embargoes on",
+//!    "launched an offensive against", "in support of"): the verb's subject is the source, the
+//!    object after the noun's preposition the target, and the trigger span runs from the verb.
+//!    A noun with none of these ("the visit marks …") gives no event.
+//!
+//! **Agent nouns** ("backer of", "ally") read like verbs, with a nominal object.
+//!
+//! **Speech** ("said", "stated"): the speaker is the source; the target is the first actor of
+//! what is said (after the verb, or in the quotation right before the speaker). A content word in
+//! what is said ("provoking", "funder of terrorism") makes the statement an act of its code
+//! (accusation); else it is a statement (010).
+//!
+//! **Negation**: "not", "never", "no" or "n't" within three items before the trigger (not "not
+//! only", "not without"), or a verb of refusal before "to" ("refused to meet").
+//!
+//! **Codes**: a trigger's code, refined when a word of a named class stands within six items
+//! before the trigger or between it and the target (military words make support 072). One event
+//! per (source, code root, target, negation) in a sentence: the first found.
+//!
+//! **Corroboration**: an event whose two actors are linked, and that a relation of the model
+//! states (a predicate the code lists in `corroborates`, in the event's direction, either way for
+//! a symmetric act or predicate) names that relation; a code with `agreements = true` names the
+//! agreements both actors are party to.
+//!
+//! # What it costs
+//! The entity extraction, then one pass over each sentence that holds two actors or more; each
+//! trigger looks at a bounded window (at most 40 items back, 30 forward), so the work is linear
+//! in the text.
+
+pub mod lexicon;
+
+mod items;
+mod patterns;
+
+use std::collections::HashSet;
+
+use crate::extract::{ExtractOptions, Extraction, Extractor, Mention};
+use crate::model::{EntityIndex, Model};
+use crate::text::sentence_starts;
+use items::{Item, ItemKind};
+use lexicon::{CodeIndex, Lexicon, Pos, Role, VerbForm};
+use patterns::{Object, Subject, TriggerAt};
+
+pub use lexicon::{Code, Quad};
+
+/// Which rule found an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    ActiveVerb,
+    PassiveVerb,
+    HyphenParticiple,
+    SharedSubject,
+    RelativeClause,
+    Mutual,
+    ParticipleClause,
+    NounPossessive,
+    NounBetween,
+    NounCompound,
+    NounFrom,
+    NounGoverned,
+    AgentNoun,
+    Speech,
+}
+
+impl Rule {
+    /// A short explanation of the rule, for the answer.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Rule::ActiveVerb => "verb: its subject is the source, its object the target",
+            Rule::PassiveVerb => "passive verb: the agent after \"by\" is the source, the subject the target",
+            Rule::HyphenParticiple => "hyphenated participle (\"X-backed Y\"): X is the source, Y the target",
+            Rule::SharedSubject => "verb after \", and\": it shares the subject of the verb before it",
+            Rule::RelativeClause => "relative clause: the antecedent of \"who\"/\"which\" is the source",
+            Rule::Mutual => "the actors of one group act together: the first named is the source",
+            Rule::ParticipleClause => "participle clause: the main clause's subject and object",
+            Rule::NounPossessive => "noun with a possessor: the possessor is the source, the noun's object the target",
+            Rule::NounBetween => "noun with \"between A and B\": a mutual act, A the source",
+            Rule::NounCompound => "noun after hyphenated names (\"A-B deal\"): a mutual act, A the source",
+            Rule::NounFrom => "noun with \"from X\": X is the source, the clause's subject the target",
+            Rule::NounGoverned => {
+                "noun governed by a verb (\"imposed sanctions on\"): the verb's subject is the source"
+            }
+            Rule::AgentNoun => "agent noun (\"a backer of\"): the subject is the source, the noun's object the target",
+            Rule::Speech => "speech: the speaker is the source, the actor named in what is said the target",
+        }
+    }
+
+    fn confidence(self) -> f32 {
+        match self {
+            Rule::ActiveVerb | Rule::PassiveVerb => 0.85,
+            Rule::HyphenParticiple | Rule::NounPossessive | Rule::NounBetween | Rule::AgentNoun => 0.8,
+            Rule::RelativeClause | Rule::Mutual | Rule::NounCompound | Rule::NounGoverned => 0.75,
+            Rule::SharedSubject | Rule::NounFrom => 0.7,
+            Rule::Speech | Rule::ParticipleClause => 0.65,
+        }
+    }
+}
+
+/// One event found in a text. Offsets are bytes of the text; mentions are indexes into
+/// [`EventExtraction::extraction`]'s mentions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub source: usize,
+    pub target: usize,
+    /// The trigger's byte range.
+    pub trigger: (usize, usize),
+    pub code: CodeIndex,
+    pub negated: bool,
+    /// The sentence's byte range and index.
+    pub sentence: (usize, usize),
+    pub sentence_index: usize,
+    pub confidence: f32,
+    pub rule: Rule,
+    /// Relations of the model the event corroborates.
+    pub relations: Vec<usize>,
+    /// Agreements of the model the event corroborates.
+    pub agreements: Vec<usize>,
+}
+
+/// What the caller wants back.
+#[derive(Debug, Clone, Default)]
+pub struct EventOptions {
+    /// Only events with at least this confidence.
+    pub min_confidence: f32,
+    /// Only events whose code has one of these two-digit roots; empty means all.
+    pub roots: Vec<String>,
+}
+
+/// The events of a text, with the extraction they were read from.
+#[derive(Debug, Clone, Default)]
+pub struct EventExtraction {
+    pub extraction: Extraction,
+    pub events: Vec<Event>,
+}
+
+/// Finds the events of `text`, giving up (`None`) when `stop` returns true.
+pub fn extract(
+    model: &Model,
+    extractor: &Extractor,
+    text: &str,
+    options: &EventOptions,
+    stop: &dyn Fn() -> bool,
+) -> Option<EventExtraction> {
+    let extraction = extractor.extract_until(text, &ExtractOptions::default(), stop)?;
+    let lexicon = &model.event_lexicon;
+    let mentions = &extraction.mentions;
+    let mask = items::actor_mask(text, mentions, &|e| model.entities.get(e).map(|x| x.entity_type));
+    let starts = sentence_starts(text);
+    let mut events = Vec::new();
+    let mut cursor = 0;
+    for (sentence_index, &start) in starts.iter().enumerate() {
+        let end = starts.get(sentence_index + 1).copied().unwrap_or(text.len());
+        let first = cursor;
+        while cursor < mentions.len() && mentions[cursor].span.byte_start < end {
+            cursor += 1;
+        }
+        let in_sentence: Vec<(usize, &Mention)> = (first..cursor)
+            .map(|i| (i, &mentions[i]))
+            .filter(|(_, m)| !m.nested)
+            .collect();
+        let actors: HashSet<Actor> = in_sentence
+            .iter()
+            .filter(|(i, _)| mask[*i])
+            .map(|(_, m)| actor_of(text, m))
+            .collect();
+        if actors.len() < 2 || lexicon.is_empty() {
+            continue;
+        }
+        if sentence_index % 64 == 0 && stop() {
+            return None;
+        }
+        let trimmed_end = start + text[start..end].trim_end().len();
+        let items = items::items(text, start, trimmed_end, &in_sentence, &mask);
+        let sentence = Sentence {
+            text,
+            lexicon,
+            items: &items,
+            mentions,
+            range: (start, trimmed_end),
+            index: sentence_index,
+            headline: headline(&items),
+        };
+        sentence.events(&mut events);
+    }
+    for event in &mut events {
+        corroborate(model, mentions, event);
+    }
+    events.retain(|e| {
+        e.confidence >= options.min_confidence
+            && (options.roots.is_empty() || options.roots.iter().any(|r| lexicon.codes[e.code].root() == r))
+    });
+    Some(EventExtraction { extraction, events })
+}
+
+/// Who a mention names, for telling actors apart: its entity (or the government a metonym
+/// stands for), or an unknown name's local id, or its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Actor {
+    Entity(EntityIndex),
+    Local(u32),
+    Text(String),
+}
+
+fn actor_of(text: &str, mention: &Mention) -> Actor {
+    match (mention.metonym_for.or(mention.entity), mention.local_id) {
+        (Some(entity), _) => Actor::Entity(entity),
+        (None, Some(local)) => Actor::Local(local),
+        (None, None) => Actor::Text(
+            text.get(mention.span.byte_start..mention.span.byte_end)
+                .unwrap_or("")
+                .to_lowercase(),
+        ),
+    }
+}
+
+/// The entity an event actor stands for.
+pub fn entity_of(mention: &Mention) -> Option<EntityIndex> {
+    mention.metonym_for.or(mention.entity)
+}
+
+/// What one trigger's patterns found.
+struct Found {
+    sources: Vec<usize>,
+    targets: Vec<usize>,
+    /// One group acting together: `sources` holds it, `targets` is empty.
+    mutual: bool,
+    rule: Rule,
+    /// The first item of the trigger span (a light verb's, for a governed noun).
+    trigger_first: usize,
+    code: Option<CodeIndex>,
+}
+
+struct Sentence<'a> {
+    text: &'a str,
+    lexicon: &'a Lexicon,
+    items: &'a [Item],
+    mentions: &'a [Mention],
+    range: (usize, usize),
+    index: usize,
+    /// Most of its words are capitalised: a headline.
+    headline: bool,
+}
+
+impl Sentence<'_> {
+    fn events(&self, out: &mut Vec<Event>) {
+        let items = self.items;
+        let mut claimed_until = 0;
+        let mut last_subject: Option<Vec<usize>> = None;
+        let mut seen: HashSet<(Actor, String, Actor, bool)> = HashSet::new();
+        let mut i = 0;
+        while i < items.len() {
+            let Some(trigger) = patterns::trigger_at(self.lexicon, items, i, Role::Act) else {
+                i += 1;
+                continue;
+            };
+            i = trigger.end;
+            if trigger.first < claimed_until {
+                continue;
+            }
+            // "refused to meet": the refusal negates the verb after it, it is no act of its own.
+            if items[trigger.first].is_word_in(items::REFUSALS)
+                && items.get(trigger.end).is_some_and(|x| x.is_word("to"))
+            {
+                continue;
+            }
+            // A capitalised trigger inside running text is part of a title or name ("see
+            // "U.S./NATO Cooperation with Turkey""); in a headline every word is capitalised.
+            let capital = matches!(items[trigger.first].kind, ItemKind::Word { capital: true, .. });
+            if capital && trigger.first > 0 && !self.headline {
+                continue;
+            }
+            let form = self.lexicon.form(trigger.form);
+            let found = match (form.role, form.pos) {
+                (Role::Speech, _) => self.speech(trigger, &last_subject),
+                (_, Pos::Verb) => self.verb(trigger, form.verb_form, &last_subject),
+                (_, Pos::Noun) => self.noun(trigger, &last_subject),
+                (_, Pos::Agent) => self.agent(trigger),
+            };
+            let Some(found) = found else {
+                if form.pos == Pos::Verb {
+                    if let Subject::Group(g) | Subject::Antecedent(g) = patterns::subject(items, trigger.first) {
+                        last_subject = Some(g);
+                    }
+                }
+                continue;
+            };
+            if !found.mutual && form.role != Role::Speech {
+                last_subject = Some(found.sources.clone());
+            }
+            if let Some(&last) = found.targets.iter().max() {
+                if last > trigger.first {
+                    claimed_until = claimed_until.max(last + 1);
+                }
+            }
+            self.emit(&found, trigger, out, &mut seen);
+        }
+    }
+
+    fn sources_for(&self, at: usize, last_subject: &Option<Vec<usize>>) -> Option<(Vec<usize>, Rule)> {
+        if patterns::shares_subject(self.items, at) {
+            return last_subject.clone().map(|g| (g, Rule::SharedSubject));
+        }
+        match patterns::subject(self.items, at) {
+            Subject::Group(g) => Some((g, Rule::ActiveVerb)),
+            Subject::Antecedent(g) => Some((g, Rule::RelativeClause)),
+            Subject::Pronoun | Subject::None => None,
+        }
+    }
+
+    fn verb(&self, trigger: TriggerAt, verb_form: VerbForm, last_subject: &Option<Vec<usize>>) -> Option<Found> {
+        let items = self.items;
+        if patterns::only_attempted(items, trigger.first) {
+            return None;
+        }
+        let found = |sources, targets, mutual, rule| Found {
+            sources,
+            targets,
+            mutual,
+            rule,
+            trigger_first: trigger.first,
+            code: None,
+        };
+        if verb_form == VerbForm::Past {
+            if let Some((source, targets)) = patterns::hyphen_compound(items, trigger.first) {
+                return Some(found(vec![source], targets, false, Rule::HyphenParticiple));
+            }
+            if patterns::passive(items, trigger.first) {
+                let agent = patterns::by_agent(items, trigger.end)?;
+                return match patterns::subject(items, trigger.first) {
+                    Subject::Group(g) | Subject::Antecedent(g) => Some(found(agent, g, false, Rule::PassiveVerb)),
+                    _ => None,
+                };
+            }
+        }
+        let (sources, rule) = self.sources_for(trigger.first, last_subject)?;
+        match patterns::object(self.lexicon, items, trigger.end, false, patterns::OBJECT_WINDOW) {
+            Object::Group { members, .. } => Some(found(sources, members, false, rule)),
+            Object::Reciprocal => Some(found(sources, Vec::new(), true, Rule::Mutual)),
+            Object::None if sources.len() >= 2 => Some(found(sources, Vec::new(), true, Rule::Mutual)),
+            Object::None => {
+                let comma = patterns::participle_comma(items, trigger.first, None)?;
+                if verb_form != VerbForm::Gerund {
+                    return None;
+                }
+                let targets = self.main_object(&sources, comma)?;
+                Some(found(sources, targets, false, Rule::ParticipleClause))
+            }
+        }
+    }
+
+    /// The object of the main clause, for a participle clause that opens at `comma`: the
+    /// nearest group between the subject and the comma.
+    fn main_object(&self, sources: &[usize], comma: usize) -> Option<Vec<usize>> {
+        let after = sources.iter().max().copied()?;
+        (after + 1..comma)
+            .rev()
+            .find(|&j| self.items[j].actor().is_some())
+            .map(|j| patterns::group(self.items, j))
+    }
+
+    fn noun(&self, trigger: TriggerAt, last_subject: &Option<Vec<usize>>) -> Option<Found> {
+        let items = self.items;
+        let found = |sources, targets, mutual, rule, trigger_first| Found {
+            sources,
+            targets,
+            mutual,
+            rule,
+            trigger_first,
+            code: None,
+        };
+        if let Some(members) = patterns::between(items, trigger.end) {
+            return Some(found(members, Vec::new(), true, Rule::NounBetween, trigger.first));
+        }
+        match patterns::possessor(items, trigger.first) {
+            Some(Err(())) => return None,
+            Some(Ok(source)) => {
+                return match patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW) {
+                    Object::Group { members, .. } => {
+                        Some(found(vec![source], members, false, Rule::NounPossessive, trigger.first))
+                    }
+                    _ => None,
+                };
+            }
+            None => {}
+        }
+        if let Some(members) = patterns::compound_before(items, trigger.first) {
+            return Some(found(members, Vec::new(), true, Rule::NounCompound, trigger.first));
+        }
+        let governor = patterns::governor(self.lexicon, items, trigger.first);
+        let object = patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW);
+        if let Object::Group { members, from: true } = &object {
+            return match patterns::subject(items, governor.unwrap_or(trigger.first)) {
+                Subject::Group(g) | Subject::Antecedent(g) => {
+                    Some(found(members.clone(), g, false, Rule::NounFrom, trigger.first))
+                }
+                _ => None,
+            };
+        }
+        let governor = governor?;
+        if patterns::only_attempted(items, governor) {
+            return None;
+        }
+        let (sources, rule) = self.sources_for(governor, last_subject)?;
+        let rule = if rule == Rule::ActiveVerb {
+            Rule::NounGoverned
+        } else {
+            rule
+        };
+        match object {
+            Object::Group { members, .. } => Some(found(sources, members, false, rule, governor)),
+            Object::Reciprocal => Some(found(sources, Vec::new(), true, Rule::Mutual, governor)),
+            Object::None if sources.len() >= 2 => Some(found(sources, Vec::new(), true, Rule::Mutual, governor)),
+            Object::None => {
+                let comma = patterns::participle_comma(items, trigger.first, Some(governor))?;
+                let targets = self.main_object(&sources, comma)?;
+                Some(found(sources, targets, false, Rule::ParticipleClause, governor))
+            }
+        }
+    }
+
+    fn agent(&self, trigger: TriggerAt) -> Option<Found> {
+        let items = self.items;
+        let sources = match patterns::subject(items, trigger.first) {
+            Subject::Group(g) | Subject::Antecedent(g) => g,
+            _ => return None,
+        };
+        let found = |targets, mutual| Found {
+            sources: sources.clone(),
+            targets,
+            mutual,
+            rule: if mutual { Rule::Mutual } else { Rule::AgentNoun },
+            trigger_first: trigger.first,
+            code: None,
+        };
+        match patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW) {
+            Object::Group { members, .. } => Some(found(members, false)),
+            Object::Reciprocal => Some(found(Vec::new(), true)),
+            Object::None if sources.len() >= 2 => Some(found(Vec::new(), true)),
+            Object::None => None,
+        }
+    }
+
+    fn speech(&self, trigger: TriggerAt, last_subject: &Option<Vec<usize>>) -> Option<Found> {
+        let items = self.items;
+        let (sources, _) = self.sources_for(trigger.first, last_subject)?;
+        let mut start = trigger.end;
+        if items.get(start).is_some_and(|i| i.is_word("that")) {
+            start += 1;
+        }
+        let (targets, said) = match patterns::object(self.lexicon, items, start, false, patterns::SPEECH_WINDOW) {
+            Object::Group { members, .. } => {
+                let end = (start + patterns::SPEECH_WINDOW).min(items.len());
+                (members, (start, end))
+            }
+            _ => {
+                let quote = self.quote_before(sources[0])?;
+                let first = (quote.0..quote.1).find(|&j| items[j].actor().is_some())?;
+                (patterns::group(items, first), quote)
+            }
+        };
+        let code = (said.0..said.1).find_map(|j| {
+            patterns::trigger_at(self.lexicon, items, j, Role::Content).map(|t| self.lexicon.form(t.form).code)
+        });
+        Some(Found {
+            sources,
+            targets,
+            mutual: false,
+            rule: Rule::Speech,
+            trigger_first: trigger.first,
+            code,
+        })
+    }
+
+    /// The items of a quotation that closes right before item `at` (past a comma): (first,
+    /// end), inside the quotation marks.
+    fn quote_before(&self, at: usize) -> Option<(usize, usize)> {
+        let items = self.items;
+        let mut j = at;
+        while j > 0 && items[j - 1].punct() == Some(',') {
+            j -= 1;
+        }
+        let close = j.checked_sub(1)?;
+        let closing = items[close].punct()?;
+        if closing != '\u{201D}' && closing != '"' {
+            // The comma may stand inside the quotation: `…level,” Trump said`.
+            return None;
+        }
+        let mut k = close;
+        while k > 0 {
+            k -= 1;
+            if matches!(items[k].punct(), Some('\u{201C}' | '"')) {
+                return Some((k + 1, close));
+            }
+        }
+        Some((0, close))
+    }
+
+    fn emit(
+        &self,
+        found: &Found,
+        trigger: TriggerAt,
+        out: &mut Vec<Event>,
+        seen: &mut HashSet<(Actor, String, Actor, bool)>,
+    ) {
+        let items = self.items;
+        let form = self.lexicon.form(trigger.form);
+        let mut code = found.code.unwrap_or(form.code);
+        if found.code.is_none() {
+            let nearest_source = found.sources.iter().copied().filter(|&s| s < found.trigger_first).max();
+            let from = found
+                .trigger_first
+                .saturating_sub(6)
+                .max(nearest_source.map_or(0, |s| s + 1));
+            // What the source is ("Russian military bases", "Wagner PMCs"): three items after it.
+            let source_phrase = nearest_source.map_or(0..0, |s| s + 1..(s + 4).min(found.trigger_first));
+            let to = found
+                .targets
+                .iter()
+                .copied()
+                .filter(|&t| t > trigger.end)
+                .min()
+                .unwrap_or(trigger.end)
+                .min(items.len());
+            for &(class, refined) in &form.refine {
+                let in_class = |j: usize| items[j].word().is_some_and(|w| self.lexicon.in_class(class, w));
+                if (from..to).any(in_class) || source_phrase.clone().any(in_class) {
+                    code = refined;
+                    break;
+                }
+            }
+        }
+        let negated = patterns::negated(items, found.trigger_first) || patterns::negated(items, trigger.first);
+        let pairs: Vec<(usize, usize)> = if found.mutual {
+            let (&first, rest) = match found.sources.split_first() {
+                Some(split) => split,
+                None => return,
+            };
+            rest.iter().map(|&other| (first, other)).collect()
+        } else {
+            found
+                .sources
+                .iter()
+                .flat_map(|&s| found.targets.iter().map(move |&t| (s, t)))
+                .collect()
+        };
+        let trigger_span = (items[found.trigger_first].start, items[trigger.end - 1].end);
+        let root = self.lexicon.codes[code].root().to_owned();
+        let symmetric = self.lexicon.codes[code].symmetric();
+        for (source_item, target_item) in pairs {
+            let (Some(source), Some(target)) = (mention_of(items, source_item), mention_of(items, target_item)) else {
+                continue;
+            };
+            let source_actor = actor_of(self.text, &self.mentions[source]);
+            let target_actor = actor_of(self.text, &self.mentions[target]);
+            if source_actor == target_actor {
+                continue;
+            }
+            let key = (source_actor.clone(), root.clone(), target_actor.clone(), negated);
+            if seen.contains(&key) || (symmetric && seen.contains(&(target_actor, root.clone(), source_actor, negated)))
+            {
+                continue;
+            }
+            seen.insert(key);
+            let distance = found.trigger_first.abs_diff(source_item) + trigger.end.abs_diff(target_item);
+            let penalty = (distance.saturating_sub(8) as f32 * 0.01).min(0.2);
+            let weakest = self.mentions[source].confidence.min(self.mentions[target].confidence);
+            let confidence = (found.rule.confidence() - penalty) * (0.6 + 0.4 * weakest);
+            out.push(Event {
+                source,
+                target,
+                trigger: trigger_span,
+                code,
+                negated,
+                sentence: self.range,
+                sentence_index: self.index,
+                confidence: (confidence * 1000.0).round() / 1000.0,
+                rule: found.rule,
+                relations: Vec::new(),
+                agreements: Vec::new(),
+            });
+        }
+    }
+}
+
+/// Whether most words of more than three letters are capitalised (names count as capitalised).
+fn headline(items: &[Item]) -> bool {
+    let mut capital = 0;
+    let mut total = 0;
+    for item in items {
+        match &item.kind {
+            ItemKind::Word { lower, capital: c } if lower.chars().count() > 3 => {
+                total += 1;
+                capital += usize::from(*c);
+            }
+            ItemKind::Mention { .. } => {
+                total += 1;
+                capital += 1;
+            }
+            _ => {}
+        }
+    }
+    total > 0 && capital * 10 >= total * 6
+}
+
+fn mention_of(items: &[Item], at: usize) -> Option<usize> {
+    match items.get(at)?.kind {
+        ItemKind::Mention { index, .. } => Some(index),
+        _ => None,
+    }
+}
+
+/// Names the relations and agreements of the model that the event corroborates.
+fn corroborate(model: &Model, mentions: &[Mention], event: &mut Event) {
+    let (Some(source), Some(target)) = (entity_of(&mentions[event.source]), entity_of(&mentions[event.target])) else {
+        return;
+    };
+    let code = &model.event_lexicon.codes[event.code];
+    for &(relation_index, _) in model.relations_of(source) {
+        let relation = &model.relations[relation_index];
+        let predicate = &model.predicates[relation.predicate];
+        if !code.corroborates.contains(&predicate.id) {
+            continue;
+        }
+        let forward = relation.subject == source && relation.object == target;
+        let backward = relation.subject == target && relation.object == source;
+        if forward || (backward && (predicate.symmetric || code.symmetric())) {
+            event.relations.push(relation_index);
+        }
+    }
+    if code.agreements {
+        for &agreement in model.agreements_of(source) {
+            if model.agreements[agreement].parties.contains(&target) {
+                event.agreements.push(agreement);
+            }
+        }
+    }
+}
+
+/// The events as JSON objects in the form of the gold event files (`docs/annotation.md`):
+/// code-point offsets, actors by canonical name (or the text of an unknown name), with the
+/// engine's extras (ids, code name, confidence, rule, corroborated relations and agreements).
+pub fn json_lines(model: &Model, text: &str, found: &EventExtraction) -> Vec<serde_json::Value> {
+    let mut converter = crate::text::OffsetConverter::new(text);
+    let mentions = &found.extraction.mentions;
+    let actor = |index: usize| {
+        let mention = &mentions[index];
+        match entity_of(mention) {
+            Some(entity) => (
+                model.entities[entity].name.clone(),
+                Some(model.entities[entity].id.clone()),
+            ),
+            None => (
+                text.get(mention.span.byte_start..mention.span.byte_end)
+                    .unwrap_or("")
+                    .to_owned(),
+                None,
+            ),
+        }
+    };
+    found
+        .events
+        .iter()
+        .map(|event| {
+            let code = &model.event_lexicon.codes[event.code];
+            let sentence = converter.span(event.sentence.0, event.sentence.1);
+            let trigger = converter.span(event.trigger.0, event.trigger.1);
+            let source = &mentions[event.source];
+            let target = &mentions[event.target];
+            let (source_name, source_id) = actor(event.source);
+            let (target_name, target_id) = actor(event.target);
+            let mut line = serde_json::json!({
+                "sentence": [sentence.char_start, sentence.char_end],
+                "source": source_name,
+                "target": target_name,
+                "source_span": [source.span.char_start, source.span.char_end],
+                "target_span": [target.span.char_start, target.span.char_end],
+                "trigger": [trigger.char_start, trigger.char_end],
+                "code": code.code,
+                "quad": code.quad.as_str(),
+                "text": text.get(event.sentence.0..event.sentence.1).unwrap_or(""),
+                "source_id": source_id,
+                "target_id": target_id,
+                "code_name": code.name,
+                "trigger_text": text.get(event.trigger.0..event.trigger.1).unwrap_or(""),
+                "confidence": event.confidence,
+                "rule": event.rule.explain(),
+                "relations": event.relations.iter().map(|&r| model.relations[r].id.as_str()).collect::<Vec<_>>(),
+                "agreements": event.agreements.iter().map(|&a| model.agreements[a].id.as_str()).collect::<Vec<_>>(),
+            });
+            if event.negated {
+                line["negated"] = serde_json::Value::Bool(true);
+            }
+            line
+        })
+        .collect()
+}

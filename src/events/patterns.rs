@@ -1,0 +1,695 @@
+//! The patterns that find the source and target of a trigger within its sentence: the window,
+//! barrier and precedence rules stated in `src/events/mod.rs`.
+
+use super::items::*;
+use super::lexicon::{Lexicon, Pos, Role, VerbForm};
+
+/// How far a subject is looked for before its trigger, in items.
+pub(crate) const SUBJECT_WINDOW: usize = 40;
+/// How far an object is looked for after its trigger, in items.
+pub(crate) const OBJECT_WINDOW: usize = 14;
+/// How far a light verb may stand before the noun it governs, in items.
+pub(crate) const GOVERNOR_WINDOW: usize = 8;
+/// How far what a speaker says is read for its target and content, in items.
+pub(crate) const SPEECH_WINDOW: usize = 30;
+
+/// A trigger found in a sentence: the items it covers and its lexicon form.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TriggerAt {
+    pub first: usize,
+    /// Exclusive.
+    pub end: usize,
+    pub form: usize,
+}
+
+/// The longest trigger form starting at item `at`, if any, choosing between a verb and a noun
+/// of the same words by context; content forms are left out.
+pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item], at: usize, role: Role) -> Option<TriggerAt> {
+    let word = items.get(at)?.word()?;
+    let mut best: Option<TriggerAt> = None;
+    let noun_context = noun_context(lexicon, items, at);
+    for &index in lexicon.forms_starting(word) {
+        let form = lexicon.form(index);
+        if (role == Role::Content) != (form.role == Role::Content) {
+            continue;
+        }
+        let matches = form
+            .words
+            .iter()
+            .enumerate()
+            .all(|(k, w)| items.get(at + k).is_some_and(|item| item.is_word(w)));
+        if !matches {
+            continue;
+        }
+        // A plain verb form where a noun stands ("the attack") is a noun this lexicon lacks.
+        if form.pos == Pos::Verb && form.verb_form == VerbForm::Plain && noun_context && role != Role::Content {
+            continue;
+        }
+        let candidate = TriggerAt {
+            first: at,
+            end: at + form.words.len(),
+            form: index,
+        };
+        let better = match best {
+            None => true,
+            Some(current) => {
+                let current_form = lexicon.form(current.form);
+                candidate.end > current.end
+                    || (candidate.end == current.end
+                        && noun_context
+                        && form.pos != Pos::Verb
+                        && current_form.pos == Pos::Verb)
+                    || (candidate.end == current.end
+                        && !noun_context
+                        && form.pos == Pos::Verb
+                        && current_form.pos != Pos::Verb)
+            }
+        };
+        if better {
+            best = Some(candidate);
+        }
+    }
+    best
+}
+
+/// Whether the word at `at` stands where a noun does: after a determiner, a possessive or a
+/// preposition, or as the object of a light verb.
+fn noun_context(lexicon: &Lexicon, items: &[Item], at: usize) -> bool {
+    let Some(previous) = at.checked_sub(1).and_then(|p| items.get(p)) else {
+        return false;
+    };
+    // "to" before a verb marks the infinitive ("to assist Greece").
+    let preposition = previous.is_word_in(PREPOSITIONS) && !previous.is_word("to");
+    if previous.is_word_in(DETERMINERS) || preposition || previous.is_word("s") {
+        return true;
+    }
+    if previous.punct().is_some_and(is_apostrophe) {
+        return true;
+    }
+    governor(lexicon, items, at).is_some()
+}
+
+/// The light verb that governs a noun at `at` ("imposed … embargoes", "launched an offensive",
+/// "in support of"): its first item. Between them only determiners, adjectives, commas and "and".
+pub(crate) fn governor(lexicon: &Lexicon, items: &[Item], at: usize) -> Option<usize> {
+    let mut j = at;
+    let mut steps = 0;
+    while j > 0 && steps < GOVERNOR_WINDOW {
+        j -= 1;
+        steps += 1;
+        let item = &items[j];
+        for verb in lexicon.light_verbs() {
+            let n = verb.len();
+            if j + 1 >= n {
+                let first = j + 1 - n;
+                if verb.iter().enumerate().all(|(k, w)| items[first + k].is_word(w)) {
+                    return Some(first);
+                }
+            }
+        }
+        match &item.kind {
+            ItemKind::Word { lower, capital: false } => {
+                if PREPOSITIONS.contains(&lower.as_str()) && lower != "and" {
+                    return None;
+                }
+            }
+            ItemKind::Punct(',') => {}
+            ItemKind::Punct(c) if is_hyphen(*c) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The actor items of the coordination group that holds actor item `at`: names joined by
+/// commas, "and", "or", hyphens and slashes ("Egypt, the UAE and France", "Turkiye-Libya").
+/// A comma alone does not join a name after a preposition to the name after it ("In Libya,
+/// Turkey …").
+pub(crate) fn group(items: &[Item], at: usize) -> Vec<usize> {
+    let mut members = vec![at];
+    let mut last = at;
+    let mut listed = false;
+    while let Some((next, by_comma_only)) = joined_after(items, last) {
+        listed |= !by_comma_only;
+        members.push(next);
+        last = next;
+    }
+    let mut first = at;
+    let mut left = Vec::new();
+    while let Some((previous, by_comma_only)) = joined_before(items, first) {
+        left.push((previous, by_comma_only));
+        first = previous;
+    }
+    listed |= left.iter().any(|&(_, comma_only)| !comma_only);
+    // Without "and" or "or" anywhere in the group, a comma does not join a name after a
+    // preposition to what follows it ("In Libya, Turkey …"); in a list ("like Egypt, the UAE
+    // and France") it does.
+    let mut joined_left = Vec::new();
+    for (previous, by_comma_only) in left {
+        if by_comma_only && !listed && is_prepositional(items, previous) {
+            break;
+        }
+        joined_left.push(previous);
+    }
+    joined_left.reverse();
+    joined_left.extend(members);
+    joined_left
+}
+
+/// The actor joined to actor item `at` from the left, and whether only a comma joins them.
+fn joined_before(items: &[Item], at: usize) -> Option<(usize, bool)> {
+    let mut j = at;
+    let mut comma_only = true;
+    let mut joined = false;
+    let mut steps = 0;
+    while j > 0 && steps < 4 {
+        j -= 1;
+        steps += 1;
+        let item = &items[j];
+        if item.actor().is_some() {
+            return joined.then_some((j, comma_only));
+        }
+        match &item.kind {
+            ItemKind::Punct(',') => joined = true,
+            ItemKind::Punct(c) if is_hyphen(*c) || *c == '/' || *c == '&' => {
+                joined = true;
+                comma_only = false;
+            }
+            ItemKind::Word { lower, .. } if lower == "and" || lower == "or" => {
+                joined = true;
+                comma_only = false;
+            }
+            ItemKind::Word { lower, .. } if lower == "the" => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The actor joined to actor item `at` from the right.
+fn joined_after(items: &[Item], at: usize) -> Option<(usize, bool)> {
+    let mut j = at + 1;
+    let mut steps = 0;
+    let mut joined = false;
+    let mut comma_only = true;
+    while j < items.len() && steps < 4 {
+        let item = &items[j];
+        if item.actor().is_some() {
+            // "Sabha and Libya's largest oil field": an owner is not one of the objects.
+            let owner = items.get(j + 1).and_then(Item::punct).is_some_and(is_apostrophe);
+            return (joined && !owner).then_some((j, comma_only));
+        }
+        match &item.kind {
+            ItemKind::Punct(',') => joined = true,
+            ItemKind::Punct(c) if is_hyphen(*c) || *c == '/' || *c == '&' => {
+                joined = true;
+                comma_only = false;
+            }
+            ItemKind::Word { lower, .. } if lower == "and" || lower == "or" => {
+                joined = true;
+                comma_only = false;
+            }
+            ItemKind::Word { lower, .. } if lower == "the" => {}
+            _ => return None,
+        }
+        j += 1;
+        steps += 1;
+    }
+    None
+}
+
+/// Whether the name at `at` is the object of a preposition: before it, past determiners,
+/// capitalised words (titles), hyphenated modifiers, possessives and at most one other word,
+/// stands a preposition.
+pub(crate) fn is_prepositional(items: &[Item], at: usize) -> bool {
+    preposition_before(items, at).is_some()
+}
+
+/// The preposition that governs the name at `at`, if any (see [`is_prepositional`]).
+pub(crate) fn preposition_before(items: &[Item], at: usize) -> Option<&str> {
+    preposition_after(items, 0, at)
+}
+
+/// The preposition that governs the name at `at`, looking no further back than `floor`.
+pub(crate) fn preposition_after(items: &[Item], floor: usize, at: usize) -> Option<&str> {
+    let mut j = at;
+    let mut free_words = 0;
+    let mut steps = 0;
+    while j > floor && steps < 6 {
+        j -= 1;
+        steps += 1;
+        let item = &items[j];
+        match &item.kind {
+            ItemKind::Word { lower, capital } => {
+                if PREPOSITIONS.contains(&lower.as_str()) {
+                    return Some(lower.as_str());
+                }
+                if DETERMINERS.contains(&lower.as_str()) || *capital || lower == "s" {
+                    continue;
+                }
+                let before_hyphen = items.get(j + 1).and_then(Item::punct).is_some_and(is_hyphen);
+                let after_hyphen = j > 0 && items[j - 1].punct().is_some_and(is_hyphen);
+                if before_hyphen || after_hyphen {
+                    continue;
+                }
+                free_words += 1;
+                if free_words > 1 {
+                    return None;
+                }
+            }
+            ItemKind::Punct(c) if is_hyphen(*c) || is_apostrophe(*c) => {}
+            ItemKind::Mention { .. } => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// What the search for a subject found.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Subject {
+    Group(Vec<usize>),
+    /// Through a relative pronoun ("Egypt, the UAE and France, all of whom have supported").
+    Antecedent(Vec<usize>),
+    /// A pronoun is the subject: the act has no named source.
+    Pronoun,
+    None,
+}
+
+/// The subject of a verb at item `at`: walking back within the clause, the nearest group of
+/// names that is not the object of a preposition nor a modifier. A pronoun ends the search
+/// without a subject; a relative pronoun leads to its antecedent; a clause opener ("but",
+/// "while") or a semicolon or colon ends it.
+pub(crate) fn subject(items: &[Item], at: usize) -> Subject {
+    let mut j = at;
+    let mut steps = 0;
+    let mut comma = false;
+    while j > 0 && steps < SUBJECT_WINDOW {
+        j -= 1;
+        steps += 1;
+        let item = &items[j];
+        match &item.kind {
+            ItemKind::Punct(')' | ']') => {
+                // Skip a bracketed aside.
+                let mut depth = 1;
+                while j > 0 && depth > 0 && steps < SUBJECT_WINDOW {
+                    j -= 1;
+                    steps += 1;
+                    match items[j].punct() {
+                        Some(')' | ']') => depth += 1,
+                        Some('(' | '[') => depth -= 1,
+                        _ => {}
+                    }
+                }
+            }
+            ItemKind::Punct(';' | ':') => return Subject::None,
+            ItemKind::Punct(',') => comma = true,
+            ItemKind::Word { lower, .. } => {
+                let word = lower.as_str();
+                if CLAUSE_OPENERS.contains(&word) {
+                    return Subject::None;
+                }
+                if SUBJECT_PRONOUNS.contains(&word) {
+                    return Subject::Pronoun;
+                }
+                if RELATIVE_PRONOUNS.contains(&word) {
+                    return antecedent(items, j);
+                }
+            }
+            ItemKind::Mention { .. } => {
+                if item.actor().is_none() {
+                    continue;
+                }
+                let members = group(items, j);
+                let first = members[0];
+                let last = *members.last().unwrap_or(&j);
+                let subject = match preposition_before(items, first) {
+                    None => true,
+                    // "After the Saudis … instituted": a conjunction, not a preposition.
+                    Some(p) if CONJUNCTION_PREPOSITIONS.contains(&p) => !comma,
+                    // "witnesses to Russia cynically helping": the subject of the -ing verb.
+                    Some(p) => !LOCATION_PREPOSITIONS.contains(&p) && (last + 1..at).all(|k| is_adverb(&items[k])),
+                };
+                if subject {
+                    return Subject::Group(members);
+                }
+                j = first;
+            }
+            ItemKind::Punct(_) => {}
+        }
+    }
+    Subject::None
+}
+
+fn is_adverb(item: &Item) -> bool {
+    item.word()
+        .is_some_and(|w| w.ends_with("ly") || PLAIN_ADVERBS.contains(&w))
+}
+
+/// The antecedent of the relative pronoun at `at`: the group of names right before it.
+fn antecedent(items: &[Item], at: usize) -> Subject {
+    let mut j = at;
+    while j > 0 {
+        j -= 1;
+        let item = &items[j];
+        if item.punct() == Some(',') || item.is_word_in(QUANTIFIERS) {
+            continue;
+        }
+        return match item.actor() {
+            Some(_) => Subject::Antecedent(group(items, j)),
+            None => Subject::None,
+        };
+    }
+    Subject::None
+}
+
+/// Whether the verb at `at` shares the subject of the verb before it ("Turkey disputes …, and in
+/// pursuit of that, recently signed …"): before it, past adverbs and one comma-enclosed
+/// phrase without names, stands "and".
+pub(crate) fn shares_subject(items: &[Item], at: usize) -> bool {
+    let mut j = at;
+    let skip_adverbs = |j: &mut usize| {
+        while *j > 0 {
+            let item = &items[*j - 1];
+            let adverb = item
+                .word()
+                .is_some_and(|w| w.ends_with("ly") || PLAIN_ADVERBS.contains(&w));
+            if adverb {
+                *j -= 1;
+            } else {
+                break;
+            }
+        }
+    };
+    skip_adverbs(&mut j);
+    if j > 0 && items[j - 1].is_word("and") {
+        return true;
+    }
+    if j > 0 && items[j - 1].punct() == Some(',') {
+        j -= 1;
+        let mut steps = 0;
+        while j > 0 && steps < 7 {
+            j -= 1;
+            steps += 1;
+            let item = &items[j];
+            if item.is_mention() {
+                return false;
+            }
+            if item.is_word("and") {
+                return true;
+            }
+            if item.punct() == Some(',') {
+                return j > 0 && items[j - 1].is_word("and");
+            }
+        }
+    }
+    false
+}
+
+/// Whether the verb at `at` is only attempted, planned or expected ("to try to help").
+pub(crate) fn only_attempted(items: &[Item], at: usize) -> bool {
+    at >= 2 && items[at - 1].is_word("to") && items[at - 2].is_word_in(ATTEMPTS)
+}
+
+/// Whether the trigger at `at` is negated: "not", "never", "no" or "n't" within the three items
+/// before it (not "not only", "not without"), or a verb of refusal before "to".
+pub(crate) fn negated(items: &[Item], at: usize) -> bool {
+    if at >= 2 && items[at - 1].is_word("to") && items[at - 2].is_word_in(REFUSALS) {
+        return true;
+    }
+    let mut j = at;
+    let mut steps = 0;
+    while j > 0 && steps < 3 {
+        j -= 1;
+        steps += 1;
+        let item = &items[j];
+        if item.is_mention() || item.punct().is_some_and(|c| c == ',' || c == ';') {
+            return false;
+        }
+        let contracted = item.is_word("t")
+            && j >= 2
+            && items[j - 1].punct().is_some_and(is_apostrophe)
+            && items[j - 2].word().is_some_and(|w| w.ends_with('n'));
+        if item.is_word_in(NEGATORS) || contracted {
+            let next = items.get(j + 1);
+            return !next.is_some_and(|n| n.is_word_in(NOT_NEGATED_AFTER_NOT));
+        }
+    }
+    false
+}
+
+/// What the search for an object found.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Object {
+    /// The group, and whether "from" introduced it ("criticism from Egypt": the doer).
+    Group {
+        members: Vec<usize>,
+        from: bool,
+    },
+    /// "each other", "one another".
+    Reciprocal,
+    None,
+}
+
+/// The object of a trigger ending at item `end` (exclusive): walking forward, the first group
+/// of names that is not a modifier nor after a preposition of place or time, before a barrier
+/// (a clause break, a semicolon or colon, a bracket or quote, or a comma not followed by
+/// "including", "particularly" and the like). A nominal trigger needs a preposition right
+/// after it ("talks with", "support for").
+pub(crate) fn object(lexicon: &Lexicon, items: &[Item], end: usize, nominal: bool, window: usize) -> Object {
+    let mut j = end;
+    let mut from = false;
+    if nominal {
+        // Past ", particularly" to the preposition.
+        while items.get(j).is_some_and(|i| i.punct() == Some(','))
+            && items.get(j + 1).is_some_and(|i| i.is_word_in(CONTINUERS))
+        {
+            j += 2;
+        }
+        let introduced = j > 0 && items.get(j - 1).is_some_and(|i| i.is_word_in(NOUN_PREPOSITIONS));
+        if !introduced && !items.get(j).is_some_and(|i| i.is_word_in(NOUN_PREPOSITIONS)) {
+            return Object::None;
+        }
+    }
+    let mut steps = 0;
+    while j < items.len() && steps < window {
+        let item = &items[j];
+        match &item.kind {
+            ItemKind::Punct(',') => {
+                if items.get(j + 1).is_some_and(|i| i.is_word_in(CONTINUERS)) {
+                    j += 1;
+                } else {
+                    return Object::None;
+                }
+            }
+            ItemKind::Punct(';' | ':' | '(' | '[' | '"' | '\u{201C}' | '\u{201D}' | '\u{2014}' | '.' | '?' | '!') => {
+                return Object::None;
+            }
+            ItemKind::Punct('\u{2013}') if items.get(j + 1).is_some_and(|i| !i.is_mention()) => return Object::None,
+            ItemKind::Word { lower, .. } => {
+                if OBJECT_ENDS.contains(&lower.as_str()) {
+                    return Object::None;
+                }
+                if is_reciprocal(items, j) {
+                    return Object::Reciprocal;
+                }
+                if lower == "from" {
+                    from = true;
+                }
+            }
+            ItemKind::Mention { .. } => {
+                if item.actor().is_some() {
+                    let members = group(items, j);
+                    let place = preposition_after(items, end, j)
+                        .is_some_and(|p| LOCATION_PREPOSITIONS.contains(&p) && p != "from");
+                    if !place {
+                        return Object::Group {
+                            members: cut_before_next_subject(lexicon, items, members),
+                            from,
+                        };
+                    }
+                    j = *members.last().unwrap_or(&j);
+                }
+            }
+            ItemKind::Punct(_) => {}
+        }
+        j += 1;
+        steps += 1;
+    }
+    Object::None
+}
+
+/// Auxiliaries that follow a subject.
+const AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "will", "would", "is", "are", "was", "were", "can", "could", "may", "might", "must", "should",
+];
+
+/// "a blockade of Qatar, Iran and Turkey promised …": when a verb follows the group, the names
+/// after its first comma are the next clause's subject, not objects.
+fn cut_before_next_subject(lexicon: &Lexicon, items: &[Item], mut members: Vec<usize>) -> Vec<usize> {
+    let Some(&last) = members.last() else {
+        return members;
+    };
+    let verb_follows = items.get(last + 1).is_some_and(|next| {
+        next.is_word_in(AUXILIARIES)
+            || trigger_at(lexicon, items, last + 1, Role::Act).is_some_and(|t| lexicon.form(t.form).pos == Pos::Verb)
+    });
+    if verb_follows {
+        if let Some(cut) = members
+            .windows(2)
+            .position(|w| (w[0] + 1..w[1]).any(|k| items[k].punct() == Some(',')))
+        {
+            members.truncate(cut + 1);
+        }
+    }
+    members
+}
+
+/// The possessor of a noun at `at` ("Kalın’s talks", "Turkey's military support"): the actor
+/// item, or `Err(())` when a possessive pronoun owns it ("his trip": a source, unnamed).
+pub(crate) fn possessor(items: &[Item], at: usize) -> Option<Result<usize, ()>> {
+    let mut j = at;
+    let mut adjectives = 0;
+    while j > 0 {
+        let item = &items[j - 1];
+        if item.is_word_in(POSSESSIVE_PRONOUNS) {
+            return Some(Err(()));
+        }
+        if item.is_word("s") && j >= 3 && items[j - 2].punct().is_some_and(is_apostrophe) {
+            return items[j - 3].actor().map(|_| Ok(j - 3));
+        }
+        if item.punct().is_some_and(is_apostrophe) && j >= 2 {
+            return items[j - 2].actor().map(|_| Ok(j - 2));
+        }
+        let adjective = matches!(&item.kind, ItemKind::Word { lower, capital: false } if !DETERMINERS.contains(&lower.as_str()) && !PREPOSITIONS.contains(&lower.as_str()));
+        if adjective && adjectives < 2 {
+            adjectives += 1;
+            j -= 1;
+            continue;
+        }
+        return None;
+    }
+    None
+}
+
+/// The names joined right before a noun at `at` ("the Turkiye-Libya deal"): two or more.
+pub(crate) fn compound_before(items: &[Item], at: usize) -> Option<Vec<usize>> {
+    let mut j = at;
+    let mut adjectives = 0;
+    while j > 0 {
+        let item = &items[j - 1];
+        if item.actor().is_some() {
+            let members = group(items, j - 1);
+            let hyphenated = members.len() >= 2
+                && members
+                    .windows(2)
+                    .all(|w| w[1] == w[0] + 2 && items[w[0] + 1].punct().is_some_and(|c| is_hyphen(c) || c == '/'));
+            return hyphenated.then_some(members);
+        }
+        let adjective = matches!(&item.kind, ItemKind::Word { capital: false, .. });
+        if adjective && adjectives < 2 {
+            adjectives += 1;
+            j -= 1;
+            continue;
+        }
+        return None;
+    }
+    None
+}
+
+/// "between A and B" right after a noun at `end` (exclusive): the group, if it has two names.
+pub(crate) fn between(items: &[Item], end: usize) -> Option<Vec<usize>> {
+    let opener = items.get(end)?;
+    if !opener.is_word_in(&["between", "among"]) {
+        return None;
+    }
+    let mut j = end + 1;
+    while j < items.len() && j < end + 4 {
+        if items[j].actor().is_some() {
+            let members = group(items, j);
+            return (members.len() >= 2).then_some(members);
+        }
+        if items[j].is_mention() {
+            return None;
+        }
+        j += 1;
+    }
+    None
+}
+
+/// Whether the verb at `at` is passive: a form of "be" before it, past adverbs.
+pub(crate) fn passive(items: &[Item], at: usize) -> bool {
+    let mut j = at;
+    while j > 0 {
+        let item = &items[j - 1];
+        if item.is_word_in(BE_FORMS) {
+            return true;
+        }
+        if item
+            .word()
+            .is_some_and(|w| w.ends_with("ly") || PLAIN_ADVERBS.contains(&w))
+        {
+            j -= 1;
+            continue;
+        }
+        return false;
+    }
+    false
+}
+
+/// The agent of a passive verb ending at `end`: "by" and a group of names within four items.
+pub(crate) fn by_agent(items: &[Item], end: usize) -> Option<Vec<usize>> {
+    let mut j = end;
+    while j < items.len() && j < end + 4 {
+        if items[j].is_word("by") {
+            let mut k = j + 1;
+            while k < items.len() && k < j + 5 {
+                if items[k].actor().is_some() {
+                    return Some(group(items, k));
+                }
+                if items[k].is_mention() || items[k].punct().is_some() {
+                    return None;
+                }
+                k += 1;
+            }
+            return None;
+        }
+        j += 1;
+    }
+    None
+}
+
+/// "UN-backed Government": a name, a hyphen, then the participle at `at`; the noun after it
+/// is the target. Returns (source item, target group).
+pub(crate) fn hyphen_compound(items: &[Item], at: usize) -> Option<(usize, Vec<usize>)> {
+    if at < 2 || !items[at - 1].punct().is_some_and(is_hyphen) {
+        return None;
+    }
+    let source = &items[at - 2];
+    let ItemKind::Mention { actor: true, .. } = source.kind else {
+        return None;
+    };
+    let mut j = at + 1;
+    while j < items.len() && j < at + 5 {
+        let item = &items[j];
+        if item.actor().is_some() {
+            return Some((at - 2, group(items, j)));
+        }
+        let plain_word = item
+            .word()
+            .is_some_and(|w| !PREPOSITIONS.contains(&w) && !BE_FORMS.contains(&w));
+        if !plain_word {
+            return None;
+        }
+        j += 1;
+    }
+    None
+}
+
+/// The item index where a comma opens the participle clause of the verb at `at` (", providing
+/// …", ", capturing …"), if it is one.
+pub(crate) fn participle_comma(items: &[Item], at: usize, governor: Option<usize>) -> Option<usize> {
+    let verb = governor.unwrap_or(at);
+    let previous = verb.checked_sub(1)?;
+    (items[previous].punct() == Some(',')).then_some(previous)
+}

@@ -301,6 +301,7 @@ impl Sentence<'_> {
         let mut seen: HashSet<(Actor, String, Actor, bool)> = HashSet::new();
         let mut i = 0;
         while i < items.len() {
+            crate::work::step(1);
             let Some(trigger) = patterns::trigger_at(self.lexicon, items, i, Role::Act) else {
                 i += 1;
                 continue;
@@ -373,7 +374,7 @@ impl Sentence<'_> {
             code: None,
         };
         if verb_form == VerbForm::Past {
-            if let Some((source, targets)) = patterns::hyphen_compound(items, trigger.first) {
+            if let Some((source, targets)) = patterns::hyphen_compound(self.lexicon, items, trigger.first) {
                 return Some(found(vec![source], targets, false, Rule::HyphenParticiple));
             }
             if patterns::passive(items, trigger.first) {
@@ -538,13 +539,14 @@ impl Sentence<'_> {
             return None;
         }
         let mut k = close;
-        while k > 0 {
+        while k > 0 && close - k < 2 * patterns::SPEECH_WINDOW {
             k -= 1;
+            crate::work::step(1);
             if matches!(items[k].punct(), Some('\u{201C}' | '"')) {
                 return Some((k + 1, close));
             }
         }
-        Some((0, close))
+        None
     }
 
     fn emit(
@@ -599,6 +601,7 @@ impl Sentence<'_> {
         let root = self.lexicon.codes[code].root().to_owned();
         let symmetric = self.lexicon.codes[code].symmetric();
         for (source_item, target_item) in pairs {
+            crate::work::step(1);
             let (Some(source), Some(target)) = (mention_of(items, source_item), mention_of(items, target_item)) else {
                 continue;
             };
@@ -745,4 +748,58 @@ pub fn json_lines(model: &Model, text: &str, found: &EventExtraction) -> Vec<ser
             line
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::snapshot::Snapshot;
+
+    fn shipped() -> &'static Snapshot {
+        static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+        SNAPSHOT.get_or_init(|| {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            match Snapshot::load_layers(&[root.join("data/world"), root.join("data")]) {
+                Ok(snapshot) => snapshot,
+                Err(error) => panic!("the shipped layers load: {error}"),
+            }
+        })
+    }
+
+    /// Shapes that stress the event patterns: long groups, many triggers per group, relative
+    /// pronouns, quotations without an opening mark, hyphenated participles, long sentences.
+    const SHAPES: &[(&str, &str)] = &[
+        (
+            "list-then-triggers",
+            "Egypt, Libya, Chad and Sudan backs Niger backs Mali ",
+        ),
+        ("one-long-list", "Egypt, Libya, "),
+        ("relative-pronouns", "Egypt, all of whom, which backs Libya "),
+        ("closing-quotes", "\u{201D}, Egypt said, \u{201D}, Libya said, "),
+        ("hyphenated-participles", "UN-backed Libya "),
+        ("possessive-nouns", "Egypt's talks with Libya "),
+        ("between", "talks between Egypt and Libya and "),
+        ("adverbs", "Egypt quickly really truly backs Libya "),
+        ("sentences", "Egypt and Libya signed a deal with Chad. "),
+        ("brackets", "Egypt ) ) ( backs Libya "),
+    ];
+
+    #[test]
+    fn every_event_pattern_is_linear_on_adversarial_input() {
+        let snapshot = shipped();
+        let options = EventOptions::default();
+        let steps = |text: &str| {
+            crate::work::measure(|| extract(&snapshot.model, &snapshot.extractor, text, &options, &|| false)).1
+        };
+        for (name, unit) in SHAPES {
+            let small = steps(&crate::extract::adversarial::repeated(unit, 24 * 1024));
+            let large = steps(&crate::extract::adversarial::repeated(unit, 48 * 1024));
+            assert!(
+                large * 100 <= small * 225,
+                "{name}: {small} steps for 24 KiB but {large} for 48 KiB: the work grows faster than the text"
+            );
+        }
+    }
 }

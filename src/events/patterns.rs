@@ -13,6 +13,9 @@ pub(crate) const GOVERNOR_WINDOW: usize = 8;
 /// How far what a speaker says is read for its target and content, in items.
 pub(crate) const SPEECH_WINDOW: usize = 30;
 
+/// The most names one group holds: a longer list is cut, so one trigger's pairs stay bounded.
+pub(crate) const MAX_GROUP: usize = 24;
+
 /// A trigger found in a sentence: the items it covers and its lexicon form.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TriggerAt {
@@ -29,6 +32,7 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item], at: usize, role: Rol
     let mut best: Option<TriggerAt> = None;
     let noun_context = noun_context(lexicon, items, at);
     for &index in lexicon.forms_starting(word) {
+        crate::work::step(1);
         let form = lexicon.form(index);
         if (role == Role::Content) != (form.role == Role::Content) {
             continue;
@@ -129,14 +133,16 @@ pub(crate) fn group(items: &[Item], at: usize) -> Vec<usize> {
     let mut members = vec![at];
     let mut last = at;
     let mut listed = false;
-    while let Some((next, by_comma_only)) = joined_after(items, last) {
+    while let Some((next, by_comma_only)) = joined_after(items, last).filter(|_| members.len() < MAX_GROUP) {
+        crate::work::step(1);
         listed |= !by_comma_only;
         members.push(next);
         last = next;
     }
     let mut first = at;
     let mut left = Vec::new();
-    while let Some((previous, by_comma_only)) = joined_before(items, first) {
+    while let Some((previous, by_comma_only)) = joined_before(items, first).filter(|_| left.len() < MAX_GROUP) {
+        crate::work::step(1);
         left.push((previous, by_comma_only));
         first = previous;
     }
@@ -287,6 +293,7 @@ pub(crate) fn subject(items: &[Item], at: usize) -> Subject {
     while j > 0 && steps < SUBJECT_WINDOW {
         j -= 1;
         steps += 1;
+        crate::work::step(1);
         let item = &items[j];
         match &item.kind {
             ItemKind::Punct(')' | ']') => {
@@ -303,7 +310,15 @@ pub(crate) fn subject(items: &[Item], at: usize) -> Subject {
                 }
             }
             ItemKind::Punct(';' | ':') => return Subject::None,
-            ItemKind::Punct(',') => comma = true,
+            ItemKind::Punct(',') => {
+                comma = true;
+                // "Kenya, which backs Somalia, met Ethiopia": the relative clause between the
+                // commas is skipped; its names are not the subject.
+                if let Some(open) = relative_clause_before(items, j) {
+                    steps += j - open;
+                    j = open;
+                }
+            }
             ItemKind::Word { lower, .. } => {
                 let word = lower.as_str();
                 if CLAUSE_OPENERS.contains(&word) {
@@ -341,6 +356,21 @@ pub(crate) fn subject(items: &[Item], at: usize) -> Subject {
     Subject::None
 }
 
+/// The comma that opens a relative clause (", which …,") closed by the comma at `close`.
+fn relative_clause_before(items: &[Item], close: usize) -> Option<usize> {
+    let mut k = close;
+    while k > 0 && close - k < 16 {
+        k -= 1;
+        if items[k].punct() == Some(',') {
+            return items
+                .get(k + 1)
+                .is_some_and(|i| i.is_word_in(RELATIVE_PRONOUNS))
+                .then_some(k);
+        }
+    }
+    None
+}
+
 fn is_adverb(item: &Item) -> bool {
     item.word()
         .is_some_and(|w| w.ends_with("ly") || PLAIN_ADVERBS.contains(&w))
@@ -349,7 +379,7 @@ fn is_adverb(item: &Item) -> bool {
 /// The antecedent of the relative pronoun at `at`: the group of names right before it.
 fn antecedent(items: &[Item], at: usize) -> Subject {
     let mut j = at;
-    while j > 0 {
+    while j > 0 && at - j < 6 {
         j -= 1;
         let item = &items[j];
         if item.punct() == Some(',') || item.is_word_in(QUANTIFIERS) {
@@ -369,7 +399,8 @@ fn antecedent(items: &[Item], at: usize) -> Subject {
 pub(crate) fn shares_subject(items: &[Item], at: usize) -> bool {
     let mut j = at;
     let skip_adverbs = |j: &mut usize| {
-        while *j > 0 {
+        let from = *j;
+        while *j > 0 && from - *j < 4 {
             let item = &items[*j - 1];
             let adverb = item
                 .word()
@@ -473,6 +504,7 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item], end: usize, nominal: boo
     }
     let mut steps = 0;
     while j < items.len() && steps < window {
+        crate::work::step(1);
         let item = &items[j];
         match &item.kind {
             ItemKind::Punct(',') => {
@@ -545,8 +577,8 @@ fn cut_before_next_subject(lexicon: &Lexicon, items: &[Item], mut members: Vec<u
     members
 }
 
-/// The possessor of a noun at `at` ("Kalın’s talks", "Turkey's military support"): the actor
-/// item, or `Err(())` when a possessive pronoun owns it ("his trip": a source, unnamed).
+/// The possessor of a noun at `at` ("Kalın’s talks", "Turkey's military support": at most one
+/// word between them): the actor item, or `Err(())` when a possessive pronoun owns it ("his trip": a source, unnamed).
 pub(crate) fn possessor(items: &[Item], at: usize) -> Option<Result<usize, ()>> {
     let mut j = at;
     let mut adjectives = 0;
@@ -562,7 +594,7 @@ pub(crate) fn possessor(items: &[Item], at: usize) -> Option<Result<usize, ()>> 
             return items[j - 2].actor().map(|_| Ok(j - 2));
         }
         let adjective = matches!(&item.kind, ItemKind::Word { lower, capital: false } if !DETERMINERS.contains(&lower.as_str()) && !PREPOSITIONS.contains(&lower.as_str()));
-        if adjective && adjectives < 2 {
+        if adjective && adjectives < 1 {
             adjectives += 1;
             j -= 1;
             continue;
@@ -620,7 +652,7 @@ pub(crate) fn between(items: &[Item], end: usize) -> Option<Vec<usize>> {
 /// Whether the verb at `at` is passive: a form of "be" before it, past adverbs.
 pub(crate) fn passive(items: &[Item], at: usize) -> bool {
     let mut j = at;
-    while j > 0 {
+    while j > 0 && at - j < 4 {
         let item = &items[j - 1];
         if item.is_word_in(BE_FORMS) {
             return true;
@@ -661,7 +693,7 @@ pub(crate) fn by_agent(items: &[Item], end: usize) -> Option<Vec<usize>> {
 
 /// "UN-backed Government": a name, a hyphen, then the participle at `at`; the noun after it
 /// is the target. Returns (source item, target group).
-pub(crate) fn hyphen_compound(items: &[Item], at: usize) -> Option<(usize, Vec<usize>)> {
+pub(crate) fn hyphen_compound(lexicon: &Lexicon, items: &[Item], at: usize) -> Option<(usize, Vec<usize>)> {
     if at < 2 || !items[at - 1].punct().is_some_and(is_hyphen) {
         return None;
     }
@@ -670,14 +702,17 @@ pub(crate) fn hyphen_compound(items: &[Item], at: usize) -> Option<(usize, Vec<u
         return None;
     };
     let mut j = at + 1;
-    while j < items.len() && j < at + 5 {
+    while j < items.len() && j < at + 4 {
         let item = &items[j];
         if item.actor().is_some() {
             return Some((at - 2, group(items, j)));
         }
+        // The noun phrase it modifies: names and adjectives, not a verb ("the Iran-backed
+        // Hezbollah attacked Israel": Israel is not what Iran backs).
         let plain_word = item
             .word()
-            .is_some_and(|w| !PREPOSITIONS.contains(&w) && !BE_FORMS.contains(&w));
+            .is_some_and(|w| !PREPOSITIONS.contains(&w) && !BE_FORMS.contains(&w) && !w.ends_with("ed"))
+            && trigger_at(lexicon, items, j, Role::Act).is_none();
         if !plain_word {
             return None;
         }

@@ -1,0 +1,323 @@
+//! The event patterns of `src/events/`, each on its own sentence, through the real engine and
+//! the shipped layers (the rules are stated in `src/events/mod.rs`); and the event lexicon's
+//! validation.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use actorgraph::events::{self, EventOptions};
+use actorgraph::snapshot::Snapshot;
+
+fn shipped() -> &'static Snapshot {
+    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load"))
+}
+
+/// Each event of `text` as "source CODE target", with " (negated)" when negated.
+fn events_of(text: &str) -> Vec<String> {
+    lines_of(text)
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}{}",
+                e["source"].as_str().unwrap_or(""),
+                e["code"].as_str().unwrap_or(""),
+                e["target"].as_str().unwrap_or(""),
+                if e["negated"].as_bool() == Some(true) {
+                    " (negated)"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect()
+}
+
+fn lines_of(text: &str) -> Vec<serde_json::Value> {
+    let snapshot = shipped();
+    let found = events::extract(
+        &snapshot.model,
+        &snapshot.extractor,
+        text,
+        &EventOptions::default(),
+        &|| false,
+    )
+    .expect("not stopped");
+    events::json_lines(&snapshot.model, text, &found)
+}
+
+#[test]
+fn an_active_verb_takes_its_subject_and_object() {
+    assert_eq!(
+        events_of("Egypt criticised Ethiopia over the dam."),
+        ["Egypt 111 Ethiopia"]
+    );
+}
+
+#[test]
+fn a_passive_verb_takes_the_agent_after_by_as_source() {
+    assert_eq!(
+        events_of("Qatar was criticised by Saudi Arabia."),
+        ["Saudi Arabia 111 Qatar"]
+    );
+    // No agent, no source: no event.
+    assert!(events_of("Qatar was criticised on Monday by its neighbours, Oman said nothing.").is_empty());
+}
+
+#[test]
+fn coordinated_subjects_and_objects_give_one_event_per_pair() {
+    assert_eq!(
+        events_of("Japan, South Korea and Australia condemned North Korea."),
+        [
+            "Japan 111 North Korea",
+            "South Korea 111 North Korea",
+            "Australia 111 North Korea"
+        ]
+    );
+    assert_eq!(
+        events_of("Brazil criticised Argentina and Chile."),
+        ["Brazil 111 Argentina", "Brazil 111 Chile"]
+    );
+}
+
+#[test]
+fn one_group_acting_together_is_one_mutual_event() {
+    assert_eq!(
+        events_of("India and Pakistan signed an agreement on Monday."),
+        ["India 057 Pakistan"]
+    );
+    assert_eq!(
+        events_of("Peru and Bolivia accused each other of lying."),
+        ["Peru 112 Bolivia"]
+    );
+    assert_eq!(
+        events_of("Talks between Serbia and Kosovo resumed."),
+        ["Serbia 040 Kosovo"]
+    );
+    assert_eq!(events_of("The Japan-India deal was welcomed."), ["Japan 057 India"]);
+}
+
+#[test]
+fn a_relative_pronoun_leads_to_its_antecedent_and_its_clause_is_skipped() {
+    assert_eq!(
+        events_of("Spain and Portugal, both of which have criticised Morocco, met in Madrid."),
+        ["Spain 111 Morocco", "Portugal 111 Morocco"]
+    );
+    assert_eq!(
+        events_of("Kenya, which backs Somalia, met Ethiopia."),
+        ["Kenya 051 Somalia", "Kenya 040 Ethiopia"]
+    );
+}
+
+#[test]
+fn nominal_triggers_take_a_possessor_or_a_governing_verb() {
+    assert_eq!(
+        events_of("Germany's support for Ukraine has grown."),
+        ["Germany 051 Ukraine"]
+    );
+    assert_eq!(events_of("Canada imposed sanctions on Iran."), ["Canada 163 Iran"]);
+    assert_eq!(
+        events_of("Russia launched an offensive against Ukraine."),
+        ["Russia 190 Ukraine"]
+    );
+    // "from" names the doer; the clause's subject is the target.
+    assert_eq!(
+        events_of("Norway's whaling drew criticism from Australia."),
+        ["Australia 111 Norway"]
+    );
+    // A noun with no possessor and no governing verb states no act.
+    assert!(events_of("The visit of Egypt surprised Libya.").is_empty());
+    // A possessive pronoun owns the act: its source is unnamed.
+    assert!(events_of("After his trip to Egypt, Libya was calm.").is_empty());
+}
+
+#[test]
+fn a_hyphenated_participle_links_the_name_before_to_the_noun_after() {
+    let found = events_of("The UN-backed Government of National Unity signed a deal with Italy.");
+    assert!(
+        found.contains(&"United Nations 051 Government of National Unity".to_owned()),
+        "{found:?}"
+    );
+    // A verb after the modified noun is not its object.
+    assert!(events_of("The Iran-backed Hezbollah attacked Israel.").is_empty());
+}
+
+#[test]
+fn a_verb_after_and_shares_the_subject_of_the_verb_before() {
+    assert_eq!(
+        events_of("Chile condemned Peru, and later signed an agreement with Bolivia."),
+        ["Chile 111 Peru", "Chile 057 Bolivia"]
+    );
+}
+
+#[test]
+fn a_participle_clause_takes_the_main_clause_object() {
+    assert_eq!(
+        events_of("Germany is a close ally of Poland, providing military aid."),
+        ["Germany 051 Poland", "Germany 072 Poland"]
+    );
+}
+
+#[test]
+fn military_words_make_support_military_aid() {
+    assert_eq!(
+        events_of("Rwanda deployed troops in support of Mozambique."),
+        ["Rwanda 072 Mozambique"]
+    );
+    assert_eq!(
+        events_of("Rwanda voiced support for Mozambique."),
+        ["Rwanda 051 Mozambique"]
+    );
+}
+
+#[test]
+fn speech_names_its_target_in_what_is_said_and_content_words_code_it() {
+    assert_eq!(
+        events_of("Brazil said Venezuela was violating the accord."),
+        ["Brazil 112 Venezuela"]
+    );
+    assert_eq!(
+        events_of("Kenya said Uganda would host the summit."),
+        ["Kenya 010 Uganda"]
+    );
+    assert_eq!(
+        events_of("\u{201C}Venezuela is a threat,\u{201D} Colombia said."),
+        ["Colombia 010 Venezuela"]
+    );
+}
+
+#[test]
+fn negation_and_refusal_are_marked_but_not_only_is_not() {
+    assert_eq!(
+        events_of("Serbia did not recognise Kosovo."),
+        ["Serbia 054 Kosovo (negated)"]
+    );
+    assert_eq!(events_of("Japan refused to meet China."), ["Japan 040 China (negated)"]);
+    assert_eq!(
+        events_of("Turkey not only criticised Greece but also threatened it."),
+        ["Türkiye 111 Greece"]
+    );
+}
+
+#[test]
+fn attempts_intentions_and_pronoun_subjects_give_no_act() {
+    assert!(events_of("Qatar tried to help Sudan.").is_empty());
+    assert!(events_of("He visited Libya and Egypt.").is_empty());
+    // An intent absorbs the act it announces.
+    assert_eq!(events_of("China promised to help Pakistan."), ["China 033 Pakistan"]);
+}
+
+#[test]
+fn places_modifiers_and_titles_are_not_actors() {
+    assert!(events_of("Europe criticised Russia.").is_empty(), "a region is a place");
+    assert!(
+        events_of("The Paris-based group criticised Italy.").is_empty(),
+        "a modifier"
+    );
+    assert_eq!(
+        events_of("Turkish President Recep Tayyip Erdogan visited Qatar."),
+        ["Recep Tayyip Erdogan 042 Qatar"]
+    );
+}
+
+#[test]
+fn a_capital_stands_for_its_government() {
+    assert_eq!(events_of("Ankara criticised Athens."), ["Türkiye 111 Greece"]);
+}
+
+#[test]
+fn a_capitalised_trigger_in_running_text_is_part_of_a_title() {
+    assert!(events_of("The report (see \"Japan/India Cooperation with Nepal\") was long.").is_empty());
+    // In a headline every word is capitalised and the verb counts.
+    assert_eq!(events_of("Greece, Turkey Dispute Territory"), ["Greece 120 Türkiye"]);
+}
+
+#[test]
+fn an_event_names_the_relation_of_the_model_it_corroborates() {
+    let model = &shipped().model;
+    let relation = model
+        .relations
+        .iter()
+        .find(|r| model.predicates[r.predicate].id == "backs")
+        .expect("the shipped model has a backs relation");
+    let text = format!(
+        "{} backs {}.",
+        model.entities[relation.subject].name, model.entities[relation.object].name
+    );
+    let lines = lines_of(&text);
+    assert_eq!(lines.len(), 1, "{text}: {lines:?}");
+    assert_eq!(lines[0]["relations"], serde_json::json!([relation.id]), "{text}");
+    // The reverse act is no corroboration of a directed relation.
+    let text = format!(
+        "{} backs {}.",
+        model.entities[relation.object].name, model.entities[relation.subject].name
+    );
+    assert_eq!(lines_of(&text)[0]["relations"], serde_json::json!([]), "{text}");
+}
+
+#[test]
+fn every_event_carries_exact_spans_and_its_rule() {
+    let text = "Türkiye’s intelligence chief İbrahim Kalın visited Libya.";
+    let lines = lines_of(text);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |span: &serde_json::Value| -> String {
+        let at = |i: usize| span[i].as_u64().expect("offset") as usize;
+        chars[at(0)..at(1)].iter().collect()
+    };
+    assert_eq!(cut(&lines[0]["source_span"]), "İbrahim Kalın");
+    assert_eq!(cut(&lines[0]["target_span"]), "Libya");
+    assert_eq!(cut(&lines[0]["trigger"]), "visited");
+    assert_eq!(cut(&lines[0]["sentence"]), text);
+    assert_eq!(lines[0]["quad"], "verbal_coop");
+    assert_eq!(lines[0]["code_name"], "Make a visit");
+    assert!(lines[0]["rule"].as_str().is_some_and(|r| r.contains("subject")));
+}
+
+#[test]
+fn a_bad_lexicon_record_is_reported_with_its_file_and_line() {
+    let data = r#"
+[[entities]]
+id = "egypt"
+name = "Egypt"
+type = "COUNTRY"
+
+[[event_codes]]
+code = "042"
+name = "Make a visit"
+
+[[event_codes]]
+code = "420"
+name = "Not a code"
+
+[[event_triggers]]
+code = "051"
+verbs = ["back"]
+
+[[event_triggers]]
+code = "042"
+verbs = ["Visit"]
+"#;
+    let error = actorgraph::model::load_from_str("lexicon.toml", data, std::path::Path::new("."))
+        .expect_err("the lexicon is invalid");
+    let lines: Vec<(usize, &str)> = error.problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|(line, m)| *line == 12 && m.contains("not a CAMEO code")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(line, m)| *line == 16 && m.contains("\"051\" is not defined")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|(line, m)| *line == 21 && m.contains("lower-case words")),
+        "{lines:?}"
+    );
+}

@@ -300,3 +300,47 @@ pub fn salience_to_proto(model: &Model, summary: &EntitySalience) -> pb::EntityS
         salience: summary.salience,
     }
 }
+
+pub fn quad_to_proto(quad: crate::events::Quad) -> pb::QuadClass {
+    use crate::events::Quad;
+    match quad {
+        Quad::VerbalCooperation => pb::QuadClass::VerbalCooperation,
+        Quad::MaterialCooperation => pb::QuadClass::MaterialCooperation,
+        Quad::VerbalConflict => pb::QuadClass::VerbalConflict,
+        Quad::MaterialConflict => pb::QuadClass::MaterialConflict,
+    }
+}
+
+/// One event, its mentions converted as ExtractEntities converts them. `spans` gives the
+/// trigger's and the sentence's offsets in every encoding.
+pub fn event_to_proto(
+    model: &Model,
+    text: &str,
+    mentions: &[Mention],
+    event: &crate::events::Event,
+    spans: &mut crate::text::OffsetConverter<'_>,
+) -> pb::Event {
+    let code = &model.event_lexicon.codes[event.code];
+    pb::Event {
+        source: Some(mention_to_proto(model, text, &mentions[event.source])),
+        target: Some(mention_to_proto(model, text, &mentions[event.target])),
+        trigger: Some(span_to_proto(spans.span(event.trigger.0, event.trigger.1))),
+        trigger_text: text.get(event.trigger.0..event.trigger.1).unwrap_or("").to_owned(),
+        code: code.code.clone(),
+        code_name: code.name.clone(),
+        root: code.root().to_owned(),
+        quad_class: quad_to_proto(code.quad) as i32,
+        negated: event.negated,
+        symmetric: code.symmetric(),
+        sentence: Some(span_to_proto(spans.span(event.sentence.0, event.sentence.1))),
+        sentence_index: u32::try_from(event.sentence_index).unwrap_or(u32::MAX),
+        confidence: event.confidence,
+        explanation: event.rule.explain().to_owned(),
+        corroborated_relation_ids: event.relations.iter().map(|&r| model.relations[r].id.clone()).collect(),
+        corroborated_agreement_ids: event
+            .agreements
+            .iter()
+            .map(|&a| model.agreements[a].id.clone())
+            .collect(),
+    }
+}

@@ -24,7 +24,7 @@ use crate::snapshot::Snapshot;
 /// a long text does not hold up the small calls queued behind it. The line sits where extraction
 /// takes about 100 µs: the criterion bench measures about 50 MiB/s on news text (82 µs for the
 /// 4.2 KB seed article; see BENCHMARKS.md), so 5 KiB.
-pub const INLINE_EXTRACTION_BYTES: usize = 5 * 1024;
+pub(super) const INLINE_EXTRACTION_BYTES: usize = 5 * 1024;
 
 /// How many answers a stream may have waiting for a slow reader before it stops reading
 /// requests: the back-pressure bound of `StreamExtractEntities`.
@@ -59,7 +59,7 @@ impl ExtractionApi {
 
 /// Tells the extraction running for a call to stop when the call's future is dropped (the
 /// client cancelled, or the deadline passed).
-struct CancelOnDrop(Arc<AtomicBool>);
+pub(super) struct CancelOnDrop(pub(super) Arc<AtomicBool>);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
@@ -67,25 +67,34 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Validates a request and reads its options.
-fn read_request(request: &pb::ExtractEntitiesRequest, max_text_bytes: usize) -> Result<ExtractOptions, Error> {
-    if request.text.len() > max_text_bytes {
+/// The text is within the limit.
+pub(super) fn check_text(text: &str, max_text_bytes: usize) -> Result<(), Error> {
+    if text.len() > max_text_bytes {
         return Err(Error::invalid(
             "text",
             "TEXT_TOO_LARGE",
-            format!(
-                "text is {} bytes; the limit is {max_text_bytes} bytes",
-                request.text.len()
-            ),
+            format!("text is {} bytes; the limit is {max_text_bytes} bytes", text.len()),
         ));
     }
-    if !(0.0..=1.0).contains(&request.min_confidence) {
+    Ok(())
+}
+
+/// A confidence threshold is in [0, 1].
+pub(super) fn check_confidence(min_confidence: f32) -> Result<(), Error> {
+    if !(0.0..=1.0).contains(&min_confidence) {
         return Err(Error::invalid(
             "min_confidence",
             "OUT_OF_RANGE",
-            format!("min_confidence must be between 0 and 1, got {}", request.min_confidence),
+            format!("min_confidence must be between 0 and 1, got {min_confidence}"),
         ));
     }
+    Ok(())
+}
+
+/// Validates a request and reads its options.
+fn read_request(request: &pb::ExtractEntitiesRequest, max_text_bytes: usize) -> Result<ExtractOptions, Error> {
+    check_text(&request.text, max_text_bytes)?;
+    check_confidence(request.min_confidence)?;
     let mut types = Vec::new();
     for &value in &request.entity_types {
         if let Some(entity_type) = convert::entity_type_from_proto("entity_types", value)? {
@@ -123,11 +132,14 @@ fn to_response(
 }
 
 /// The answer, unless it is over the response limit: then RESOURCE_EXHAUSTED, with what to do.
-fn bounded(
-    response: pb::ExtractEntitiesResponse,
+/// `items` counts what the answer holds (`what`); `narrow` names the options that shrink it.
+pub(super) fn bounded<M: prost::Message>(
+    response: M,
     max_response_bytes: usize,
-) -> Result<pb::ExtractEntitiesResponse, Error> {
-    use prost::Message as _;
+    items: usize,
+    what: &str,
+    narrow: &str,
+) -> Result<M, Error> {
     let size = response.encoded_len();
     if size <= max_response_bytes {
         return Ok(response);
@@ -135,11 +147,25 @@ fn bounded(
     Err(Error::ResourceExhausted {
         reason: "RESPONSE_TOO_LARGE",
         message: format!(
-            "the answer has {} mentions and is {size} bytes encoded, over the limit of {max_response_bytes} \
-             bytes; send the text in parts, or narrow the answer (entity_types, exclude_unlinked, min_confidence)",
-            response.mentions.len()
+            "the answer has {items} {what} and is {size} bytes encoded, over the limit of {max_response_bytes} \
+             bytes; send the text in parts, or narrow the answer ({narrow})"
         ),
     })
+}
+
+/// How ExtractEntities' answer is bounded.
+fn bounded_mentions(
+    response: pb::ExtractEntitiesResponse,
+    max_response_bytes: usize,
+) -> Result<pb::ExtractEntitiesResponse, Error> {
+    let items = response.mentions.len();
+    bounded(
+        response,
+        max_response_bytes,
+        items,
+        "mentions",
+        "entity_types, exclude_unlinked, min_confidence",
+    )
 }
 
 /// Extracts one validated request, off the async workers when the text is large; the work
@@ -153,7 +179,7 @@ async fn extract(
 ) -> Result<pb::ExtractEntitiesResponse, Error> {
     if request.text.len() <= INLINE_EXTRACTION_BYTES {
         let extraction = snapshot.extractor.extract(&request.text, &options);
-        return bounded(to_response(&snapshot, &request.text, &extraction), max_response_bytes);
+        return bounded_mentions(to_response(&snapshot, &request.text, &extraction), max_response_bytes);
     }
     let cancelled = Arc::new(AtomicBool::new(false));
     let _cancel_on_drop = CancelOnDrop(Arc::clone(&cancelled));
@@ -161,7 +187,9 @@ async fn extract(
     tokio::task::spawn_blocking(move || {
         let stop = || cancelled.load(Ordering::Relaxed);
         match snapshot.extractor.extract_until(&request.text, &options, &stop) {
-            Some(extraction) => bounded(to_response(&snapshot, &request.text, &extraction), max_response_bytes),
+            Some(extraction) => {
+                bounded_mentions(to_response(&snapshot, &request.text, &extraction), max_response_bytes)
+            }
             None => {
                 metrics.record_abandoned();
                 Err(Error::DeadlineExceeded(
@@ -203,83 +231,156 @@ impl ExtractionService for ExtractionApi {
         &self,
         request: Request<Streaming<pb::StreamExtractEntitiesRequest>>,
     ) -> Result<Response<ResponseStream>, Status> {
-        let mut inbound = request.into_inner();
-        let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
         // A stream is one call: every item is answered by the model it started with, as unary
         // calls in flight are, however many reloads happen while it is open.
         let snapshot = self.snapshot.load_full();
-        let ExtractionLimits {
-            max_text_bytes,
-            max_response_bytes,
-        } = self.limits;
+        let limits = self.limits;
         let metrics = Arc::clone(&self.metrics);
-        tokio::spawn(async move {
-            loop {
-                let item = match inbound.message().await {
-                    Ok(Some(item)) => item,
-                    Ok(None) => break,
-                    Err(status) => {
-                        // The inbound side broke (malformed message, cancelled call): report it
-                        // if anyone still listens, and stop.
-                        // The framework's own failures (a malformed or truncated frame, a message
-                        // over the limit) become this service's errors, with an ErrorInfo; the
-                        // stream cannot go on past a message it could not read.
-                        let status = if status.code() == tonic::Code::Cancelled || !status.details().is_empty() {
-                            status
-                        } else {
-                            Status::from(Error::from_framework(&status).unwrap_or_else(|| {
-                                Error::Internal(format!("the stream could not be read: {}", status.message()))
-                            }))
-                        };
-                        let _ = sender.send(Err(status)).await;
-                        break;
-                    }
-                };
+        let answers = serve_stream(request.into_inner(), move |item: pb::StreamExtractEntitiesRequest| {
+            let snapshot = Arc::clone(&snapshot);
+            let metrics = Arc::clone(&metrics);
+            async move {
                 let result = match item.request {
-                    None => Err(Error::invalid(
-                        "request",
-                        "MISSING_REQUEST",
-                        "each stream item needs a request",
-                    )),
-                    Some(request) => match read_request(&request, max_text_bytes) {
-                        // The call layer turns a panic into INTERNAL for unary calls; a stream's
-                        // items run here, in their own task, so each item is guarded the same way.
-                        Ok(options) => AssertUnwindSafe(extract(
-                            Arc::clone(&snapshot),
-                            request,
-                            options,
-                            max_response_bytes,
-                            &metrics,
-                        ))
-                        .catch_unwind()
-                        .await
-                        .unwrap_or_else(|_| {
-                            tracing::error!("extracting a stream item panicked; answering INTERNAL for it");
-                            Err(Error::Internal(
-                                "the item failed unexpectedly; the failure was logged".into(),
-                            ))
-                        }),
+                    None => Err(missing_request()),
+                    Some(request) => match read_request(&request, limits.max_text_bytes) {
+                        Ok(options) => {
+                            guarded(extract(snapshot, request, options, limits.max_response_bytes, &metrics)).await
+                        }
                         Err(error) => Err(error),
                     },
                 };
-                let result = match result {
-                    Ok(response) => pb::stream_extract_entities_response::Result::Response(response),
-                    Err(error) => pb::stream_extract_entities_response::Result::Error(pb::StreamItemError {
-                        code: error.code() as i32,
-                        reason: error.reason(),
-                        message: error.to_string(),
-                    }),
-                };
-                let answer = pb::StreamExtractEntitiesResponse {
+                pb::StreamExtractEntitiesResponse {
                     request_id: item.request_id,
-                    result: Some(result),
-                };
-                // A closed receiver means the client went away: stop reading its requests.
-                if sender.send(Ok(answer)).await.is_err() {
-                    break;
+                    result: Some(match result {
+                        Ok(response) => pb::stream_extract_entities_response::Result::Response(response),
+                        Err(error) => pb::stream_extract_entities_response::Result::Error(item_error(&error)),
+                    }),
                 }
             }
         });
-        Ok(Response::new(Box::pin(ReceiverStream::new(receiver))))
+        Ok(Response::new(Box::pin(answers)))
     }
+
+    async fn extract_events(
+        &self,
+        request: Request<pb::ExtractEventsRequest>,
+    ) -> Result<Response<pb::ExtractEventsResponse>, Status> {
+        let request = request.into_inner();
+        let options = super::events::read_request(&request, self.limits.max_text_bytes)?;
+        let snapshot = self.snapshot.load_full();
+        Ok(Response::new(
+            super::events::extract(
+                snapshot,
+                request,
+                options,
+                self.limits.max_response_bytes,
+                &self.metrics,
+            )
+            .await?,
+        ))
+    }
+
+    type StreamExtractEventsStream = EventsResponseStream;
+
+    async fn stream_extract_events(
+        &self,
+        request: Request<Streaming<pb::StreamExtractEventsRequest>>,
+    ) -> Result<Response<EventsResponseStream>, Status> {
+        let snapshot = self.snapshot.load_full();
+        let limits = self.limits;
+        let metrics = Arc::clone(&self.metrics);
+        let answers = serve_stream(request.into_inner(), move |item: pb::StreamExtractEventsRequest| {
+            let snapshot = Arc::clone(&snapshot);
+            let metrics = Arc::clone(&metrics);
+            async move {
+                let result = match item.request {
+                    None => Err(missing_request()),
+                    Some(request) => match super::events::read_request(&request, limits.max_text_bytes) {
+                        Ok(options) => {
+                            guarded(super::events::extract(
+                                snapshot,
+                                request,
+                                options,
+                                limits.max_response_bytes,
+                                &metrics,
+                            ))
+                            .await
+                        }
+                        Err(error) => Err(error),
+                    },
+                };
+                pb::StreamExtractEventsResponse {
+                    request_id: item.request_id,
+                    result: Some(match result {
+                        Ok(response) => pb::stream_extract_events_response::Result::Response(response),
+                        Err(error) => pb::stream_extract_events_response::Result::Error(item_error(&error)),
+                    }),
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(answers)))
+    }
+}
+
+type EventsResponseStream = Pin<Box<dyn Stream<Item = Result<pb::StreamExtractEventsResponse, Status>> + Send>>;
+
+fn missing_request() -> Error {
+    Error::invalid("request", "MISSING_REQUEST", "each stream item needs a request")
+}
+
+fn item_error(error: &Error) -> pb::StreamItemError {
+    pb::StreamItemError {
+        code: error.code() as i32,
+        reason: error.reason(),
+        message: error.to_string(),
+    }
+}
+
+/// The call layer turns a panic into INTERNAL for unary calls; a stream's items run in the
+/// stream's own task, so each item is guarded the same way.
+async fn guarded<T>(work: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    AssertUnwindSafe(work).catch_unwind().await.unwrap_or_else(|_| {
+        tracing::error!("a stream item panicked; answering INTERNAL for it");
+        Err(Error::Internal(
+            "the item failed unexpectedly; the failure was logged".into(),
+        ))
+    })
+}
+
+/// Answers the items of an inbound stream one by one, in order, each with `answer`; the answers
+/// wait in a bounded buffer (`STREAM_BUFFER`), so a slow reader stops the reading of requests.
+/// A broken inbound side (a malformed or truncated frame, a message over the limit, a cancelled
+/// call) ends the stream with its status, made this service's error with an ErrorInfo.
+fn serve_stream<In, Out, F, Fut>(mut inbound: Streaming<In>, answer: F) -> ReceiverStream<Result<Out, Status>>
+where
+    In: Send + 'static,
+    Out: Send + 'static,
+    F: Fn(In) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Out> + Send,
+{
+    let (sender, receiver) = mpsc::channel(STREAM_BUFFER);
+    tokio::spawn(async move {
+        loop {
+            let item = match inbound.message().await {
+                Ok(Some(item)) => item,
+                Ok(None) => break,
+                Err(status) => {
+                    let status = if status.code() == tonic::Code::Cancelled || !status.details().is_empty() {
+                        status
+                    } else {
+                        Status::from(Error::from_framework(&status).unwrap_or_else(|| {
+                            Error::Internal(format!("the stream could not be read: {}", status.message()))
+                        }))
+                    };
+                    let _ = sender.send(Err(status)).await;
+                    break;
+                }
+            };
+            // A closed receiver means the client went away: stop reading its requests.
+            if sender.send(Ok(answer(item).await)).await.is_err() {
+                break;
+            }
+        }
+    });
+    ReceiverStream::new(receiver)
 }

@@ -2,6 +2,7 @@
 //! domain core on the current model snapshot, and convert the answer; nothing else.
 
 pub mod convert;
+mod events;
 mod extraction;
 mod knowledge;
 

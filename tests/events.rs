@@ -82,6 +82,24 @@ fn coordinated_subjects_and_objects_give_one_event_per_pair() {
 }
 
 #[test]
+fn a_verb_before_a_particle_of_motion_is_another_verb() {
+    assert_eq!(
+        events_of("Egypt, the UAE and France back Haftar."),
+        [
+            "Egypt 051 Khalifa Haftar",
+            "United Arab Emirates 051 Khalifa Haftar",
+            "France 051 Khalifa Haftar"
+        ]
+    );
+    assert!(events_of("Egypt went back to Libya.").is_empty());
+    // An infinitive is no particle.
+    assert_eq!(
+        events_of("Egypt and Libya collaborate to boost trade."),
+        ["Egypt 061 Libya"]
+    );
+}
+
+#[test]
 fn one_group_acting_together_is_one_mutual_event() {
     assert_eq!(
         events_of("India and Pakistan signed an agreement on Monday."),

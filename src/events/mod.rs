@@ -571,9 +571,11 @@ impl Sentence<'_> {
                 .targets
                 .iter()
                 .copied()
-                .filter(|&t| t > trigger.end)
+                .filter(|&t| t >= trigger.end)
                 .min()
-                .unwrap_or(trigger.end)
+                // With no object after it, what follows the trigger says what the act is
+                // ("collaborate to boost trade").
+                .unwrap_or(trigger.end + 4)
                 .min(items.len());
             for &(class, refined) in &form.refine {
                 let in_class = |j: usize| items[j].word().is_some_and(|w| self.lexicon.in_class(class, w));

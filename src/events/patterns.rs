@@ -13,6 +13,9 @@ pub(crate) const GOVERNOR_WINDOW: usize = 8;
 /// How far what a speaker says is read for its target and content, in items.
 pub(crate) const SPEECH_WINDOW: usize = 30;
 
+/// Particles of motion after a verb ("back to", "back home").
+const MOTION_PARTICLES: &[&str] = &["into", "away", "off", "out", "up", "down", "home", "again", "then"];
+
 /// The most names one group holds: a longer list is cut, so one trigger's pairs stay bounded.
 pub(crate) const MAX_GROUP: usize = 24;
 
@@ -43,6 +46,18 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item], at: usize, role: Rol
             .enumerate()
             .all(|(k, w)| items.get(at + k).is_some_and(|item| item.is_word(w)));
         if !matches {
+            continue;
+        }
+        // A plain verb form before a particle of motion is another verb or an adverb ("went
+        // back to", "back home"), unless the particle is part of the form.
+        let after = at + form.words.len();
+        let particle = items.get(after).is_some_and(|next| {
+            next.is_word_in(MOTION_PARTICLES)
+                // "to" is a direction before a name or a determiner, an infinitive before a verb.
+                || (next.is_word("to")
+                    && items.get(after + 1).is_some_and(|n| n.is_mention() || n.is_word_in(DETERMINERS)))
+        });
+        if form.pos == Pos::Verb && form.verb_form == VerbForm::Plain && particle {
             continue;
         }
         // A plain verb form where a noun stands ("the attack") is a noun this lexicon lacks.

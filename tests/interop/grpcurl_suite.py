@@ -21,6 +21,8 @@ DOCUMENTED_ADDRESS = "127.0.0.1:50051"
 ALL_RPCS = {
     "actorgraph.v1.ExtractionService/ExtractEntities",
     "actorgraph.v1.ExtractionService/StreamExtractEntities",
+    "actorgraph.v1.ExtractionService/ExtractEvents",
+    "actorgraph.v1.ExtractionService/StreamExtractEvents",
     "actorgraph.v1.KnowledgeService/GetEntity",
     "actorgraph.v1.KnowledgeService/ListEntities",
     "actorgraph.v1.KnowledgeService/SearchEntities",
@@ -78,6 +80,7 @@ def check_list(code, out):
 def check_describe_service(code, out):
     expect(code == 0, "describe failed")
     expect("rpc ExtractEntities" in out and "rpc StreamExtractEntities" in out, out)
+    expect("rpc ExtractEvents" in out and "rpc StreamExtractEvents" in out, out)
     expect("Extracts the actor mentions of one text" in out, "RPCs are documented")
 
 
@@ -107,6 +110,40 @@ def check_stream(code, out):
     expect([a["requestId"] for a in answers] == ["a", "b"], answers)
     expect([m["entityId"] for m in answers[0]["response"]["mentions"]] == ["egypt", "khalifa-haftar"], answers[0])
     expect([m["entityId"] for m in answers[1]["response"]["mentions"]] == ["turkiye", "government-of-national-unity"], answers[1])
+
+
+def event_triple(event):
+    return (event["source"]["entityId"], event["code"], event["target"]["entityId"])
+
+
+def check_events(code, out):
+    expect(code == 0, out)
+    events = json_documents(out)[0]["events"]
+    expect([event_triple(e) for e in events] == [
+        ("egypt", "051", "khalifa-haftar"),
+        ("united-arab-emirates", "051", "khalifa-haftar"),
+        ("france", "051", "khalifa-haftar"),
+        ("ankara", "054", "libyan-national-army"),
+    ], events)
+    expect(events[3]["negated"] and events[3]["source"]["metonymFor"]["id"] == "turkiye", events[3])
+    first = events[0]
+    expect(first["triggerText"] == "back" and first["trigger"]["charStart"] == 26, first)
+    expect(first["quadClass"] == "QUAD_CLASS_VERBAL_COOPERATION" and first["codeName"] == "Praise or endorse", first)
+
+
+def check_events_by_root(code, out):
+    expect(code == 0, out)
+    events = json_documents(out)[0]["events"]
+    expect([event_triple(e) for e in events] == [("turkiye", "051", "government-of-national-unity")], events)
+    expect(events[0]["corroboratedRelationIds"] == ["turkiye.backs.government-of-national-unity"], events[0])
+
+
+def check_event_stream(code, out):
+    expect(code == 0, out)
+    answers = json_documents(out)
+    expect([a["requestId"] for a in answers] == ["a", "b"], answers)
+    expect([event_triple(e) for e in answers[0]["response"]["events"]] == [("egypt", "051", "khalifa-haftar")], answers[0])
+    expect([event_triple(e) for e in answers[1]["response"]["events"]] == [("saudi-arabia", "111", "qatar")], answers[1])
 
 
 def check_get_entity(code, out):
@@ -234,6 +271,9 @@ CHECKS = [
     ("Health/Check", check_health),
     ("ExtractionService/ExtractEntities", check_extract),
     ("StreamExtractEntities", check_stream),
+    ("StreamExtractEvents", check_event_stream),
+    ('"code_roots"', check_events_by_root),
+    ("ExtractionService/ExtractEvents", check_events),
     ('{"id": "ankara"}', check_get_entity),
     ('"page_size": -1', check_negative_page_size),
     ('{"id": "atlantis"}', check_not_found),

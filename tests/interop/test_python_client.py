@@ -103,6 +103,50 @@ def test_stream_of_100_texts_in_order(extraction):
         assert [m.entity_id for m in answer.response.mentions] == expected[index % 3]
 
 
+def test_extract_events_spans_codes_and_corroboration(extraction):
+    text = "🇹🇷 Türkiye backs the GNU. Japan, South Korea and Australia condemned North Korea."
+    answer = extraction.ExtractEvents(extraction_pb2.ExtractEventsRequest(text=text))
+    triples = [(e.source.entity_id, e.code, e.target.entity_id) for e in answer.events]
+    assert triples == [
+        ("turkiye", "051", "government-of-national-unity"),
+        ("japan", "111", "north-korea"),
+        ("south-korea", "111", "north-korea"),
+        ("australia", "111", "north-korea"),
+    ]
+    backs = answer.events[0]
+    assert list(backs.corroborated_relation_ids) == ["turkiye.backs.government-of-national-unity"]
+    assert backs.quad_class == extraction_pb2.QUAD_CLASS_VERBAL_COOPERATION
+    utf16 = text.encode("utf-16-le")
+    for event in answer.events:
+        for span, expected in [(event.trigger, event.trigger_text), (event.source.span, event.source.text),
+                               (event.target.span, event.target.text)]:
+            assert text[span.char_start:span.char_end] == expected
+            assert utf16[2 * span.utf16_start:2 * span.utf16_end].decode("utf-16-le") == expected
+    with pytest.raises(grpc.RpcError) as raised:
+        extraction.ExtractEvents(extraction_pb2.ExtractEventsRequest(text="Egypt backs Libya.", code_roots=["5"]))
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    info, bad_request = details(raised.value)
+    assert info.reason == "INVALID_CODE_ROOT"
+    assert [v.field for v in bad_request.field_violations] == ["code_roots"]
+
+
+def test_stream_of_events_in_order(extraction):
+    texts = ["Egypt backs Haftar.", "Qatar was criticised by Saudi Arabia."]
+
+    def requests():
+        for index in range(20):
+            yield extraction_pb2.StreamExtractEventsRequest(
+                request_id=f"item-{index}",
+                request=extraction_pb2.ExtractEventsRequest(text=texts[index % 2]))
+
+    answers = list(extraction.StreamExtractEvents(requests()))
+    assert [a.request_id for a in answers] == [f"item-{i}" for i in range(20)]
+    expected = [("egypt", "051", "khalifa-haftar"), ("saudi-arabia", "111", "qatar")]
+    for index, answer in enumerate(answers):
+        assert answer.WhichOneof("result") == "response"
+        assert [(e.source.entity_id, e.code, e.target.entity_id) for e in answer.response.events] == [expected[index % 2]]
+
+
 def test_get_and_search_entities(knowledge):
     entity = knowledge.GetEntity(knowledge_pb2.GetEntityRequest(id="turkiye")).entity
     assert entity.name == "Türkiye" and entity.type == types_pb2.ENTITY_TYPE_COUNTRY

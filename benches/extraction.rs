@@ -123,6 +123,34 @@ fn adversarial(c: &mut Criterion) {
     group.finish();
 }
 
+/// Events beside entities, with the shipped layers, on the article and 1 MiB of news: the goal
+/// of issue 11 is events in under twice the time of entity extraction (events include it).
+fn events(c: &mut Criterion) {
+    let article = std::fs::read_to_string(data_dir().join("article.txt")).expect("the article");
+    let news = news_text(&article);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let layers: Vec<PathBuf> = actorgraph::config::DEFAULT_DATA.iter().map(|p| root.join(p)).collect();
+    let world = Snapshot::load_layers(&layers).expect("the shipped layers");
+    let entity_options = ExtractOptions::default();
+    let event_options = actorgraph::events::EventOptions::default();
+    let mut group = c.benchmark_group("events");
+    group.measurement_time(Duration::from_secs(4)).sample_size(30);
+    for (text_name, text) in [("article", article.as_str()), ("1MiB-news", news.as_str())] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::new("entities", text_name), text, |b, text| {
+            b.iter(|| world.extractor.extract(black_box(text), &entity_options));
+        });
+        group.bench_with_input(BenchmarkId::new("events", text_name), text, |b, text| {
+            b.iter(|| {
+                actorgraph::events::extract(&world.model, &world.extractor, black_box(text), &event_options, &|| {
+                    false
+                })
+            });
+        });
+    }
+    group.finish();
+}
+
 fn loading(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.measurement_time(Duration::from_secs(4)).sample_size(20);
@@ -137,5 +165,5 @@ fn loading(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, extraction, adversarial, loading);
+criterion_group!(benches, extraction, adversarial, events, loading);
 criterion_main!(benches);

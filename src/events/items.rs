@@ -119,7 +119,11 @@ pub(crate) fn items(text: &str, start: usize, end: usize, mentions: &[(usize, &M
             let word = &text[position..word_end];
             items.push(Item {
                 kind: ItemKind::Word {
-                    lower: crate::text::fold_for_compare(word).to_lowercase(),
+                    lower: if word.is_ascii() {
+                        word.to_ascii_lowercase()
+                    } else {
+                        crate::text::fold_for_compare(word).to_lowercase()
+                    },
                     capital: c.is_uppercase(),
                 },
                 start: position,

@@ -124,6 +124,8 @@ pub struct Lexicon {
     class_by_name: HashMap<String, usize>,
     /// Light verbs, each as its words (multi-word ones included).
     light_verbs: Vec<Vec<String>>,
+    /// Light verbs by their last word.
+    light_verbs_by_last: HashMap<String, Vec<usize>>,
 }
 
 /// The name of the word class whose words govern noun triggers.
@@ -418,6 +420,11 @@ impl Lexicon {
                 });
             }
         }
+        for (index, verb) in lexicon.light_verbs.iter().enumerate() {
+            if let Some(last) = verb.last() {
+                lexicon.light_verbs_by_last.entry(last.clone()).or_default().push(index);
+            }
+        }
         if problems.is_empty() {
             Ok(lexicon)
         } else {
@@ -454,8 +461,13 @@ impl Lexicon {
         self.classes.get(class).is_some_and(|c| c.contains(word))
     }
 
-    pub(crate) fn light_verbs(&self) -> &[Vec<String>] {
-        &self.light_verbs
+    /// The light verbs whose last word is `word`.
+    pub(crate) fn light_verbs_ending<'a>(&'a self, word: &str) -> impl Iterator<Item = &'a [String]> + 'a {
+        self.light_verbs_by_last
+            .get(word)
+            .into_iter()
+            .flatten()
+            .map(|&index| self.light_verbs[index].as_slice())
     }
 }
 

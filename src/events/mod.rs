@@ -84,6 +84,7 @@ pub mod lexicon;
 mod items;
 mod patterns;
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use crate::extract::{ExtractOptions, Extraction, Extractor, Mention};
@@ -210,12 +211,13 @@ pub fn extract(
             .map(|i| (i, &mentions[i]))
             .filter(|(_, m)| !m.nested)
             .collect();
-        let actors: HashSet<Actor> = in_sentence
+        // Two different actors at least, or no event can be stated.
+        let mut actors = in_sentence
             .iter()
             .filter(|(i, _)| mask[*i])
-            .map(|(_, m)| actor_of(text, m))
-            .collect();
-        if actors.len() < 2 || lexicon.is_empty() {
+            .map(|(_, m)| actor_of(text, m));
+        let first_actor = actors.next();
+        if lexicon.is_empty() || !actors.any(|a| Some(&a) != first_actor.as_ref()) {
             continue;
         }
         if sentence_index % 64 == 0 && stop() {
@@ -230,7 +232,7 @@ pub fn extract(
             mentions,
             range: (start, trimmed_end),
             index: sentence_index,
-            headline: headline(&items),
+            headline: OnceCell::new(),
         };
         sentence.events(&mut events);
     }
@@ -289,8 +291,8 @@ struct Sentence<'a> {
     mentions: &'a [Mention],
     range: (usize, usize),
     index: usize,
-    /// Most of its words are capitalised: a headline.
-    headline: bool,
+    /// Most of its words are capitalised: a headline (worked out when first needed).
+    headline: OnceCell<bool>,
 }
 
 impl Sentence<'_> {
@@ -319,7 +321,7 @@ impl Sentence<'_> {
             // A capitalised trigger inside running text is part of a title or name ("see
             // "U.S./NATO Cooperation with Turkey""); in a headline every word is capitalised.
             let capital = matches!(items[trigger.first].kind, ItemKind::Word { capital: true, .. });
-            if capital && trigger.first > 0 && !self.headline {
+            if capital && trigger.first > 0 && !*self.headline.get_or_init(|| headline(items)) {
                 continue;
             }
             let form = self.lexicon.form(trigger.form);

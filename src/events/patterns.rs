@@ -32,9 +32,13 @@ pub(crate) struct TriggerAt {
 /// of the same words by context; content forms are left out.
 pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item], at: usize, role: Role) -> Option<TriggerAt> {
     let word = items.get(at)?.word()?;
+    let forms = lexicon.forms_starting(word);
+    if forms.is_empty() {
+        return None;
+    }
     let mut best: Option<TriggerAt> = None;
     let noun_context = noun_context(lexicon, items, at);
-    for &index in lexicon.forms_starting(word) {
+    for &index in forms {
         crate::work::step(1);
         let form = lexicon.form(index);
         if (role == Role::Content) != (form.role == Role::Content) {
@@ -117,12 +121,14 @@ pub(crate) fn governor(lexicon: &Lexicon, items: &[Item], at: usize) -> Option<u
         j -= 1;
         steps += 1;
         let item = &items[j];
-        for verb in lexicon.light_verbs() {
-            let n = verb.len();
-            if j + 1 >= n {
-                let first = j + 1 - n;
-                if verb.iter().enumerate().all(|(k, w)| items[first + k].is_word(w)) {
-                    return Some(first);
+        if let Some(word) = item.word() {
+            for verb in lexicon.light_verbs_ending(word) {
+                let n = verb.len();
+                if j + 1 >= n {
+                    let first = j + 1 - n;
+                    if verb.iter().enumerate().all(|(k, w)| items[first + k].is_word(w)) {
+                        return Some(first);
+                    }
                 }
             }
         }

@@ -219,6 +219,93 @@ async fn search_resolves_case_accent_and_typo_variants() {
     assert_eq!(empty.code(), Code::InvalidArgument);
 }
 
+/// Each query with the entity it must find first and how, or `None` when nothing must be found.
+const SEARCH_CASES: &[(&str, Option<(&str, pb::MatchReason)>)] = &[
+    ("United States", Some(("united-states", pb::MatchReason::Exact))),
+    ("United Kingdom", Some(("united-kingdom", pb::MatchReason::Exact))),
+    ("Turkmenistan", Some(("turkmenistan", pb::MatchReason::Exact))),
+    ("Government of National Stability", None),
+    ("Libyan Arab Jamahiriya", None),
+    // The one entity with the word "Franco" in its name, not France.
+    ("Franco", Some(("franco-da-rocha", pb::MatchReason::Partial))),
+    ("Egyptair", None),
+    ("Eastern Libya", Some(("libya", pb::MatchReason::Partial))),
+    (
+        "National Army",
+        Some(("libyan-national-army", pb::MatchReason::Partial)),
+    ),
+    ("the Emirates", Some(("united-arab-emirates", pb::MatchReason::Words))),
+    ("Trablus", Some(("tripoli", pb::MatchReason::Fuzzy))),
+    (
+        "National Unity Government",
+        Some(("government-of-national-unity", pb::MatchReason::Words)),
+    ),
+    ("IS", Some(("daesh", pb::MatchReason::Initials))),
+];
+
+#[tokio::test]
+async fn search_is_not_confidently_wrong() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    for &(query, expected) in SEARCH_CASES {
+        let hits = client
+            .search_entities(pb::SearchEntitiesRequest {
+                query: query.into(),
+                ..Default::default()
+            })
+            .await
+            .expect("search answers")
+            .into_inner()
+            .hits;
+        let found: Vec<(&str, f64)> = hits
+            .iter()
+            .map(|h| (h.entity.as_ref().map_or("", |e| e.id.as_str()), h.score))
+            .collect();
+        match expected {
+            None => assert!(hits.is_empty(), "{query:?} must find nothing, found {found:?}"),
+            Some((id, reason)) => {
+                let best = hits.first().unwrap_or_else(|| panic!("no hit for {query:?}"));
+                assert_eq!(found[0].0, id, "{query:?}: {found:?}");
+                assert_eq!(best.reason, reason as i32, "{query:?}: {}", best.explanation);
+                assert!(
+                    hits.iter().skip(1).all(|h| h.score < best.score),
+                    "{query:?}: no tie for the first place: {found:?}"
+                );
+                assert!(
+                    best.explanation.ends_with(&format!("{:.2}", best.score)),
+                    "the explanation ends with the score: {}",
+                    best.explanation
+                );
+            }
+        }
+        assert!(
+            hits.iter().all(|h| h.score >= 0.6),
+            "{query:?}: the floor holds: {found:?}"
+        );
+    }
+    // The wrong answers of a whole-string similarity are gone.
+    for (query, wrong) in [
+        ("United Kingdom", "united-nations"),
+        ("Turkmenistan", "turkiye"),
+        ("National Army", "government-of-national-unity"),
+        ("Eastern Libya", "eastern-black-sea-region"),
+    ] {
+        let hits = client
+            .search_entities(pb::SearchEntitiesRequest {
+                query: query.into(),
+                ..Default::default()
+            })
+            .await
+            .expect("search answers")
+            .into_inner()
+            .hits;
+        assert!(
+            hits.iter().all(|h| h.entity.as_ref().is_none_or(|e| e.id != wrong)),
+            "{query:?} must not find {wrong}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn search_honours_the_limit_and_ranks_best_first() {
     let server = TestServer::start().await;

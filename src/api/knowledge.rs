@@ -148,6 +148,8 @@ impl KnowledgeService for KnowledgeApi {
                         crate::search::MatchReason::Folded => pb::MatchReason::Folded,
                         crate::search::MatchReason::Partial => pb::MatchReason::Partial,
                         crate::search::MatchReason::Fuzzy => pb::MatchReason::Fuzzy,
+                        crate::search::MatchReason::Words => pb::MatchReason::Words,
+                        crate::search::MatchReason::Initials => pb::MatchReason::Initials,
                     } as i32,
                     explanation: hit.explanation,
                 })

@@ -126,7 +126,14 @@ def check_search(code, out):
     expect(code == 0, out)
     hit = json_documents(out)[0]["hits"][0]
     expect(hit["entity"]["id"] == "khalifa-haftar" and hit["reason"] == "MATCH_REASON_FUZZY", hit)
-    expect("Jaro-Winkler" in hit["explanation"], hit)
+    expect("1 edit from" in hit["explanation"] and hit["explanation"].endswith("= 0.83"), hit)
+
+
+def check_search_no_near_miss(code, out):
+    expect(code == 0, out)
+    hits = json_documents(out)[0]["hits"]
+    expect([h["entity"]["id"] for h in hits] == ["united-kingdom"], hits)
+    expect(hits[0]["reason"] == "MATCH_REASON_EXACT", hits)
 
 
 def check_backers_of_gnu(code, out):
@@ -238,6 +245,7 @@ CHECKS = [
     ('"page_size": -1', check_negative_page_size),
     ('{"id": "atlantis"}', check_not_found),
     ("ListEntities", check_list_entities),
+    ('"query": "United Kingdom"', check_search_no_near_miss),
     ("SearchEntities", check_search),
     ('"include_derived": true', check_backers_of_haftar),
     ('"predicate": "backed_by"', check_backers_of_gnu),

@@ -96,10 +96,25 @@ pub fn entity_to_proto(model: &Model, index: EntityIndex) -> pb::Entity {
 }
 
 pub fn evidence_to_proto(model: &Model, evidence: &model::Evidence) -> pb::Evidence {
-    pb::Evidence {
-        document_id: model.documents[evidence.document].id.clone(),
-        span: Some(span_to_proto(evidence.span)),
-        quote: evidence.quote.clone(),
+    match evidence {
+        model::Evidence::Quote(quote) => pb::Evidence {
+            document_id: model.documents[quote.document].id.clone(),
+            span: Some(span_to_proto(quote.span)),
+            quote: quote.quote.clone(),
+            citation: None,
+        },
+        model::Evidence::Cited(citation) => pb::Evidence {
+            document_id: String::new(),
+            span: None,
+            quote: String::new(),
+            citation: Some(pb::Citation {
+                title: citation.title.clone(),
+                publisher: citation.publisher.clone(),
+                date: citation.date.clone(),
+                url: citation.url.clone().unwrap_or_default(),
+                note: citation.note.clone().unwrap_or_default(),
+            }),
+        },
     }
 }
 

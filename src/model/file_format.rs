@@ -101,12 +101,36 @@ pub struct AmbiguousNameRecord {
     pub entities: Vec<Spanned<String>>,
 }
 
-/// A piece of evidence: a bare quote (in the file's only document) or a quote with its document.
+/// A piece of evidence: a bare quote (in the model's only document), a quote with its document,
+/// or a cited outside source for a fact the documents do not state.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum EvidenceRecord {
     Quote(String),
-    Located { document: String, quote: String },
+    Located(LocatedQuoteRecord),
+    Cited(CitationRecord),
+}
+
+/// A quote in a named document.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocatedQuoteRecord {
+    pub document: String,
+    pub quote: String,
+}
+
+/// An outside source: a publication that states the fact.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitationRecord {
+    pub title: String,
+    pub publisher: String,
+    /// ISO 8601, as agreement dates.
+    pub date: String,
+    /// Only where the address is known; a citation without one is found by title and date.
+    pub url: Option<String>,
+    /// What the source says that states the fact, in the data author's words (not a quote).
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

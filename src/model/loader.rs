@@ -13,7 +13,7 @@ use std::time::SystemTime;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use super::file_format::{DataFile, EvidenceRecord};
+use super::file_format::{CitationRecord, DataFile, EvidenceRecord};
 use super::types::*;
 use crate::text::{fold_for_compare, FoldedText, OffsetConverter};
 
@@ -918,7 +918,10 @@ impl Loader {
         records: &[Spanned<EvidenceRecord>],
     ) -> Vec<Evidence> {
         if records.is_empty() {
-            self.report(owner, "missing evidence: quote the sentence or clause that states it");
+            self.report(
+                owner,
+                "missing evidence: quote the sentence or clause that states it, or cite a source that does",
+            );
             return Vec::new();
         }
         let mut evidence = Vec::new();
@@ -935,23 +938,32 @@ impl Loader {
                     }
                     (0, quote)
                 }
-                EvidenceRecord::Located { document, quote } => match references.document_by_id.get(document) {
-                    Some(&index) => (index, quote),
+                EvidenceRecord::Located(located) => match references.document_by_id.get(&located.document) {
+                    Some(&index) => (index, &located.quote),
                     None => {
-                        self.report(location, format!("evidence names unknown document {document:?}"));
+                        self.report(
+                            location,
+                            format!("evidence names unknown document {:?}", located.document),
+                        );
                         continue;
                     }
                 },
+                EvidenceRecord::Cited(citation) => {
+                    if let Some(citation) = self.check_citation(location, citation) {
+                        evidence.push(Evidence::Cited(citation));
+                    }
+                    continue;
+                }
             };
             let text = &references.documents[document].text;
             match locate_quote(text, quote) {
                 Some((start, end)) => {
                     let span = OffsetConverter::new(text).span(start, end);
-                    evidence.push(Evidence {
+                    evidence.push(Evidence::Quote(Quote {
                         document,
                         span,
                         quote: text[start..end].to_owned(),
-                    });
+                    }));
                 }
                 None => self.report(
                     location,
@@ -963,6 +975,40 @@ impl Loader {
             }
         }
         evidence
+    }
+}
+
+impl Loader {
+    /// A citation with a title, a publisher, a real date and, when given, a web address.
+    fn check_citation(&mut self, location: Location, record: &CitationRecord) -> Option<Citation> {
+        let mut valid = true;
+        for (field, value) in [("title", &record.title), ("publisher", &record.publisher)] {
+            if value.trim().is_empty() {
+                self.report(location, format!("cited source: empty {field}"));
+                valid = false;
+            }
+        }
+        if let Err(why) = check_date(&record.date) {
+            self.report(location, format!("cited source: bad date {:?}: {why}", record.date));
+            valid = false;
+        }
+        if let Some(url) = &record.url {
+            let web = url.starts_with("https://") || url.starts_with("http://");
+            if !web || url.contains(char::is_whitespace) {
+                self.report(
+                    location,
+                    format!("cited source: {url:?} is not a web address (http:// or https://, no spaces)"),
+                );
+                valid = false;
+            }
+        }
+        valid.then(|| Citation {
+            title: record.title.trim().to_owned(),
+            publisher: record.publisher.trim().to_owned(),
+            date: record.date.clone(),
+            url: record.url.clone(),
+            note: record.note.clone(),
+        })
     }
 }
 

@@ -97,12 +97,32 @@ pub struct Predicate {
     pub transfers_support: bool,
 }
 
+/// What states a fact: a quote of one of the model's documents, or an outside source cited for
+/// a fact the documents do not state.
+#[derive(Debug, Clone)]
+pub enum Evidence {
+    Quote(Quote),
+    Cited(Citation),
+}
+
 /// A quote located in a document.
 #[derive(Debug, Clone)]
-pub struct Evidence {
+pub struct Quote {
     pub document: usize,
     pub span: Span,
     pub quote: String,
+}
+
+/// An outside publication that states a fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub title: String,
+    pub publisher: String,
+    /// ISO 8601 (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub date: String,
+    pub url: Option<String>,
+    /// What the source says, in the data author's words.
+    pub note: Option<String>,
 }
 
 /// "subject predicate object", with qualifiers and evidence.

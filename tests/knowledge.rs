@@ -668,7 +668,7 @@ async fn agreements_are_filtered_by_who_disputes_them() {
     let expected: Vec<&str> = model
         .agreements
         .iter()
-        .filter(|a| a.disputed_by.contains(&greece))
+        .filter(|a| a.is_disputed_by(greece))
         .map(|a| a.id.as_str())
         .collect();
     assert!(ids.contains(&"turkiye-libya-maritime-agreement"), "{ids:?}");
@@ -812,10 +812,9 @@ async fn turkiye_and_libya_agreements_and_who_disputes_them() {
         .into_inner()
         .agreement
         .expect("an agreement");
-    assert_eq!(maritime.status, pb::AgreementStatus::Disputed as i32);
     assert_eq!(
         ids(&maritime.disputed_by),
-        BTreeSet::from(["cyprus".to_owned(), "greece".to_owned()])
+        BTreeSet::from(["cyprus".to_owned(), "egypt".to_owned(), "greece".to_owned()])
     );
     assert!(ids(&maritime.parties).contains("turkiye"));
     assert!(maritime.provisions.iter().any(|p| p.contains("oil and gas")));
@@ -859,4 +858,58 @@ async fn documents_are_listed_and_returned_with_their_text() {
         .await
         .expect_err("unknown document");
     assert_eq!(missing.code(), Code::NotFound);
+}
+
+#[tokio::test]
+async fn an_agreements_lifecycle_and_who_disputes_it_are_apart() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let maritime = client
+        .get_agreement(pb::GetAgreementRequest {
+            id: "turkiye-libya-maritime-agreement".into(),
+        })
+        .await
+        .expect("the maritime agreement")
+        .into_inner()
+        .agreement
+        .expect("an agreement");
+    assert_eq!(
+        maritime.status,
+        pb::AgreementStatus::Signed as i32,
+        "signed, and contested"
+    );
+    let disputers: Vec<&str> = maritime
+        .disputes
+        .iter()
+        .filter_map(|d| d.by.as_ref().map(|e| e.id.as_str()))
+        .collect();
+    assert_eq!(disputers, vec!["greece", "cyprus", "egypt"]);
+    for dispute in &maritime.disputes {
+        assert!(
+            !dispute.evidence.is_empty(),
+            "every dispute has its evidence: {dispute:?}"
+        );
+    }
+    let greece = &maritime.disputes[0].evidence[0];
+    let citation = greece
+        .citation
+        .as_ref()
+        .expect("Greece's protest is cited from outside the article");
+    assert_eq!(
+        (citation.publisher.as_str(), citation.date.as_str()),
+        ("Euronews", "2019-12-06")
+    );
+    assert!(greece.document_id.is_empty() && greece.span.is_none() && greece.quote.is_empty());
+    assert_eq!(
+        ids(&maritime.disputed_by),
+        disputers.iter().map(|&d| d.to_owned()).collect()
+    );
+
+    let all = client
+        .list_agreements(pb::ListAgreementsRequest::default())
+        .await
+        .expect("every agreement")
+        .into_inner();
+    // 4 is the deprecated AGREEMENT_STATUS_DISPUTED: no agreement has it any more.
+    assert!(all.agreements.iter().all(|a| a.status != 4));
 }

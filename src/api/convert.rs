@@ -233,7 +233,7 @@ fn agreement_status_to_proto(status: AgreementStatus) -> pb::AgreementStatus {
         AgreementStatus::Proposed => pb::AgreementStatus::Proposed,
         AgreementStatus::UnderDiscussion => pb::AgreementStatus::UnderDiscussion,
         AgreementStatus::Signed => pb::AgreementStatus::Signed,
-        AgreementStatus::Disputed => pb::AgreementStatus::Disputed,
+        AgreementStatus::InForce => pb::AgreementStatus::InForce,
         AgreementStatus::Active => pb::AgreementStatus::Active,
         AgreementStatus::Ended => pb::AgreementStatus::Ended,
     }
@@ -249,8 +249,16 @@ pub fn agreement_to_proto(model: &Model, agreement: &model::Agreement) -> pb::Ag
         status: agreement_status_to_proto(agreement.status) as i32,
         date: agreement.date.clone(),
         period: agreement.period.clone(),
-        disputed_by: agreement.disputed_by.iter().map(|&p| entity_ref(model, p)).collect(),
+        disputed_by: agreement.disputes.iter().map(|d| entity_ref(model, d.by)).collect(),
         evidence: agreement.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
+        disputes: agreement
+            .disputes
+            .iter()
+            .map(|dispute| pb::Dispute {
+                by: Some(entity_ref(model, dispute.by)),
+                evidence: dispute.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
+            })
+            .collect(),
     }
 }
 

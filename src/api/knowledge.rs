@@ -307,7 +307,7 @@ impl KnowledgeService for KnowledgeApi {
         };
         if !request.disputed_by_id.is_empty() {
             let disputer = entity_index(model, "disputed_by_id", &request.disputed_by_id)?;
-            matching.retain(|&i| model.agreements[i].disputed_by.contains(&disputer));
+            matching.retain(|&i| model.agreements[i].is_disputed_by(disputer));
         }
         let filters = format!("agreements;{};{}", request.party_id, request.disputed_by_id);
         let page = read_page(request.page_size, &request.page_token, &filters, &model.version)?;

@@ -162,8 +162,19 @@ pub struct AgreementRecord {
     pub status: Spanned<String>,
     pub date: Option<Spanned<String>>,
     pub period: Option<Spanned<String>>,
+    /// Who contests it, each with the evidence that they do: apart from `status`, which is
+    /// the agreement's lifecycle only.
     #[serde(default)]
-    pub disputed_by: Vec<Spanned<String>>,
+    pub disputes: Vec<Spanned<DisputeRecord>>,
+    #[serde(default)]
+    pub evidence: Vec<Spanned<EvidenceRecord>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeRecord {
+    /// The entity that contests the agreement.
+    pub by: Spanned<String>,
     #[serde(default)]
     pub evidence: Vec<Spanned<EvidenceRecord>>,
 }

@@ -835,16 +835,33 @@ impl Loader {
                     .iter()
                     .filter_map(|p| self.resolve_entity(file, references, p, "party"))
                     .collect();
-                let disputed_by = record
-                    .disputed_by
-                    .iter()
-                    .filter_map(|p| self.resolve_entity(file, references, p, "disputed_by"))
-                    .collect();
+                let mut disputes: Vec<Dispute> = Vec::new();
+                for dispute in &record.disputes {
+                    let dispute_location = Self::at(file, dispute);
+                    let dispute = dispute.get_ref();
+                    let by = self.resolve_entity(file, references, &dispute.by, "disputes: by");
+                    let evidence = self.resolve_evidence(file, dispute_location, references, &dispute.evidence);
+                    let Some(by) = by else {
+                        continue;
+                    };
+                    if disputes.iter().any(|d| d.by == by) {
+                        self.report(
+                            dispute_location,
+                            format!("agreement {id:?}: {:?} disputes it twice", dispute.by.get_ref()),
+                        );
+                    }
+                    disputes.push(Dispute { by, evidence });
+                }
                 let status = AgreementStatus::parse(record.status.get_ref()).unwrap_or_else(|| {
+                    let hint = if record.status.get_ref().trim() == "disputed" {
+                        ": a dispute is not a stage of an agreement's life; give the stage it is at and list who contests it under `disputes`"
+                    } else {
+                        ""
+                    };
                     self.report(
                         Self::at(file, &record.status),
                         format!(
-                            "agreement {id:?}: unknown status {:?}; expected one of {}",
+                            "agreement {id:?}: unknown status {:?}; expected one of {}{hint}",
                             record.status.get_ref(),
                             AgreementStatus::names().join(", ")
                         ),
@@ -874,7 +891,7 @@ impl Loader {
                     status,
                     date,
                     period,
-                    disputed_by,
+                    disputes,
                     evidence,
                 });
             }

@@ -138,13 +138,16 @@ pub struct Relation {
     pub evidence: Vec<Evidence>,
 }
 
-/// The state of an agreement.
+/// Where an agreement is in its life, from proposal to end. Whether anyone contests it is
+/// apart from this: see [`Agreement::disputes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgreementStatus {
     Proposed,
     UnderDiscussion,
     Signed,
-    Disputed,
+    /// Ratified or otherwise binding on its parties.
+    InForce,
+    /// Ongoing cooperation without a single signed text.
     Active,
     Ended,
 }
@@ -154,7 +157,7 @@ impl AgreementStatus {
         ("proposed", AgreementStatus::Proposed),
         ("under_discussion", AgreementStatus::UnderDiscussion),
         ("signed", AgreementStatus::Signed),
-        ("disputed", AgreementStatus::Disputed),
+        ("in_force", AgreementStatus::InForce),
         ("active", AgreementStatus::Active),
         ("ended", AgreementStatus::Ended),
     ];
@@ -170,6 +173,13 @@ impl AgreementStatus {
     }
 }
 
+/// An actor contesting an agreement, with the evidence that it does.
+#[derive(Debug, Clone)]
+pub struct Dispute {
+    pub by: EntityIndex,
+    pub evidence: Vec<Evidence>,
+}
+
 /// An agreement or cooperation track between actors.
 #[derive(Debug, Clone)]
 pub struct Agreement {
@@ -178,11 +188,20 @@ pub struct Agreement {
     pub parties: Vec<EntityIndex>,
     pub subject: String,
     pub provisions: Vec<String>,
+    /// Its lifecycle.
     pub status: AgreementStatus,
     pub date: String,
     pub period: String,
-    pub disputed_by: Vec<EntityIndex>,
+    /// Who contests it, in data-file order.
+    pub disputes: Vec<Dispute>,
     pub evidence: Vec<Evidence>,
+}
+
+impl Agreement {
+    /// Whether `entity` contests the agreement.
+    pub fn is_disputed_by(&self, entity: EntityIndex) -> bool {
+        self.disputes.iter().any(|dispute| dispute.by == entity)
+    }
 }
 
 /// Which end of a relation an entity is on.

@@ -174,8 +174,10 @@ def check_list_agreements(code, out):
 def check_get_agreement(code, out):
     expect(code == 0, out)
     agreement = json_documents(out)[0]["agreement"]
-    expect(agreement["status"] == "AGREEMENT_STATUS_DISPUTED", agreement)
-    expect(ids(agreement["disputedBy"]) == ["cyprus", "greece"], agreement)
+    expect(agreement["status"] == "AGREEMENT_STATUS_SIGNED", agreement)
+    expect(ids(agreement["disputedBy"]) == ["cyprus", "egypt", "greece"], agreement)
+    expect([d["by"]["id"] for d in agreement["disputes"]] == ["greece", "cyprus", "egypt"], agreement)
+    expect(all(d["evidence"][0]["citation"]["url"] for d in agreement["disputes"]), agreement)
     expect(ids(agreement["parties"]) == ["government-of-national-unity", "turkiye"], agreement)
 
 

@@ -93,8 +93,8 @@ async fn list_entities_pages_of_one_give_the_same_set_as_one_big_page() {
         .expect("a list")
         .into_inner();
     assert!(all.next_page_token.is_empty(), "everything fits in one page");
-    assert_eq!(all.entities.len(), 22);
-    assert_eq!(all.total_size, 22);
+    assert_eq!(all.entities.len(), 23);
+    assert_eq!(all.total_size, 23);
 
     let mut walked = Vec::new();
     let mut token = String::new();
@@ -912,4 +912,76 @@ async fn an_agreements_lifecycle_and_who_disputes_it_are_apart() {
         .into_inner();
     // 4 is the deprecated AGREEMENT_STATUS_DISPUTED: no agreement has it any more.
     assert!(all.agreements.iter().all(|a| a.status != 4));
+}
+
+#[tokio::test]
+async fn the_government_that_signed_in_2019_is_not_the_one_that_replaced_it_in_2021() {
+    let server = TestServer::start().await;
+    let gna = relations(
+        &server,
+        pb::ListRelationsRequest {
+            entity_id: "government-of-national-accord".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    let find = |subject: &str, predicate: &str, object: &str| {
+        gna.iter()
+            .find(|r| {
+                r.subject.as_ref().is_some_and(|s| s.id == subject)
+                    && r.predicate == predicate
+                    && r.object.as_ref().is_some_and(|o| o.id == object)
+            })
+            .unwrap_or_else(|| panic!("{subject} {predicate} {object} is in the model"))
+    };
+    let offensive = find("libyan-national-army", "opposes", "government-of-national-accord");
+    assert_eq!(
+        offensive.qualifiers.as_ref().map(|q| q.period.as_str()),
+        Some("2019–2020")
+    );
+    let succession = find(
+        "government-of-national-unity",
+        "succeeded",
+        "government-of-national-accord",
+    );
+    assert_eq!(
+        succession.qualifiers.as_ref().map(|q| q.period.as_str()),
+        Some("2021-03")
+    );
+    let cited = succession.evidence[0]
+        .citation
+        .as_ref()
+        .expect("the succession is cited from outside the article");
+    assert!(
+        cited.url.starts_with("https://") && cited.date == "2021-03-16",
+        "{cited:?}"
+    );
+    find("turkiye", "signed_agreement_with", "government-of-national-accord");
+
+    let gnu = relations(
+        &server,
+        pb::ListRelationsRequest {
+            entity_id: "government-of-national-unity".into(),
+            counterpart_id: "libyan-national-army".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(gnu.is_empty(), "the 2019–2020 war was the GNA's: {gnu:?}");
+
+    let mut client = server.knowledge().await;
+    let maritime = client
+        .get_agreement(pb::GetAgreementRequest {
+            id: "turkiye-libya-maritime-agreement".into(),
+        })
+        .await
+        .expect("the maritime agreement")
+        .into_inner()
+        .agreement
+        .expect("an agreement");
+    assert_eq!(maritime.date, "2019-11-27");
+    assert_eq!(
+        ids(&maritime.parties),
+        BTreeSet::from(["government-of-national-accord".to_owned(), "turkiye".to_owned()])
+    );
 }

@@ -178,7 +178,8 @@ def check_get_agreement(code, out):
     expect(ids(agreement["disputedBy"]) == ["cyprus", "egypt", "greece"], agreement)
     expect([d["by"]["id"] for d in agreement["disputes"]] == ["greece", "cyprus", "egypt"], agreement)
     expect(all(d["evidence"][0]["citation"]["url"] for d in agreement["disputes"]), agreement)
-    expect(ids(agreement["parties"]) == ["government-of-national-unity", "turkiye"], agreement)
+    expect(ids(agreement["parties"]) == ["government-of-national-accord", "turkiye"], agreement)
+    expect(agreement["date"] == "2019-11-27", agreement)
 
 
 def check_list_documents(code, out):

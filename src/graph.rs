@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::error::Error;
-use crate::model::{EntityIndex, Model, Side};
+use crate::model::{period_contains, EntityIndex, Model, Side};
 
 /// Which relations of an entity to return, relative to that entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -182,6 +182,46 @@ fn derived_relations<'m>(
         })
 }
 
+/// An agreement with a party asked about, and how that party is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartyAgreement {
+    pub agreement: usize,
+    /// For an agreement the entity is party to through another that signs for it (a
+    /// government for its state): the relation that says so.
+    pub via: Option<usize>,
+}
+
+/// The agreements `party` is party to, in id order: those that name it, and those that name
+/// an entity signing for it (by a predicate declared `signs_for`, such as `government_of`) at
+/// the agreement's date, when the relation's period and the date are both known. So Libya is a
+/// party to the maritime memorandum its Government of National Accord signed in 2019, but not
+/// to an agreement that government signed before or after it was Libya's government.
+pub fn agreements_with_party(model: &Model, party: EntityIndex) -> Vec<PartyAgreement> {
+    let mut found: Vec<PartyAgreement> = model
+        .agreements_of(party)
+        .iter()
+        .map(|&agreement| PartyAgreement { agreement, via: None })
+        .collect();
+    for &(link, side) in model.relations_of(party) {
+        let relation = &model.relations[link];
+        if side != Side::Object || !model.predicates[relation.predicate].signs_for {
+            continue;
+        }
+        for &agreement in model.agreements_of(relation.subject) {
+            let date = &model.agreements[agreement].date;
+            let at_the_time = date.is_empty() || relation.period.is_empty() || period_contains(&relation.period, date);
+            if at_the_time && !found.iter().any(|f| f.agreement == agreement) {
+                found.push(PartyAgreement {
+                    agreement,
+                    via: Some(link),
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| model.agreements[a.agreement].id.cmp(&model.agreements[b.agreement].id));
+    found
+}
+
 /// One step of a path: a relation traversed from one of its entities to the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hop {
@@ -332,5 +372,86 @@ mod tests {
         let starved = find_paths(model, egypt, turkiye, &query(3));
         assert!(starved.truncated, "a budget of 3 expansions cannot cover four hops");
         assert!(starved.paths.len() < full.paths.len());
+    }
+
+    #[test]
+    fn periods_contain_dates_at_the_precision_both_give() {
+        assert!(period_contains("2016–2021", "2019-11-27"));
+        assert!(period_contains("2016–2021", "2021-03-16"));
+        assert!(!period_contains("2021–", "2019-11-27"));
+        assert!(period_contains("–2011", "1969"));
+        assert!(period_contains("2019", "2019-11-27"));
+        assert!(!period_contains("2016–2021", "2022"));
+    }
+
+    #[test]
+    fn a_state_is_party_to_what_its_government_signed_while_it_was_its_government() {
+        let data = r#"
+[[documents]]
+id = "note"
+title = "A note"
+text = "The old government of Ruritania signed the 2019 pact and the 2023 pact."
+
+[[predicates]]
+id = "government_of"
+inverse = "has_government"
+definition = "Is the government of."
+signs_for = true
+
+[[entities]]
+id = "ruritania"
+name = "Ruritania"
+type = "country"
+
+[[entities]]
+id = "old-government"
+name = "Old Government"
+type = "organization"
+
+[[entities]]
+id = "neighbour"
+name = "Neighbour"
+type = "country"
+
+[[relations]]
+subject = "old-government"
+predicate = "government_of"
+object = "ruritania"
+period = "2016–2021"
+evidence = ["The old government of Ruritania"]
+
+[[agreements]]
+id = "pact-2019"
+title = "The 2019 pact"
+parties = ["old-government", "neighbour"]
+status = "signed"
+date = "2019-11-27"
+evidence = ["signed the 2019 pact"]
+
+[[agreements]]
+id = "pact-2023"
+title = "The 2023 pact"
+parties = ["old-government", "neighbour"]
+status = "signed"
+date = "2023"
+evidence = ["the 2023 pact"]
+"#;
+        let model = match crate::model::load_from_str("note.toml", data, std::path::Path::new(".")) {
+            Ok(model) => model,
+            Err(error) => panic!("the note loads: {error}"),
+        };
+        let Some(ruritania) = model.entity_index("ruritania") else {
+            panic!("ruritania is in the note");
+        };
+        let found = agreements_with_party(&model, ruritania);
+        let ids: Vec<&str> = found
+            .iter()
+            .map(|f| model.agreements[f.agreement].id.as_str())
+            .collect();
+        assert_eq!(ids, vec!["pact-2019"], "not the pact signed after 2021");
+        assert_eq!(
+            found[0].via.map(|link| model.relations[link].id.as_str()),
+            Some("old-government.government_of.ruritania")
+        );
     }
 }

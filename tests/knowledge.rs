@@ -985,3 +985,36 @@ async fn the_government_that_signed_in_2019_is_not_the_one_that_replaced_it_in_2
         BTreeSet::from(["government-of-national-accord".to_owned(), "turkiye".to_owned()])
     );
 }
+
+#[tokio::test]
+async fn libya_is_party_to_the_deal_its_government_signed() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    let libya = client
+        .list_agreements(pb::ListAgreementsRequest {
+            party_id: "libya".into(),
+            ..Default::default()
+        })
+        .await
+        .expect("Libya's agreements")
+        .into_inner();
+    let maritime = libya
+        .agreements
+        .iter()
+        .find(|a| a.id == "turkiye-libya-maritime-agreement")
+        .expect("the memorandum its government signed");
+    assert!(
+        !ids(&maritime.parties).contains("libya"),
+        "the data names the government"
+    );
+    assert_eq!(
+        maritime.derived_via,
+        vec!["government-of-national-accord.government_of.libya".to_owned()]
+    );
+    assert!(libya
+        .agreements
+        .iter()
+        .filter(|a| a.id != maritime.id)
+        .all(|a| a.derived_via.is_empty() && ids(&a.parties).contains("libya")));
+    assert_eq!(libya.total_size as usize, libya.agreements.len());
+}

@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::extract::{EntitySalience, Mention, MentionKind};
-use crate::graph::{Direction, Hop, RelationView};
+use crate::graph::{Direction, Hop, PartyAgreement, RelationView};
 use crate::model::{self, AgreementStatus, EntityIndex, EntityType, Model, Side};
 use crate::pb;
 use crate::text::Span;
@@ -259,7 +259,18 @@ pub fn agreement_to_proto(model: &Model, agreement: &model::Agreement) -> pb::Ag
                 evidence: dispute.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
             })
             .collect(),
+        derived_via: Vec::new(),
     }
+}
+
+/// An agreement found for a party, with the relation it was found through when the party is
+/// one by another that signs for it.
+pub fn party_agreement_to_proto(model: &Model, found: PartyAgreement) -> pb::Agreement {
+    let mut agreement = agreement_to_proto(model, &model.agreements[found.agreement]);
+    if let Some(link) = found.via {
+        agreement.derived_via = vec![model.relations[link].id.clone()];
+    }
+    agreement
 }
 
 pub fn document_to_proto(document: &model::Document) -> pb::Document {

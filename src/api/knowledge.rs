@@ -5,7 +5,7 @@ use tonic::{Request, Response, Status};
 use super::convert;
 use super::SharedSnapshot;
 use crate::error::Error;
-use crate::graph::{self, PathQuery, RelationFilter};
+use crate::graph::{self, PartyAgreement, PathQuery, RelationFilter};
 use crate::model::{EntityIndex, Model};
 use crate::pagination::{next_page_token, read_page, slice};
 use crate::pb;
@@ -298,23 +298,23 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        let mut matching: Vec<usize> = if request.party_id.is_empty() {
-            (0..model.agreements.len()).collect()
+        let mut matching: Vec<PartyAgreement> = if request.party_id.is_empty() {
+            (0..model.agreements.len())
+                .map(|agreement| PartyAgreement { agreement, via: None })
+                .collect()
         } else {
-            model
-                .agreements_of(entity_index(model, "party_id", &request.party_id)?)
-                .to_vec()
+            graph::agreements_with_party(model, entity_index(model, "party_id", &request.party_id)?)
         };
         if !request.disputed_by_id.is_empty() {
             let disputer = entity_index(model, "disputed_by_id", &request.disputed_by_id)?;
-            matching.retain(|&i| model.agreements[i].is_disputed_by(disputer));
+            matching.retain(|found| model.agreements[found.agreement].is_disputed_by(disputer));
         }
         let filters = format!("agreements;{};{}", request.party_id, request.disputed_by_id);
         let page = read_page(request.page_size, &request.page_token, &filters, &model.version)?;
         Ok(Response::new(pb::ListAgreementsResponse {
             agreements: slice(&matching, page)
                 .iter()
-                .map(|&i| convert::agreement_to_proto(model, &model.agreements[i]))
+                .map(|found| convert::party_agreement_to_proto(model, *found))
                 .collect(),
             next_page_token: next_page_token(page, matching.len(), &filters, &model.version),
             total_size: i32::try_from(matching.len()).unwrap_or(i32::MAX),

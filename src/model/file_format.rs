@@ -60,6 +60,10 @@ pub struct PredicateRecord {
     /// backs Haftar, who leads it).
     #[serde(default)]
     pub transfers_support: bool,
+    /// The subject signs agreements for the object (a government for its state): the object is
+    /// a party, derived, to the agreements the subject is party to.
+    #[serde(default)]
+    pub signs_for: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -452,6 +452,7 @@ impl Loader {
                     symmetric: record.symmetric,
                     definition: record.definition,
                     transfers_support: record.transfers_support,
+                    signs_for: record.signs_for,
                 });
             }
         }

@@ -95,6 +95,44 @@ pub struct Predicate {
     pub definition: String,
     /// Relations aimed at the object reach the subject too (see `graph::relations_of`).
     pub transfers_support: bool,
+    /// The subject signs agreements for the object (see `graph::agreements_with_party`).
+    pub signs_for: bool,
+}
+
+/// The two ends of a period as written ("2019–2020", "2021–", "–2011", "2019-11-27"), either
+/// open; a single date is both ends. Separators: en dash, `/` or `..`.
+pub fn period_bounds(period: &str) -> (Option<&str>, Option<&str>) {
+    let (start, end) = if let Some((start, end)) = period.split_once(['–', '/']) {
+        (start.trim(), end.trim())
+    } else if let Some((start, end)) = period.split_once("..") {
+        (start.trim(), end.trim())
+    } else {
+        (period.trim(), period.trim())
+    };
+    fn given(bound: &str) -> Option<&str> {
+        (!bound.is_empty()).then_some(bound)
+    }
+    (given(start), given(end))
+}
+
+/// Whether an ISO 8601 date falls within a period, each compared at the precision both give
+/// ("2019-11-27" is within "2016–2021", and within "2019").
+pub fn period_contains(period: &str, date: &str) -> bool {
+    // Bytes, not characters: comparing prefixes of different precision never splits a character.
+    fn common<'a>(date: &'a str, bound: &'a str) -> (&'a [u8], &'a [u8]) {
+        let length = date.len().min(bound.len());
+        (&date.as_bytes()[..length], &bound.as_bytes()[..length])
+    }
+    let (start, end) = period_bounds(period);
+    let after_start = start.is_none_or(|start| {
+        let (date, start) = common(date, start);
+        date >= start
+    });
+    let before_end = end.is_none_or(|end| {
+        let (date, end) = common(date, end);
+        date <= end
+    });
+    after_start && before_end
 }
 
 /// What states a fact: a quote of one of the model's documents, or an outside source cited for

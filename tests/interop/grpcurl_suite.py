@@ -168,7 +168,10 @@ def check_list_agreements(code, out):
     agreements = json_documents(out)[0]["agreements"]
     expect([a["id"] for a in agreements] == [
         "eastern-black-sea-tourism-collaboration", "energy-exploration-cooperation",
-        "intelligence-security-cooperation", "vocational-technical-education-mou"], agreements)
+        "intelligence-security-cooperation", "turkiye-libya-maritime-agreement",
+        "vocational-technical-education-mou"], agreements)
+    derived = {a["id"]: a.get("derivedVia", []) for a in agreements}
+    expect(derived["turkiye-libya-maritime-agreement"] == ["government-of-national-accord.government_of.libya"], derived)
 
 
 def check_get_agreement(code, out):

@@ -110,7 +110,7 @@ pub fn evidence_to_proto(model: &Model, evidence: &model::Evidence) -> pb::Evide
             citation: Some(pb::Citation {
                 title: citation.title.clone(),
                 publisher: citation.publisher.clone(),
-                date: citation.date.clone(),
+                date: citation.date.clone().unwrap_or_default(),
                 url: citation.url.clone().unwrap_or_default(),
                 note: citation.note.clone().unwrap_or_default(),
             }),

@@ -129,8 +129,8 @@ pub struct LocatedQuoteRecord {
 pub struct CitationRecord {
     pub title: String,
     pub publisher: String,
-    /// ISO 8601, as agreement dates.
-    pub date: String,
+    /// ISO 8601, as agreement dates; absent for an undated reference work.
+    pub date: Option<String>,
     /// Only where the address is known; a citation without one is found by title and date.
     pub url: Option<String>,
     /// What the source says that states the fact, in the data author's words (not a quote).

@@ -173,6 +173,11 @@ struct Location {
 struct Loader {
     sources: Vec<SourceFile>,
     problems: Vec<Problem>,
+    /// What the data may mean otherwise but does not make wrong: printed by `check` (refused
+    /// by `check --strict`), logged by the server.
+    warnings: Vec<Problem>,
+    /// Where each relation was written, in the order of `Model::relations`.
+    relation_locations: Vec<Location>,
     /// Each entity's names, folded, with where they were written: kept between building the
     /// entities and checking which names they share.
     pending_names: Vec<Vec<(String, Location)>>,
@@ -252,6 +257,9 @@ impl Loader {
             );
         }
         if self.problems.is_empty() {
+            let mut warnings = self.warnings;
+            warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            model.warnings = warnings;
             Ok(model)
         } else {
             let mut problems = self.problems;
@@ -287,6 +295,7 @@ impl Loader {
         };
         let relations = self.build_relations(parsed, &references, &predicates, &predicate_by_name);
         let agreements = self.build_agreements(parsed, &references);
+        self.warn_of_quotes_naming_neither_end(&entities, &predicates, &relations);
 
         let mut adjacency = vec![Vec::new(); entities.len()];
         for (index, relation) in relations.iter().enumerate() {
@@ -318,6 +327,69 @@ impl Loader {
             adjacency,
             agreements_by_party,
             layer_records: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A quote that names neither end of its relation is likely near its fact rather than
+    /// stating it ("…from the capital" for Tripoli being Libya's capital). An end is named by
+    /// one of its names, aliases or demonyms, by a city standing for it ("Ankara"), or by one
+    /// who leads it (a `transfers_support` relation: "Haftar's forces" for the LNA).
+    fn warn_of_quotes_naming_neither_end(
+        &mut self,
+        entities: &[Entity],
+        predicates: &[Predicate],
+        relations: &[Relation],
+    ) {
+        let names_of = |entity: EntityIndex| -> Vec<String> {
+            let mut named = vec![entity];
+            named.extend((0..entities.len()).filter(|&other| entities[other].stands_for == Some(entity)));
+            named.extend(
+                relations
+                    .iter()
+                    .filter(|r| r.object == entity && predicates[r.predicate].transfers_support)
+                    .map(|r| r.subject),
+            );
+            named
+                .into_iter()
+                .flat_map(|e| {
+                    let e = &entities[e];
+                    std::iter::once(&e.name).chain(&e.aliases).chain(&e.demonyms)
+                })
+                .map(|name| fold_for_compare(name))
+                .collect()
+        };
+        let mut warnings = Vec::new();
+        for (index, relation) in relations.iter().enumerate() {
+            let Some(&location) = self.relation_locations.get(index) else {
+                continue;
+            };
+            let names: Vec<String> = names_of(relation.subject)
+                .into_iter()
+                .chain(names_of(relation.object))
+                .collect();
+            for evidence in &relation.evidence {
+                let Evidence::Quote(quote) = evidence else {
+                    continue;
+                };
+                if !names_any(&quote.quote, &names) {
+                    warnings.push((
+                        location,
+                        format!(
+                            "quote {:?} names neither {:?} nor {:?}: quote the words that state the fact, or cite a source that does",
+                            quote.quote, entities[relation.subject].id, entities[relation.object].id
+                        ),
+                    ));
+                }
+            }
+        }
+        for (location, message) in warnings {
+            let source = &self.sources[location.file];
+            self.warnings.push(Problem {
+                file: source.path.clone(),
+                line: source.line_of(location.byte),
+                message,
+            });
         }
     }
 
@@ -800,6 +872,7 @@ impl Loader {
                 } else {
                     format!("{base_id}.{count}")
                 };
+                self.relation_locations.push(location);
                 relations.push(Relation {
                     id,
                     subject,
@@ -1006,9 +1079,11 @@ impl Loader {
                 valid = false;
             }
         }
-        if let Err(why) = check_date(&record.date) {
-            self.report(location, format!("cited source: bad date {:?}: {why}", record.date));
-            valid = false;
+        if let Some(date) = &record.date {
+            if let Err(why) = check_date(date) {
+                self.report(location, format!("cited source: bad date {date:?}: {why}"));
+                valid = false;
+            }
         }
         if let Some(url) = &record.url {
             let web = url.starts_with("https://") || url.starts_with("http://");
@@ -1035,6 +1110,18 @@ struct References<'a> {
     documents: &'a [Document],
     document_by_id: &'a HashMap<String, usize>,
     entity_by_id: &'a HashMap<String, EntityIndex>,
+}
+
+/// Whether `text` contains one of the folded `names` as whole words (case and accents aside).
+fn names_any(text: &str, names: &[String]) -> bool {
+    let folded = fold_for_compare(text);
+    names.iter().filter(|name| !name.is_empty()).any(|name| {
+        folded.match_indices(name.as_str()).any(|(start, found)| {
+            let before = folded[..start].chars().next_back();
+            let after = folded[start + found.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
 }
 
 /// Finds a quote in a text: exactly, or else ignoring accents and typographic punctuation.

@@ -156,8 +156,8 @@ pub struct Quote {
 pub struct Citation {
     pub title: String,
     pub publisher: String,
-    /// ISO 8601 (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
-    pub date: String,
+    /// ISO 8601 (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`); `None` for an undated reference work.
+    pub date: Option<String>,
     pub url: Option<String>,
     /// What the source says, in the data author's words.
     pub note: Option<String>,
@@ -277,6 +277,9 @@ pub struct Model {
     /// How many records (documents, predicates, entities, shared names, relations, agreements)
     /// each layer's files hold, in layer order: what a reload compares layer by layer.
     pub layer_records: Vec<usize>,
+    /// What the loader found doubtful but not wrong (a quote naming neither end of its
+    /// relation), each with its file and line.
+    pub warnings: Vec<crate::model::Problem>,
     pub(crate) entity_by_id: HashMap<String, EntityIndex>,
     pub(crate) document_by_id: HashMap<String, usize>,
     pub(crate) predicate_by_name: HashMap<String, usize>,

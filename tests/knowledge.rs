@@ -81,6 +81,21 @@ async fn get_entity_errors_name_the_id_and_carry_details() {
 }
 
 #[tokio::test]
+async fn an_id_the_data_could_not_define_is_malformed_not_unknown() {
+    let server = TestServer::start().await;
+    let mut client = server.knowledge().await;
+    for id in ["-turkiye", "turkiye-", "turkiye--libya"] {
+        let refused = client
+            .get_entity(pb::GetEntityRequest { id: id.into() })
+            .await
+            .expect_err("not an id");
+        assert_eq!(refused.code(), Code::InvalidArgument, "{id:?}: {refused:?}");
+        assert_eq!(error_details(&refused).0, "MALFORMED_ID", "{id:?}");
+        assert!(refused.message().contains("single hyphens"), "{}", refused.message());
+    }
+}
+
+#[tokio::test]
 async fn list_entities_pages_of_one_give_the_same_set_as_one_big_page() {
     let server = TestServer::start_article_only().await;
     let mut client = server.knowledge().await;

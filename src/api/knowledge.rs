@@ -6,13 +6,11 @@ use super::convert;
 use super::SharedSnapshot;
 use crate::error::Error;
 use crate::graph::{self, PartyAgreement, PathQuery, RelationFilter};
-use crate::model::{EntityIndex, Model};
+use crate::model::{self, EntityIndex, IdProblem, Model};
 use crate::pagination::{next_page_token, read_page, slice};
 use crate::pb;
 use crate::pb::knowledge_service_server::KnowledgeService;
 
-/// The longest id accepted; longer ones are malformed, not merely unknown.
-const MAX_ID_LENGTH: usize = 128;
 /// The longest search query accepted.
 const MAX_QUERY_LENGTH: usize = 256;
 const DEFAULT_SEARCH_LIMIT: usize = 10;
@@ -34,24 +32,21 @@ impl KnowledgeApi {
     }
 }
 
-/// Checks that an id is present and well formed (a slug of at most [`MAX_ID_LENGTH`] bytes).
+/// Checks that an id is present and well formed, by the rule the loader applies to the ids
+/// the data defines ([`model::id_problem`]).
 fn check_id(field: &str, id: &str) -> Result<(), Error> {
-    if id.is_empty() {
-        return Err(Error::invalid(field, "EMPTY_ID", format!("{field} must not be empty")));
+    match model::id_problem(id) {
+        None => Ok(()),
+        Some(IdProblem::Empty) => Err(Error::invalid(field, "EMPTY_ID", format!("{field} must not be empty"))),
+        Some(problem) => {
+            let shown: String = id.chars().take(40).collect();
+            Err(Error::invalid(
+                field,
+                "MALFORMED_ID",
+                format!("{field} {shown:?} is not an id: {}", problem.rule()),
+            ))
+        }
     }
-    let well_formed = id.len() <= MAX_ID_LENGTH
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !well_formed {
-        let shown: String = id.chars().take(40).collect();
-        return Err(Error::invalid(
-            field,
-            "MALFORMED_ID",
-            format!("{field} {shown:?} is not an id: ids are lowercase slugs like \"turkiye\" of at most {MAX_ID_LENGTH} bytes"),
-        ));
-    }
-    Ok(())
 }
 
 fn entity_index(model: &Model, field: &str, id: &str) -> Result<EntityIndex, Error> {

@@ -269,14 +269,11 @@ impl Loader {
     }
 
     fn check_slug(&mut self, location: Location, what: &str, id: &str) {
-        let valid = !id.is_empty()
-            && id
-                .split('-')
-                .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
-        if !valid {
+        if let Some(problem) = super::id_problem(id) {
+            let shown: String = id.chars().take(40).collect();
             self.report(
                 location,
-                format!("{what} id {id:?} is not a slug: use lowercase letters, digits and single hyphens, e.g. \"ibrahim-kalin\""),
+                format!("{what} id {shown:?} is not valid: {}", problem.rule()),
             );
         }
     }

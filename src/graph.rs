@@ -208,8 +208,10 @@ pub fn agreements_with_party(model: &Model, party: EntityIndex) -> Vec<PartyAgre
             continue;
         }
         for &agreement in model.agreements_of(relation.subject) {
-            let date = &model.agreements[agreement].date;
-            let at_the_time = date.is_empty() || relation.period.is_empty() || period_contains(&relation.period, date);
+            let at_the_time = match (&relation.period, &model.agreements[agreement].date) {
+                (Some(period), Some(date)) => period_contains(period, date),
+                _ => true,
+            };
             if at_the_time && !found.iter().any(|f| f.agreement == agreement) {
                 found.push(PartyAgreement {
                     agreement,

@@ -140,7 +140,7 @@ pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
             ),
         ),
     };
-    let has_qualifiers = !(relation.period.is_empty() && relation.status.is_empty() && relation.note.is_empty());
+    let has_qualifiers = relation.period.is_some() || relation.status.is_some() || relation.note.is_some();
     pb::Relation {
         id: relation.id.clone(),
         subject: Some(entity_ref(model, relation.subject)),
@@ -151,9 +151,9 @@ pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
         direction: direction as i32,
         statement,
         qualifiers: has_qualifiers.then(|| pb::RelationQualifiers {
-            period: relation.period.clone(),
-            status: relation.status.clone(),
-            note: relation.note.clone(),
+            period: relation.period.clone().unwrap_or_default(),
+            status: relation.status.clone().unwrap_or_default(),
+            note: relation.note.clone().unwrap_or_default(),
         }),
         evidence: relation.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
         derived_via: Vec::new(),
@@ -247,8 +247,8 @@ pub fn agreement_to_proto(model: &Model, agreement: &model::Agreement) -> pb::Ag
         subject: agreement.subject.clone(),
         provisions: agreement.provisions.clone(),
         status: agreement_status_to_proto(agreement.status) as i32,
-        date: agreement.date.clone(),
-        period: agreement.period.clone(),
+        date: agreement.date.clone().unwrap_or_default(),
+        period: agreement.period.clone().unwrap_or_default(),
         disputed_by: agreement.disputes.iter().map(|d| entity_ref(model, d.by)).collect(),
         evidence: agreement.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
         disputes: agreement

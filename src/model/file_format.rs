@@ -146,9 +146,9 @@ pub struct RelationRecord {
     #[serde(default)]
     pub period: Option<Spanned<String>>,
     #[serde(default)]
-    pub status: String,
+    pub status: Option<String>,
     #[serde(default)]
-    pub note: String,
+    pub note: Option<String>,
     #[serde(default)]
     pub evidence: Vec<Spanned<EvidenceRecord>>,
 }

@@ -817,7 +817,7 @@ impl Loader {
         predicate_by_name: &HashMap<String, usize>,
     ) -> Vec<Relation> {
         let mut relations: Vec<Relation> = Vec::new();
-        let mut seen: HashMap<(EntityIndex, usize, EntityIndex, String), ()> = HashMap::new();
+        let mut seen: HashSet<(EntityIndex, usize, EntityIndex, Option<String>)> = HashSet::new();
         let mut id_counts: HashMap<String, usize> = HashMap::new();
         for (file, data) in parsed.iter_mut() {
             let file = *file;
@@ -850,7 +850,7 @@ impl Loader {
                 let (Some(subject), Some(predicate), Some(object)) = (subject, predicate, object) else {
                     continue;
                 };
-                if seen.insert((subject, predicate, object, period.clone()), ()).is_some() {
+                if !seen.insert((subject, predicate, object, period.clone())) {
                     self.report(
                         location,
                         "duplicate relation: the same subject, predicate, object and period appear above",
@@ -876,8 +876,8 @@ impl Loader {
                     predicate,
                     object,
                     period,
-                    status: record.status,
-                    note: record.note,
+                    status: non_empty(record.status),
+                    note: non_empty(record.note),
                     evidence,
                 });
             }
@@ -939,18 +939,15 @@ impl Loader {
                     );
                     AgreementStatus::Proposed
                 });
-                let date = match &record.date {
-                    Some(date) => {
-                        if let Err(why) = check_date(date.get_ref()) {
-                            self.report(
-                                Self::at(file, date),
-                                format!("agreement {id:?}: bad date {:?}: {why}", date.get_ref()),
-                            );
-                        }
-                        date.get_ref().clone()
+                let date = record.date.as_ref().map(|date| {
+                    if let Err(why) = check_date(date.get_ref()) {
+                        self.report(
+                            Self::at(file, date),
+                            format!("agreement {id:?}: bad date {:?}: {why}", date.get_ref()),
+                        );
                     }
-                    None => String::new(),
-                };
+                    date.get_ref().clone()
+                });
                 let period = self.check_period(file, record.period.as_ref());
                 let evidence = self.resolve_evidence(file, location, references, &record.evidence);
                 agreements.push(Agreement {
@@ -985,17 +982,15 @@ impl Loader {
         found
     }
 
-    fn check_period(&mut self, file: usize, period: Option<&Spanned<String>>) -> String {
-        let Some(period) = period else {
-            return String::new();
-        };
+    fn check_period(&mut self, file: usize, period: Option<&Spanned<String>>) -> Option<String> {
+        let period = period?;
         if let Err(why) = check_period(period.get_ref()) {
             self.report(
                 Self::at(file, period),
                 format!("bad period {:?}: {why}", period.get_ref()),
             );
         }
-        period.get_ref().clone()
+        Some(period.get_ref().clone())
     }
 
     fn resolve_evidence(
@@ -1109,6 +1104,11 @@ struct References<'a> {
     entity_by_id: &'a HashMap<String, EntityIndex>,
 }
 
+/// A free-text value, `None` when absent or blank.
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
 /// Whether `text` contains one of the folded `names` as whole words (case and accents aside).
 fn names_any(text: &str, names: &[String]) -> bool {
     let folded = fold_for_compare(text);
@@ -1219,6 +1219,56 @@ mod tests {
         assert!(check_period("2011").is_ok());
         assert!(check_period("2021–2019").is_err());
         assert!(check_period("–").is_err());
+    }
+
+    #[test]
+    fn absent_or_blank_qualifiers_are_none() {
+        let data = r#"
+[[documents]]
+id = "note"
+title = "A note"
+text = "Egypt backs Haftar. They signed a pact."
+
+[[predicates]]
+id = "backs"
+inverse = "backed_by"
+definition = "Supports."
+
+[[entities]]
+id = "egypt"
+name = "Egypt"
+type = "country"
+
+[[entities]]
+id = "khalifa-haftar"
+name = "Khalifa Haftar"
+type = "person"
+
+[[relations]]
+subject = "egypt"
+predicate = "backs"
+object = "khalifa-haftar"
+note = " "
+evidence = ["Egypt backs Haftar"]
+
+[[agreements]]
+id = "pact"
+title = "A pact"
+parties = ["egypt", "khalifa-haftar"]
+status = "signed"
+evidence = ["They signed a pact"]
+"#;
+        let model = match load_from_str("note.toml", data, Path::new(".")) {
+            Ok(model) => model,
+            Err(error) => panic!("the note loads: {error}"),
+        };
+        let relation = &model.relations[0];
+        assert_eq!(
+            (&relation.period, &relation.status, &relation.note),
+            (&None, &None, &None)
+        );
+        let agreement = &model.agreements[0];
+        assert_eq!((&agreement.date, &agreement.period), (&None, &None));
     }
 
     #[test]

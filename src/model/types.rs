@@ -170,9 +170,11 @@ pub struct Relation {
     pub subject: EntityIndex,
     pub predicate: usize,
     pub object: EntityIndex,
-    pub period: String,
-    pub status: String,
-    pub note: String,
+    /// When it held (see [`period_bounds`]); `None` when the data gives no period.
+    pub period: Option<String>,
+    /// Its state in free text ("ongoing", "past"); `None` when the data gives none.
+    pub status: Option<String>,
+    pub note: Option<String>,
     pub evidence: Vec<Evidence>,
 }
 
@@ -228,8 +230,9 @@ pub struct Agreement {
     pub provisions: Vec<String>,
     /// Its lifecycle.
     pub status: AgreementStatus,
-    pub date: String,
-    pub period: String,
+    /// ISO 8601; `None` when no source gives it.
+    pub date: Option<String>,
+    pub period: Option<String>,
     /// Who contests it, in data-file order.
     pub disputes: Vec<Dispute>,
     pub evidence: Vec<Evidence>,

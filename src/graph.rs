@@ -182,6 +182,17 @@ fn derived_relations<'m>(
         })
 }
 
+/// How many relations use each predicate, by predicate index.
+pub fn relation_counts(model: &Model) -> Vec<usize> {
+    let mut counts = vec![0; model.predicates.len()];
+    for relation in &model.relations {
+        if let Some(count) = counts.get_mut(relation.predicate) {
+            *count += 1;
+        }
+    }
+    counts
+}
+
 /// An agreement with a party asked about, and how that party is one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PartyAgreement {

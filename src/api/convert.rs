@@ -2,9 +2,10 @@
 
 use crate::error::Error;
 use crate::extract::{EntitySalience, Mention, MentionKind};
-use crate::graph::{Direction, Hop, PartyAgreement, RelationView};
+use crate::graph::{Direction, Hop, PartyAgreement, PathSearch, RelationView};
 use crate::model::{self, AgreementStatus, EntityIndex, EntityType, Model, Side};
 use crate::pb;
+use crate::search::{MatchReason, SearchHit};
 use crate::text::Span;
 
 pub fn entity_type_to_proto(entity_type: Option<EntityType>) -> pb::EntityType {
@@ -196,6 +197,48 @@ fn derived_relation_to_proto(model: &Model, stated: usize, link: usize) -> pb::R
             .map(|e| evidence_to_proto(model, e))
             .collect(),
         derived_via: vec![relation.id.clone(), link_relation.id.clone()],
+    }
+}
+
+/// A search hit, with its entity.
+pub fn search_hit_to_proto(model: &Model, hit: SearchHit) -> pb::SearchHit {
+    let reason = match hit.reason {
+        MatchReason::Exact => pb::MatchReason::Exact,
+        MatchReason::Folded => pb::MatchReason::Folded,
+        MatchReason::Words => pb::MatchReason::Words,
+        MatchReason::Initials => pb::MatchReason::Initials,
+        MatchReason::Partial => pb::MatchReason::Partial,
+        MatchReason::Fuzzy => pb::MatchReason::Fuzzy,
+    };
+    pb::SearchHit {
+        entity: Some(entity_to_proto(model, hit.entity)),
+        score: hit.score,
+        matched_name: hit.matched_name,
+        reason: reason as i32,
+        explanation: hit.explanation,
+    }
+}
+
+/// The readable summary of a path search: how many paths, the shortest, or why none.
+pub fn path_summary(
+    model: &Model,
+    source: EntityIndex,
+    target: EntityIndex,
+    max_hops: usize,
+    search: &PathSearch,
+) -> String {
+    let (source, target) = (&model.entities[source].id, &model.entities[target].id);
+    match search.paths.first() {
+        None if search.truncated => format!(
+            "no path of at most {max_hops} hops between {source} and {target} found before the search budget ran out; \
+             ask for fewer hops or fewer predicates"
+        ),
+        None => format!("no path of at most {max_hops} hops between {source} and {target}"),
+        Some(shortest) => format!(
+            "{} path(s) between {source} and {target}; the shortest has {} hop(s)",
+            search.paths.len(),
+            shortest.len()
+        ),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::error::Error;
-use crate::model::{period_contains, EntityIndex, Model, Side};
+use crate::model::{period_contains, AgreementIndex, EntityIndex, Model, PredicateIndex, RelationIndex, Side};
 
 /// Which relations of an entity to return, relative to that entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,12 +32,12 @@ pub struct RelationFilter {
 /// A relation as seen from one of its entities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelationView {
-    pub relation: usize,
+    pub relation: RelationIndex,
     /// The side the queried entity is on.
     pub side: Side,
     /// For a derived relation: the relation that carries it to the queried entity (the entity
     /// `leads` the relation's object).
-    pub via: Option<usize>,
+    pub via: Option<RelationIndex>,
 }
 
 /// The relations of `entity` that pass `filter`, in data-file order; with no entity, every
@@ -100,11 +100,11 @@ pub fn relations_of(
             Side::Subject
         };
         return Ok(model
-            .relations
-            .iter()
-            .enumerate()
-            .filter(|(_, relation)| predicate.is_none_or(|(id, _)| model.predicates[relation.predicate].id == id))
-            .map(|(relation, _)| RelationView {
+            .relation_indexes()
+            .filter(|&relation| {
+                predicate.is_none_or(|(id, _)| model.predicates[model.relations[relation].predicate].id == id)
+            })
+            .map(|relation| RelationView {
                 relation,
                 side,
                 via: None,
@@ -186,7 +186,7 @@ fn derived_relations<'m>(
 pub fn relation_counts(model: &Model) -> Vec<usize> {
     let mut counts = vec![0; model.predicates.len()];
     for relation in &model.relations {
-        if let Some(count) = counts.get_mut(relation.predicate) {
+        if let Some(count) = counts.get_mut(relation.predicate.get()) {
             *count += 1;
         }
     }
@@ -196,10 +196,10 @@ pub fn relation_counts(model: &Model) -> Vec<usize> {
 /// An agreement with a party asked about, and how that party is one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PartyAgreement {
-    pub agreement: usize,
+    pub agreement: AgreementIndex,
     /// For an agreement the entity is party to through another that signs for it (a
     /// government for its state): the relation that says so.
-    pub via: Option<usize>,
+    pub via: Option<RelationIndex>,
 }
 
 /// The agreements `party` is party to, in id order: those that name it, and those that name
@@ -238,7 +238,7 @@ pub fn agreements_with_party(model: &Model, party: EntityIndex) -> Vec<PartyAgre
 /// One step of a path: a relation traversed from one of its entities to the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hop {
-    pub relation: usize,
+    pub relation: RelationIndex,
     pub from: EntityIndex,
     pub to: EntityIndex,
     /// True when traversed from subject to object.
@@ -250,8 +250,8 @@ pub struct Hop {
 pub struct PathQuery {
     pub max_hops: usize,
     pub max_paths: usize,
-    /// Predicate indexes allowed; empty for all.
-    pub predicates: Vec<usize>,
+    /// Predicates allowed; empty for all.
+    pub predicates: Vec<PredicateIndex>,
     /// Partial paths examined at most (see [`PATH_EXPANSION_BUDGET`]).
     pub budget: usize,
 }
@@ -272,7 +272,7 @@ pub const PATH_EXPANSION_BUDGET: usize = 200_000;
 /// `max_paths` of them: fewest hops first, and among equal lengths in the order of the
 /// relations in the data file. Relations are traversed in either direction.
 pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query: &PathQuery) -> PathSearch {
-    let allowed = |relation: usize| {
+    let allowed = |relation: RelationIndex| {
         query.predicates.is_empty() || query.predicates.contains(&model.relations[relation].predicate)
     };
     let hops_from = |entity: EntityIndex| {
@@ -297,21 +297,21 @@ pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query
     };
     // Distance of every entity to the target, to prune partial paths that cannot arrive in time.
     let mut distance_to_target = vec![usize::MAX; model.entities.len()];
-    distance_to_target[target] = 0;
+    distance_to_target[target.get()] = 0;
     let mut frontier = VecDeque::from([target]);
     while let Some(entity) = frontier.pop_front() {
-        let next_distance = distance_to_target[entity] + 1;
+        let next_distance = distance_to_target[entity.get()] + 1;
         if next_distance > query.max_hops {
             continue;
         }
         for hop in hops_from(entity) {
-            if distance_to_target[hop.to] == usize::MAX {
-                distance_to_target[hop.to] = next_distance;
+            if distance_to_target[hop.to.get()] == usize::MAX {
+                distance_to_target[hop.to.get()] = next_distance;
                 frontier.push_back(hop.to);
             }
         }
     }
-    if distance_to_target[source] > query.max_hops || query.max_paths == 0 {
+    if distance_to_target[source.get()] > query.max_hops || query.max_paths == 0 {
         return PathSearch::default();
     }
     let mut paths = Vec::new();
@@ -324,8 +324,8 @@ pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query
             let length = path.len() + 1;
             let revisits = hop.to == source || path.iter().any(|h| h.to == hop.to);
             if revisits
-                || length + distance_to_target[hop.to] > query.max_hops
-                || distance_to_target[hop.to] == usize::MAX
+                || length + distance_to_target[hop.to.get()] > query.max_hops
+                || distance_to_target[hop.to.get()] == usize::MAX
             {
                 continue;
             }

@@ -177,6 +177,7 @@ impl SearchIndex {
         let mut names = Vec::new();
         let mut known_words = HashSet::new();
         for (entity, e) in model.entities.iter().enumerate() {
+            let entity = EntityIndex::new(entity);
             for written in std::iter::once(&e.name).chain(&e.aliases).chain(&e.demonyms) {
                 let folded = fold_for_compare(written);
                 let words = words(&folded);
@@ -209,7 +210,7 @@ impl SearchIndex {
             if hit.score < MIN_SCORE {
                 continue;
             }
-            let slot = &mut best[name.entity];
+            let slot = &mut best[name.entity.get()];
             if slot.as_ref().is_none_or(|current| hit.score > current.score) {
                 *slot = Some(hit);
             }

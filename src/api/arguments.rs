@@ -4,7 +4,7 @@
 
 use crate::error::Error;
 use crate::graph::{self, PathQuery};
-use crate::model::{self, EntityIndex, IdProblem, Model};
+use crate::model::{self, EntityIndex, IdProblem, Model, PredicateIndex};
 
 /// The longest search query accepted.
 pub const MAX_QUERY_LENGTH: usize = 256;
@@ -100,6 +100,7 @@ pub fn path_query(model: &Model, max_hops: i32, max_paths: i32, predicates: &[St
             .predicates
             .iter()
             .position(|p| &p.id == name || &p.inverse == name)
+            .map(PredicateIndex::new)
             .ok_or_else(|| Error::invalid("predicates", "UNKNOWN_PREDICATE", format!("unknown predicate {name:?}")))?;
         indexes.push(index);
     }

@@ -3,7 +3,7 @@
 use crate::error::Error;
 use crate::extract::{EntitySalience, Mention, MentionKind};
 use crate::graph::{Direction, Hop, PartyAgreement, PathSearch, RelationView};
-use crate::model::{self, AgreementStatus, EntityIndex, EntityType, Model, Side};
+use crate::model::{self, AgreementStatus, EntityIndex, EntityType, Model, RelationIndex, Side};
 use crate::pb;
 use crate::search::{MatchReason, SearchHit};
 use crate::text::Span;
@@ -163,7 +163,7 @@ pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
 
 /// A relation derived through a link that transfers support: the stated relation aimed at what
 /// the entity leads, shown as aimed at the entity, with both relations' ids and evidence.
-fn derived_relation_to_proto(model: &Model, stated: usize, link: usize) -> pb::Relation {
+fn derived_relation_to_proto(model: &Model, stated: RelationIndex, link: RelationIndex) -> pb::Relation {
     let relation = &model.relations[stated];
     let link_relation = &model.relations[link];
     let predicate = &model.predicates[relation.predicate];

@@ -11,7 +11,7 @@ use super::convert;
 use super::SharedSnapshot;
 use crate::error::Error;
 use crate::graph::{self, PartyAgreement, RelationFilter};
-use crate::model::EntityIndex;
+use crate::model::{AgreementIndex, EntityIndex};
 use crate::pagination::{ListingKey, Pager};
 use crate::pb;
 use crate::pb::knowledge_service_server::KnowledgeService;
@@ -54,7 +54,8 @@ impl KnowledgeService for KnowledgeApi {
             entity_type: request.r#type,
         };
         let pager = Pager::read(request.page_size, &request.page_token, &key, &model.version)?;
-        let matching: Vec<EntityIndex> = (0..model.entities.len())
+        let matching: Vec<EntityIndex> = model
+            .entity_indexes()
             .filter(|&i| entity_type.is_none_or(|t| model.entities[i].entity_type == t))
             .collect();
         let page = pager.page(&matching);
@@ -185,7 +186,7 @@ impl KnowledgeService for KnowledgeApi {
         let pager = Pager::read(request.page_size, &request.page_token, &key, &model.version)?;
         let mut matching: Vec<PartyAgreement> = match party {
             Some(party) => graph::agreements_with_party(model, party),
-            None => (0..model.agreements.len())
+            None => AgreementIndex::all(model.agreements.len())
                 .map(|agreement| PartyAgreement { agreement, via: None })
                 .collect(),
         };

@@ -280,8 +280,11 @@ impl Loader {
 
     fn build(&mut self, parsed: &mut [(usize, DataFile)]) -> Model {
         let documents = self.build_documents(parsed);
-        let document_by_id: HashMap<String, usize> =
-            documents.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
+        let document_by_id: HashMap<String, DocumentIndex> = documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), DocumentIndex::new(i)))
+            .collect();
         let (predicates, predicate_by_name) = self.build_predicates(parsed);
         let (entities, entity_by_id) = self.build_entities(parsed);
         let ambiguous_names = self.build_ambiguities(parsed, &entities, &entity_by_id);
@@ -296,18 +299,23 @@ impl Loader {
 
         let mut adjacency = vec![Vec::new(); entities.len()];
         for (index, relation) in relations.iter().enumerate() {
-            adjacency[relation.subject].push((index, Side::Subject));
+            let index = RelationIndex::new(index);
+            adjacency[relation.subject.get()].push((index, Side::Subject));
             if relation.object != relation.subject {
-                adjacency[relation.object].push((index, Side::Object));
+                adjacency[relation.object.get()].push((index, Side::Object));
             }
         }
         let mut agreements_by_party = vec![Vec::new(); entities.len()];
         for (index, agreement) in agreements.iter().enumerate() {
             for &party in &agreement.parties {
-                agreements_by_party[party].push(index);
+                agreements_by_party[party.get()].push(AgreementIndex::new(index));
             }
         }
-        let agreement_by_id = agreements.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        let agreement_by_id = agreements
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), AgreementIndex::new(i)))
+            .collect();
         Model {
             version: self.content_version(&documents),
             loaded_at: SystemTime::now(),
@@ -340,7 +348,7 @@ impl Loader {
     ) {
         let names_of = |entity: EntityIndex| -> Vec<String> {
             let mut named = vec![entity];
-            named.extend((0..entities.len()).filter(|&other| entities[other].stands_for == Some(entity)));
+            named.extend(EntityIndex::all(entities.len()).filter(|&other| entities[other].stands_for == Some(entity)));
             named.extend(
                 relations
                     .iter()
@@ -453,9 +461,12 @@ impl Loader {
         documents
     }
 
-    fn build_predicates(&mut self, parsed: &mut [(usize, DataFile)]) -> (Vec<Predicate>, HashMap<String, usize>) {
+    fn build_predicates(
+        &mut self,
+        parsed: &mut [(usize, DataFile)],
+    ) -> (Vec<Predicate>, HashMap<String, PredicateIndex>) {
         let mut predicates = Vec::new();
-        let mut by_name: HashMap<String, usize> = HashMap::new();
+        let mut by_name: HashMap<String, PredicateIndex> = HashMap::new();
         for (file, data) in parsed.iter_mut() {
             let file = *file;
             for record in std::mem::take(&mut data.predicates) {
@@ -503,7 +514,7 @@ impl Loader {
                         id.clone()
                     }
                 };
-                let index = predicates.len();
+                let index = PredicateIndex::new(predicates.len());
                 for name in [&id, &inverse] {
                     if let Some(&other) = by_name.get(name) {
                         if other != index {
@@ -624,9 +635,10 @@ impl Loader {
         let by_id: HashMap<String, EntityIndex> = pending
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.entity.id.clone(), i))
+            .map(|(i, p)| (p.entity.id.clone(), EntityIndex::new(i)))
             .collect();
         for (index, entry) in pending.iter_mut().enumerate() {
+            let index = EntityIndex::new(index);
             if let Some((file, country)) = entry.country.take() {
                 let location = Self::at(file, &country);
                 match by_id.get(country.get_ref()) {
@@ -780,6 +792,7 @@ impl Loader {
         let mut claimed: HashMap<String, (EntityIndex, Location)> = HashMap::new();
         let names = std::mem::take(&mut self.pending_names);
         for (index, entity_names) in names.iter().enumerate() {
+            let index = EntityIndex::new(index);
             let mut own = HashSet::new();
             for (name, location) in entity_names {
                 if !own.insert(name.clone()) {
@@ -814,10 +827,10 @@ impl Loader {
         parsed: &mut [(usize, DataFile)],
         references: &References<'_>,
         predicates: &[Predicate],
-        predicate_by_name: &HashMap<String, usize>,
+        predicate_by_name: &HashMap<String, PredicateIndex>,
     ) -> Vec<Relation> {
         let mut relations: Vec<Relation> = Vec::new();
-        let mut seen: HashSet<(EntityIndex, usize, EntityIndex, Option<String>)> = HashSet::new();
+        let mut seen: HashSet<(EntityIndex, PredicateIndex, EntityIndex, Option<String>)> = HashSet::new();
         let mut id_counts: HashMap<String, usize> = HashMap::new();
         for (file, data) in parsed.iter_mut() {
             let file = *file;
@@ -827,7 +840,7 @@ impl Loader {
                 let subject = self.resolve_entity(file, references, &record.subject, "subject");
                 let object = self.resolve_entity(file, references, &record.object, "object");
                 let predicate = match predicates.iter().position(|p| &p.id == record.predicate.get_ref()) {
-                    Some(index) => Some(index),
+                    Some(index) => Some(PredicateIndex::new(index)),
                     None => {
                         let hint = predicate_by_name
                             .get(record.predicate.get_ref())
@@ -1019,7 +1032,7 @@ impl Loader {
                         );
                         continue;
                     }
-                    (0, quote)
+                    (DocumentIndex::new(0), quote)
                 }
                 EvidenceRecord::Located(located) => match references.document_by_id.get(&located.document) {
                     Some(&index) => (index, &located.quote),
@@ -1100,7 +1113,7 @@ impl Loader {
 /// Lookups shared by the reference-resolving steps.
 struct References<'a> {
     documents: &'a [Document],
-    document_by_id: &'a HashMap<String, usize>,
+    document_by_id: &'a HashMap<String, DocumentIndex>,
     entity_by_id: &'a HashMap<String, EntityIndex>,
 }
 

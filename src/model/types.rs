@@ -5,8 +5,67 @@ use std::time::SystemTime;
 
 use crate::text::Span;
 
-/// Index of an entity in [`Model::entities`].
-pub type EntityIndex = usize;
+/// Declares a typed position in one of the model's lists, so an entity's position cannot be
+/// used for a relation: `model.entities[index]` takes an [`EntityIndex`] and nothing else.
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident => $item:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(usize);
+
+        impl $name {
+            /// The item at `position` of its list.
+            pub const fn new(position: usize) -> Self {
+                $name(position)
+            }
+
+            /// Its position in its list, for lists kept alongside it.
+            pub const fn get(self) -> usize {
+                self.0
+            }
+
+            /// Every index of a list of `length` items, in order.
+            pub fn all(length: usize) -> impl Iterator<Item = $name> {
+                (0..length).map($name)
+            }
+        }
+
+        impl std::ops::Index<$name> for [$item] {
+            type Output = $item;
+            fn index(&self, index: $name) -> &$item {
+                &self[index.0]
+            }
+        }
+
+        impl std::ops::Index<$name> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, index: $name) -> &$item {
+                &self[index.0]
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Position of an entity in [`Model::entities`].
+    EntityIndex => Entity
+);
+index_type!(
+    /// Position of a relation in [`Model::relations`].
+    RelationIndex => Relation
+);
+index_type!(
+    /// Position of a predicate in [`Model::predicates`].
+    PredicateIndex => Predicate
+);
+index_type!(
+    /// Position of a document in [`Model::documents`].
+    DocumentIndex => Document
+);
+index_type!(
+    /// Position of an agreement in [`Model::agreements`].
+    AgreementIndex => Agreement
+);
 
 /// The broad class of an actor; finer distinctions are free-form roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -146,7 +205,7 @@ pub enum Evidence {
 /// A quote located in a document.
 #[derive(Debug, Clone)]
 pub struct Quote {
-    pub document: usize,
+    pub document: DocumentIndex,
     pub span: Span,
     pub quote: String,
 }
@@ -168,7 +227,7 @@ pub struct Citation {
 pub struct Relation {
     pub id: String,
     pub subject: EntityIndex,
-    pub predicate: usize,
+    pub predicate: PredicateIndex,
     pub object: EntityIndex,
     /// When it held (see [`period_bounds`]); `None` when the data gives no period.
     pub period: Option<String>,
@@ -284,13 +343,14 @@ pub struct Model {
     /// relation), each with its file and line.
     pub warnings: Vec<crate::model::Problem>,
     pub(crate) entity_by_id: HashMap<String, EntityIndex>,
-    pub(crate) document_by_id: HashMap<String, usize>,
-    pub(crate) predicate_by_name: HashMap<String, usize>,
-    pub(crate) agreement_by_id: HashMap<String, usize>,
-    /// For each entity, its relations in data-file order and the side it is on.
-    pub(crate) adjacency: Vec<Vec<(usize, Side)>>,
+    pub(crate) document_by_id: HashMap<String, DocumentIndex>,
+    pub(crate) predicate_by_name: HashMap<String, PredicateIndex>,
+    pub(crate) agreement_by_id: HashMap<String, AgreementIndex>,
+    /// For each entity (by [`EntityIndex::get`]), its relations in data-file order and the side
+    /// it is on.
+    pub(crate) adjacency: Vec<Vec<(RelationIndex, Side)>>,
     /// For each entity, the agreements it is a party to, in id order.
-    pub(crate) agreements_by_party: Vec<Vec<usize>>,
+    pub(crate) agreements_by_party: Vec<Vec<AgreementIndex>>,
 }
 
 impl Model {
@@ -320,12 +380,22 @@ impl Model {
     }
 
     /// The relations of an entity, with the side it is on, in data-file order.
-    pub fn relations_of(&self, entity: EntityIndex) -> &[(usize, Side)] {
-        self.adjacency.get(entity).map_or(&[], Vec::as_slice)
+    pub fn relations_of(&self, entity: EntityIndex) -> &[(RelationIndex, Side)] {
+        self.adjacency.get(entity.get()).map_or(&[], Vec::as_slice)
     }
 
     /// The agreements an entity is a party to, in id order.
-    pub fn agreements_of(&self, entity: EntityIndex) -> &[usize] {
-        self.agreements_by_party.get(entity).map_or(&[], Vec::as_slice)
+    pub fn agreements_of(&self, entity: EntityIndex) -> &[AgreementIndex] {
+        self.agreements_by_party.get(entity.get()).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every entity, in id order.
+    pub fn entity_indexes(&self) -> impl Iterator<Item = EntityIndex> {
+        EntityIndex::all(self.entities.len())
+    }
+
+    /// Every relation, in data-file order.
+    pub fn relation_indexes(&self) -> impl Iterator<Item = RelationIndex> {
+        RelationIndex::all(self.relations.len())
     }
 }

@@ -31,6 +31,9 @@ pub enum Command {
         /// The model's layers in order: each a data file or a folder of *.toml data files.
         #[arg(required = true, num_args = 1..)]
         data: Vec<PathBuf>,
+        /// Fail on warnings too (a quote that names neither end of its relation).
+        #[arg(long)]
+        strict: bool,
     },
     /// Extract the mentions of a text offline: JSON lines on stdout, one mention per line.
     Extract {

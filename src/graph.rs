@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::error::Error;
-use crate::model::{EntityIndex, Model, Side};
+use crate::model::{period_contains, AgreementIndex, EntityIndex, Model, PredicateIndex, RelationIndex, Side};
 
 /// Which relations of an entity to return, relative to that entity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,12 +32,12 @@ pub struct RelationFilter {
 /// A relation as seen from one of its entities.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RelationView {
-    pub relation: usize,
+    pub relation: RelationIndex,
     /// The side the queried entity is on.
     pub side: Side,
     /// For a derived relation: the relation that carries it to the queried entity (the entity
     /// `leads` the relation's object).
-    pub via: Option<usize>,
+    pub via: Option<RelationIndex>,
 }
 
 /// The relations of `entity` that pass `filter`, in data-file order; with no entity, every
@@ -100,11 +100,11 @@ pub fn relations_of(
             Side::Subject
         };
         return Ok(model
-            .relations
-            .iter()
-            .enumerate()
-            .filter(|(_, relation)| predicate.is_none_or(|(id, _)| model.predicates[relation.predicate].id == id))
-            .map(|(relation, _)| RelationView {
+            .relation_indexes()
+            .filter(|&relation| {
+                predicate.is_none_or(|(id, _)| model.predicates[model.relations[relation].predicate].id == id)
+            })
+            .map(|relation| RelationView {
                 relation,
                 side,
                 via: None,
@@ -182,10 +182,63 @@ fn derived_relations<'m>(
         })
 }
 
+/// How many relations use each predicate, by predicate index.
+pub fn relation_counts(model: &Model) -> Vec<usize> {
+    let mut counts = vec![0; model.predicates.len()];
+    for relation in &model.relations {
+        if let Some(count) = counts.get_mut(relation.predicate.get()) {
+            *count += 1;
+        }
+    }
+    counts
+}
+
+/// An agreement with a party asked about, and how that party is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartyAgreement {
+    pub agreement: AgreementIndex,
+    /// For an agreement the entity is party to through another that signs for it (a
+    /// government for its state): the relation that says so.
+    pub via: Option<RelationIndex>,
+}
+
+/// The agreements `party` is party to, in id order: those that name it, and those that name
+/// an entity signing for it (by a predicate declared `signs_for`, such as `government_of`) at
+/// the agreement's date, when the relation's period and the date are both known. So Libya is a
+/// party to the maritime memorandum its Government of National Accord signed in 2019, but not
+/// to an agreement that government signed before or after it was Libya's government.
+pub fn agreements_with_party(model: &Model, party: EntityIndex) -> Vec<PartyAgreement> {
+    let mut found: Vec<PartyAgreement> = model
+        .agreements_of(party)
+        .iter()
+        .map(|&agreement| PartyAgreement { agreement, via: None })
+        .collect();
+    for &(link, side) in model.relations_of(party) {
+        let relation = &model.relations[link];
+        if side != Side::Object || !model.predicates[relation.predicate].signs_for {
+            continue;
+        }
+        for &agreement in model.agreements_of(relation.subject) {
+            let at_the_time = match (&relation.period, &model.agreements[agreement].date) {
+                (Some(period), Some(date)) => period_contains(period, date),
+                _ => true,
+            };
+            if at_the_time && !found.iter().any(|f| f.agreement == agreement) {
+                found.push(PartyAgreement {
+                    agreement,
+                    via: Some(link),
+                });
+            }
+        }
+    }
+    found.sort_by(|a, b| model.agreements[a.agreement].id.cmp(&model.agreements[b.agreement].id));
+    found
+}
+
 /// One step of a path: a relation traversed from one of its entities to the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hop {
-    pub relation: usize,
+    pub relation: RelationIndex,
     pub from: EntityIndex,
     pub to: EntityIndex,
     /// True when traversed from subject to object.
@@ -197,8 +250,8 @@ pub struct Hop {
 pub struct PathQuery {
     pub max_hops: usize,
     pub max_paths: usize,
-    /// Predicate indexes allowed; empty for all.
-    pub predicates: Vec<usize>,
+    /// Predicates allowed; empty for all.
+    pub predicates: Vec<PredicateIndex>,
     /// Partial paths examined at most (see [`PATH_EXPANSION_BUDGET`]).
     pub budget: usize,
 }
@@ -219,7 +272,7 @@ pub const PATH_EXPANSION_BUDGET: usize = 200_000;
 /// `max_paths` of them: fewest hops first, and among equal lengths in the order of the
 /// relations in the data file. Relations are traversed in either direction.
 pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query: &PathQuery) -> PathSearch {
-    let allowed = |relation: usize| {
+    let allowed = |relation: RelationIndex| {
         query.predicates.is_empty() || query.predicates.contains(&model.relations[relation].predicate)
     };
     let hops_from = |entity: EntityIndex| {
@@ -244,21 +297,21 @@ pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query
     };
     // Distance of every entity to the target, to prune partial paths that cannot arrive in time.
     let mut distance_to_target = vec![usize::MAX; model.entities.len()];
-    distance_to_target[target] = 0;
+    distance_to_target[target.get()] = 0;
     let mut frontier = VecDeque::from([target]);
     while let Some(entity) = frontier.pop_front() {
-        let next_distance = distance_to_target[entity] + 1;
+        let next_distance = distance_to_target[entity.get()] + 1;
         if next_distance > query.max_hops {
             continue;
         }
         for hop in hops_from(entity) {
-            if distance_to_target[hop.to] == usize::MAX {
-                distance_to_target[hop.to] = next_distance;
+            if distance_to_target[hop.to.get()] == usize::MAX {
+                distance_to_target[hop.to.get()] = next_distance;
                 frontier.push_back(hop.to);
             }
         }
     }
-    if distance_to_target[source] > query.max_hops || query.max_paths == 0 {
+    if distance_to_target[source.get()] > query.max_hops || query.max_paths == 0 {
         return PathSearch::default();
     }
     let mut paths = Vec::new();
@@ -271,8 +324,8 @@ pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query
             let length = path.len() + 1;
             let revisits = hop.to == source || path.iter().any(|h| h.to == hop.to);
             if revisits
-                || length + distance_to_target[hop.to] > query.max_hops
-                || distance_to_target[hop.to] == usize::MAX
+                || length + distance_to_target[hop.to.get()] > query.max_hops
+                || distance_to_target[hop.to.get()] == usize::MAX
             {
                 continue;
             }
@@ -332,5 +385,86 @@ mod tests {
         let starved = find_paths(model, egypt, turkiye, &query(3));
         assert!(starved.truncated, "a budget of 3 expansions cannot cover four hops");
         assert!(starved.paths.len() < full.paths.len());
+    }
+
+    #[test]
+    fn periods_contain_dates_at_the_precision_both_give() {
+        assert!(period_contains("2016–2021", "2019-11-27"));
+        assert!(period_contains("2016–2021", "2021-03-16"));
+        assert!(!period_contains("2021–", "2019-11-27"));
+        assert!(period_contains("–2011", "1969"));
+        assert!(period_contains("2019", "2019-11-27"));
+        assert!(!period_contains("2016–2021", "2022"));
+    }
+
+    #[test]
+    fn a_state_is_party_to_what_its_government_signed_while_it_was_its_government() {
+        let data = r#"
+[[documents]]
+id = "note"
+title = "A note"
+text = "The old government of Ruritania signed the 2019 pact and the 2023 pact."
+
+[[predicates]]
+id = "government_of"
+inverse = "has_government"
+definition = "Is the government of."
+signs_for = true
+
+[[entities]]
+id = "ruritania"
+name = "Ruritania"
+type = "country"
+
+[[entities]]
+id = "old-government"
+name = "Old Government"
+type = "organization"
+
+[[entities]]
+id = "neighbour"
+name = "Neighbour"
+type = "country"
+
+[[relations]]
+subject = "old-government"
+predicate = "government_of"
+object = "ruritania"
+period = "2016–2021"
+evidence = ["The old government of Ruritania"]
+
+[[agreements]]
+id = "pact-2019"
+title = "The 2019 pact"
+parties = ["old-government", "neighbour"]
+status = "signed"
+date = "2019-11-27"
+evidence = ["signed the 2019 pact"]
+
+[[agreements]]
+id = "pact-2023"
+title = "The 2023 pact"
+parties = ["old-government", "neighbour"]
+status = "signed"
+date = "2023"
+evidence = ["the 2023 pact"]
+"#;
+        let model = match crate::model::load_from_str("note.toml", data, std::path::Path::new(".")) {
+            Ok(model) => model,
+            Err(error) => panic!("the note loads: {error}"),
+        };
+        let Some(ruritania) = model.entity_index("ruritania") else {
+            panic!("ruritania is in the note");
+        };
+        let found = agreements_with_party(&model, ruritania);
+        let ids: Vec<&str> = found
+            .iter()
+            .map(|f| model.agreements[f.agreement].id.as_str())
+            .collect();
+        assert_eq!(ids, vec!["pact-2019"], "not the pact signed after 2021");
+        assert_eq!(
+            found[0].via.map(|link| model.relations[link].id.as_str()),
+            Some("old-government.government_of.ruritania")
+        );
     }
 }

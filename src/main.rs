@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     match cli.command {
         None => serve(cli.serve),
         Some(Command::Serve(config)) => serve(config),
-        Some(Command::Check { data }) => check(&data),
+        Some(Command::Check { data, strict }) => check(&data, strict),
         Some(Command::Extract {
             file,
             data,
@@ -97,10 +97,22 @@ async fn bind(listen: &str) -> anyhow::Result<tokio::net::TcpListener> {
     ))
 }
 
-fn check(data: &[std::path::PathBuf]) -> ExitCode {
+fn check(data: &[std::path::PathBuf], strict: bool) -> ExitCode {
     match Snapshot::load_layers(data) {
         Ok(snapshot) => {
             let model = &snapshot.model;
+            for warning in &model.warnings {
+                eprintln!(
+                    "{}:{}: warning: {}",
+                    warning.file.display(),
+                    warning.line,
+                    warning.message
+                );
+            }
+            if strict && !model.warnings.is_empty() {
+                eprintln!("{} warning(s) found; --strict refuses them", model.warnings.len());
+                return ExitCode::FAILURE;
+            }
             println!(
                 "{}: ok: {} entities, {} predicates, {} relations, {} agreements, {} documents; version {}",
                 actorgraph::config::display_paths(data),

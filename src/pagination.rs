@@ -52,12 +52,91 @@ fn checksum(offset: usize, filters: &str, model_version: &str) -> String {
     hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
+/// What a listing is and what it is filtered by: every page token is bound to it, so a token
+/// cannot be reused for another listing or with other filters. One variant per listing, with
+/// every request field that changes what is listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListingKey {
+    Entities {
+        entity_type: i32,
+    },
+    Relations {
+        entity_id: String,
+        predicate: String,
+        direction: i32,
+        counterpart_id: String,
+        include_derived: bool,
+    },
+    Agreements {
+        party_id: String,
+        disputed_by_id: String,
+    },
+    Documents,
+    Predicates,
+}
+
+impl ListingKey {
+    /// The key as the checksum reads it. `Debug` quotes every string, so two different keys
+    /// never give the same text (a filter holding a separator cannot pose as two).
+    fn encoded(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+/// The page a list request asks for, read and checked before the listing is built.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    page: Page,
+    key: String,
+    model_version: String,
+}
+
+/// One page of a listing, with what the response needs besides its items.
+#[derive(Debug)]
+pub struct PageOf<'a, T> {
+    pub items: &'a [T],
+    /// Empty on the last page.
+    pub next_page_token: String,
+    /// How many items the whole listing has.
+    pub total_size: i32,
+}
+
+impl Pager {
+    /// Reads `page_size` and `page_token` of a list request for the listing `key`.
+    ///
+    /// # Errors
+    /// `InvalidArgument` for a negative page size or a malformed, tampered or foreign token.
+    pub fn read(page_size: i32, page_token: &str, key: &ListingKey, model_version: &str) -> Result<Pager, Error> {
+        let key = key.encoded();
+        let page = read_page(page_size, page_token, &key, model_version)?;
+        Ok(Pager {
+            page,
+            key,
+            model_version: model_version.to_owned(),
+        })
+    }
+
+    /// The requested page of the whole listing `items`.
+    pub fn page<'a, T>(&self, items: &'a [T]) -> PageOf<'a, T> {
+        PageOf {
+            items: slice(items, self.page),
+            next_page_token: next_page_token(self.page, items.len(), &self.key, &self.model_version),
+            total_size: i32::try_from(items.len()).unwrap_or(i32::MAX),
+        }
+    }
+
+    /// The offset of the page's first item in the listing.
+    pub fn offset(&self) -> usize {
+        self.page.offset
+    }
+}
+
 /// Reads `page_size` and `page_token` of a list request. `filters` describes the request's
 /// filters (anything that changes the listing) so that a token cannot be reused across them.
 ///
 /// # Errors
 /// `InvalidArgument` for a negative page size or a malformed, tampered or foreign token.
-pub fn read_page(page_size: i32, page_token: &str, filters: &str, model_version: &str) -> Result<Page, Error> {
+fn read_page(page_size: i32, page_token: &str, filters: &str, model_version: &str) -> Result<Page, Error> {
     let size = match page_size {
         size if size < 0 => {
             return Err(Error::invalid(
@@ -96,7 +175,7 @@ pub fn read_page(page_size: i32, page_token: &str, filters: &str, model_version:
 }
 
 /// The token of the page after `page` in a listing of `total` items; empty at the end.
-pub fn next_page_token(page: Page, total: usize, filters: &str, model_version: &str) -> String {
+fn next_page_token(page: Page, total: usize, filters: &str, model_version: &str) -> String {
     let next = page.offset.saturating_add(page.size);
     if next >= total {
         return String::new();
@@ -105,7 +184,7 @@ pub fn next_page_token(page: Page, total: usize, filters: &str, model_version: &
 }
 
 /// The items of `page` out of `items`.
-pub fn slice<T>(items: &[T], page: Page) -> &[T] {
+fn slice<T>(items: &[T], page: Page) -> &[T] {
     let start = page.offset.min(items.len());
     let end = page.offset.saturating_add(page.size).min(items.len());
     &items[start..end]
@@ -139,6 +218,22 @@ mod tests {
         let forged = URL_SAFE_NO_PAD.encode(decoded.replacen('2', "3", 1));
         assert!(read_page(2, &forged, "", "v1").is_err());
         assert!(read_page(2, "not base64!", "", "v1").is_err());
+    }
+
+    #[test]
+    fn a_token_is_refused_for_another_listing() {
+        let relations = |predicate: &str| ListingKey::Relations {
+            entity_id: String::new(),
+            predicate: predicate.to_owned(),
+            direction: 0,
+            counterpart_id: String::new(),
+            include_derived: false,
+        };
+        let pager = Pager::read(1, "", &relations("backs"), "v1").unwrap();
+        let token = pager.page(&[1, 2, 3]).next_page_token;
+        assert!(Pager::read(1, &token, &relations("backs"), "v1").is_ok());
+        assert!(Pager::read(1, &token, &relations("opposes"), "v1").is_err());
+        assert!(Pager::read(1, &token, &ListingKey::Predicates, "v1").is_err());
     }
 
     #[test]

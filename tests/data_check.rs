@@ -23,7 +23,76 @@ fn check_passes_on_the_shipped_model() {
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data");
     let (ok, stdout, stderr) = check(&data);
     assert!(ok, "the shipped model must be valid:\n{stderr}");
-    assert!(stdout.contains("ok: 22 entities"), "{stdout}");
+    assert!(stdout.contains("ok: 23 entities"), "{stdout}");
+}
+
+#[test]
+fn the_shipped_model_passes_the_strict_check() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(env!("CARGO_BIN_EXE_actorgraph"))
+        .args(["check", "--strict"])
+        .args(actorgraph::config::DEFAULT_DATA.iter().map(|layer| root.join(layer)))
+        .output()
+        .expect("run actorgraph check --strict");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "every quote names an end of its relation:\n{stderr}"
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn a_quote_naming_neither_end_is_a_warning_and_a_strict_error() {
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/warnings/quote_names_neither_end.toml");
+    let (ok, _, stderr) = check(&file);
+    assert!(ok, "a warning does not fail the check: {stderr}");
+    let expected = format!(
+        "{}:39: warning: quote \"Haftar's forces were repelled from the capital\" names neither \"tripoli\" nor \"libya\"",
+        file.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert_eq!(
+        stderr.matches("warning:").count(),
+        1,
+        "the LNA's quote names it: {stderr}"
+    );
+    let strict = Command::new(env!("CARGO_BIN_EXE_actorgraph"))
+        .args(["check", "--strict"])
+        .arg(&file)
+        .output()
+        .expect("run actorgraph check --strict");
+    assert!(!strict.status.success(), "--strict refuses warnings");
+}
+
+#[test]
+fn facts_the_article_does_not_state_are_cited() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let layers: Vec<PathBuf> = actorgraph::config::DEFAULT_DATA
+        .iter()
+        .map(|layer| root.join(layer))
+        .collect();
+    let model = actorgraph::model::load_layers(&layers).expect("the shipped model");
+    for id in [
+        "libya.located_in.north-africa",
+        "tripoli.capital_of.libya",
+        "tripoli.located_in.libya",
+        "muammar-gaddafi.leads.libya",
+    ] {
+        let relation = model
+            .relations
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("{id} is in the model"));
+        assert!(
+            relation
+                .evidence
+                .iter()
+                .all(|e| matches!(e, actorgraph::model::Evidence::Cited(_))),
+            "{id}: the article's words near it do not state it: {:?}",
+            relation.evidence
+        );
+    }
 }
 
 #[test]

@@ -64,7 +64,7 @@ fn linked_entities(text: &str) -> Vec<(String, MentionKind, Option<String>)> {
         .mentions
         .into_iter()
         .filter_map(|m| {
-            let id = |e: usize| model.entities[e].id.clone();
+            let id = |e: actorgraph::model::EntityIndex| model.entities[e].id.clone();
             Some((id(m.entity?), m.kind, m.metonym_for.map(id)))
         })
         .collect()

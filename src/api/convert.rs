@@ -2,9 +2,10 @@
 
 use crate::error::Error;
 use crate::extract::{EntitySalience, Mention, MentionKind};
-use crate::graph::{Direction, Hop, RelationView};
-use crate::model::{self, AgreementStatus, EntityIndex, EntityType, Model, Side};
+use crate::graph::{Direction, Hop, PartyAgreement, PathSearch, RelationView};
+use crate::model::{self, AgreementStatus, EntityIndex, EntityType, Model, RelationIndex, Side};
 use crate::pb;
+use crate::search::{MatchReason, SearchHit};
 use crate::text::Span;
 
 pub fn entity_type_to_proto(entity_type: Option<EntityType>) -> pb::EntityType {
@@ -96,10 +97,25 @@ pub fn entity_to_proto(model: &Model, index: EntityIndex) -> pb::Entity {
 }
 
 pub fn evidence_to_proto(model: &Model, evidence: &model::Evidence) -> pb::Evidence {
-    pb::Evidence {
-        document_id: model.documents[evidence.document].id.clone(),
-        span: Some(span_to_proto(evidence.span)),
-        quote: evidence.quote.clone(),
+    match evidence {
+        model::Evidence::Quote(quote) => pb::Evidence {
+            document_id: model.documents[quote.document].id.clone(),
+            span: Some(span_to_proto(quote.span)),
+            quote: quote.quote.clone(),
+            citation: None,
+        },
+        model::Evidence::Cited(citation) => pb::Evidence {
+            document_id: String::new(),
+            span: None,
+            quote: String::new(),
+            citation: Some(pb::Citation {
+                title: citation.title.clone(),
+                publisher: citation.publisher.clone(),
+                date: citation.date.clone().unwrap_or_default(),
+                url: citation.url.clone().unwrap_or_default(),
+                note: citation.note.clone().unwrap_or_default(),
+            }),
+        },
     }
 }
 
@@ -125,7 +141,7 @@ pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
             ),
         ),
     };
-    let has_qualifiers = !(relation.period.is_empty() && relation.status.is_empty() && relation.note.is_empty());
+    let has_qualifiers = relation.period.is_some() || relation.status.is_some() || relation.note.is_some();
     pb::Relation {
         id: relation.id.clone(),
         subject: Some(entity_ref(model, relation.subject)),
@@ -136,9 +152,9 @@ pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
         direction: direction as i32,
         statement,
         qualifiers: has_qualifiers.then(|| pb::RelationQualifiers {
-            period: relation.period.clone(),
-            status: relation.status.clone(),
-            note: relation.note.clone(),
+            period: relation.period.clone().unwrap_or_default(),
+            status: relation.status.clone().unwrap_or_default(),
+            note: relation.note.clone().unwrap_or_default(),
         }),
         evidence: relation.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
         derived_via: Vec::new(),
@@ -147,7 +163,7 @@ pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
 
 /// A relation derived through a link that transfers support: the stated relation aimed at what
 /// the entity leads, shown as aimed at the entity, with both relations' ids and evidence.
-fn derived_relation_to_proto(model: &Model, stated: usize, link: usize) -> pb::Relation {
+fn derived_relation_to_proto(model: &Model, stated: RelationIndex, link: RelationIndex) -> pb::Relation {
     let relation = &model.relations[stated];
     let link_relation = &model.relations[link];
     let predicate = &model.predicates[relation.predicate];
@@ -181,6 +197,48 @@ fn derived_relation_to_proto(model: &Model, stated: usize, link: usize) -> pb::R
             .map(|e| evidence_to_proto(model, e))
             .collect(),
         derived_via: vec![relation.id.clone(), link_relation.id.clone()],
+    }
+}
+
+/// A search hit, with its entity.
+pub fn search_hit_to_proto(model: &Model, hit: SearchHit) -> pb::SearchHit {
+    let reason = match hit.reason {
+        MatchReason::Exact => pb::MatchReason::Exact,
+        MatchReason::Folded => pb::MatchReason::Folded,
+        MatchReason::Words => pb::MatchReason::Words,
+        MatchReason::Initials => pb::MatchReason::Initials,
+        MatchReason::Partial => pb::MatchReason::Partial,
+        MatchReason::Fuzzy => pb::MatchReason::Fuzzy,
+    };
+    pb::SearchHit {
+        entity: Some(entity_to_proto(model, hit.entity)),
+        score: hit.score,
+        matched_name: hit.matched_name,
+        reason: reason as i32,
+        explanation: hit.explanation,
+    }
+}
+
+/// The readable summary of a path search: how many paths, the shortest, or why none.
+pub fn path_summary(
+    model: &Model,
+    source: EntityIndex,
+    target: EntityIndex,
+    max_hops: usize,
+    search: &PathSearch,
+) -> String {
+    let (source, target) = (&model.entities[source].id, &model.entities[target].id);
+    match search.paths.first() {
+        None if search.truncated => format!(
+            "no path of at most {max_hops} hops between {source} and {target} found before the search budget ran out; \
+             ask for fewer hops or fewer predicates"
+        ),
+        None => format!("no path of at most {max_hops} hops between {source} and {target}"),
+        Some(shortest) => format!(
+            "{} path(s) between {source} and {target}; the shortest has {} hop(s)",
+            search.paths.len(),
+            shortest.len()
+        ),
     }
 }
 
@@ -218,7 +276,7 @@ fn agreement_status_to_proto(status: AgreementStatus) -> pb::AgreementStatus {
         AgreementStatus::Proposed => pb::AgreementStatus::Proposed,
         AgreementStatus::UnderDiscussion => pb::AgreementStatus::UnderDiscussion,
         AgreementStatus::Signed => pb::AgreementStatus::Signed,
-        AgreementStatus::Disputed => pb::AgreementStatus::Disputed,
+        AgreementStatus::InForce => pb::AgreementStatus::InForce,
         AgreementStatus::Active => pb::AgreementStatus::Active,
         AgreementStatus::Ended => pb::AgreementStatus::Ended,
     }
@@ -232,11 +290,30 @@ pub fn agreement_to_proto(model: &Model, agreement: &model::Agreement) -> pb::Ag
         subject: agreement.subject.clone(),
         provisions: agreement.provisions.clone(),
         status: agreement_status_to_proto(agreement.status) as i32,
-        date: agreement.date.clone(),
-        period: agreement.period.clone(),
-        disputed_by: agreement.disputed_by.iter().map(|&p| entity_ref(model, p)).collect(),
+        date: agreement.date.clone().unwrap_or_default(),
+        period: agreement.period.clone().unwrap_or_default(),
+        disputed_by: agreement.disputes.iter().map(|d| entity_ref(model, d.by)).collect(),
         evidence: agreement.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
+        disputes: agreement
+            .disputes
+            .iter()
+            .map(|dispute| pb::Dispute {
+                by: Some(entity_ref(model, dispute.by)),
+                evidence: dispute.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
+            })
+            .collect(),
+        derived_via: Vec::new(),
     }
+}
+
+/// An agreement found for a party, with the relation it was found through when the party is
+/// one by another that signs for it.
+pub fn party_agreement_to_proto(model: &Model, found: PartyAgreement) -> pb::Agreement {
+    let mut agreement = agreement_to_proto(model, &model.agreements[found.agreement]);
+    if let Some(link) = found.via {
+        agreement.derived_via = vec![model.relations[link].id.clone()];
+    }
+    agreement
 }
 
 pub fn document_to_proto(document: &model::Document) -> pb::Document {

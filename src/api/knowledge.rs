@@ -1,27 +1,20 @@
 //! `actorgraph.v1.KnowledgeService`: entities, search, relations, paths, agreements, documents.
+//!
+//! Each handler reads its arguments (checked in `arguments`), asks the core (`graph`, `search`,
+//! the model's indexes) and converts the answer (`convert`); list handlers page through
+//! [`Pager`] with a [`ListingKey`] of their filters.
 
 use tonic::{Request, Response, Status};
 
+use super::arguments;
 use super::convert;
 use super::SharedSnapshot;
 use crate::error::Error;
-use crate::graph::{self, PathQuery, RelationFilter};
-use crate::model::{EntityIndex, Model};
-use crate::pagination::{next_page_token, read_page, slice};
+use crate::graph::{self, PartyAgreement, RelationFilter};
+use crate::model::{AgreementIndex, EntityIndex};
+use crate::pagination::{ListingKey, Pager};
 use crate::pb;
 use crate::pb::knowledge_service_server::KnowledgeService;
-
-/// The longest id accepted; longer ones are malformed, not merely unknown.
-const MAX_ID_LENGTH: usize = 128;
-/// The longest search query accepted.
-const MAX_QUERY_LENGTH: usize = 256;
-const DEFAULT_SEARCH_LIMIT: usize = 10;
-const MAX_SEARCH_LIMIT: usize = 100;
-const DEFAULT_MAX_HOPS: usize = 3;
-/// Paths longer than this say little and cost much; larger requests are lowered to it.
-const MAX_HOPS_LIMIT: usize = 6;
-const DEFAULT_MAX_PATHS: usize = 5;
-const MAX_PATHS_LIMIT: usize = 50;
 
 /// The handlers of `KnowledgeService`.
 pub struct KnowledgeApi {
@@ -34,45 +27,6 @@ impl KnowledgeApi {
     }
 }
 
-/// Checks that an id is present and well formed (a slug of at most [`MAX_ID_LENGTH`] bytes).
-fn check_id(field: &str, id: &str) -> Result<(), Error> {
-    if id.is_empty() {
-        return Err(Error::invalid(field, "EMPTY_ID", format!("{field} must not be empty")));
-    }
-    let well_formed = id.len() <= MAX_ID_LENGTH
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if !well_formed {
-        let shown: String = id.chars().take(40).collect();
-        return Err(Error::invalid(
-            field,
-            "MALFORMED_ID",
-            format!("{field} {shown:?} is not an id: ids are lowercase slugs like \"turkiye\" of at most {MAX_ID_LENGTH} bytes"),
-        ));
-    }
-    Ok(())
-}
-
-fn entity_index(model: &Model, field: &str, id: &str) -> Result<EntityIndex, Error> {
-    check_id(field, id)?;
-    model.entity_index(id).ok_or_else(|| Error::not_found("entity", id))
-}
-
-/// Reads a bounded count: 0 gives the default, a negative number is refused, a large one is
-/// lowered to the maximum.
-fn bounded(field: &str, value: i32, default: usize, max: usize) -> Result<usize, Error> {
-    match value {
-        v if v < 0 => Err(Error::invalid(
-            field,
-            "OUT_OF_RANGE",
-            format!("{field} must not be negative, got {v}"),
-        )),
-        0 => Ok(default),
-        v => Ok((v as usize).min(max)),
-    }
-}
-
 #[tonic::async_trait]
 impl KnowledgeService for KnowledgeApi {
     async fn get_entity(
@@ -81,7 +35,7 @@ impl KnowledgeService for KnowledgeApi {
     ) -> Result<Response<pb::GetEntityResponse>, Status> {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
-        let index = entity_index(model, "id", &request.get_ref().id)?;
+        let index = arguments::entity(model, "id", &request.get_ref().id)?;
         Ok(Response::new(pb::GetEntityResponse {
             entity: Some(convert::entity_to_proto(model, index)),
             model_version: model.version.clone(),
@@ -96,18 +50,19 @@ impl KnowledgeService for KnowledgeApi {
         let model = &snapshot.model;
         let request = request.into_inner();
         let entity_type = convert::entity_type_from_proto("type", request.r#type)?;
-        let filters = format!("entities;type={}", request.r#type);
-        let page = read_page(request.page_size, &request.page_token, &filters, &model.version)?;
-        let matching: Vec<EntityIndex> = (0..model.entities.len())
+        let key = ListingKey::Entities {
+            entity_type: request.r#type,
+        };
+        let pager = Pager::read(request.page_size, &request.page_token, &key, &model.version)?;
+        let matching: Vec<EntityIndex> = model
+            .entity_indexes()
             .filter(|&i| entity_type.is_none_or(|t| model.entities[i].entity_type == t))
             .collect();
+        let page = pager.page(&matching);
         Ok(Response::new(pb::ListEntitiesResponse {
-            entities: slice(&matching, page)
-                .iter()
-                .map(|&i| convert::entity_to_proto(model, i))
-                .collect(),
-            next_page_token: next_page_token(page, matching.len(), &filters, &model.version),
-            total_size: i32::try_from(matching.len()).unwrap_or(i32::MAX),
+            entities: page.items.iter().map(|&i| convert::entity_to_proto(model, i)).collect(),
+            next_page_token: page.next_page_token,
+            total_size: page.total_size,
             model_version: model.version.clone(),
         }))
     }
@@ -119,38 +74,19 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        if request.query.trim().is_empty() {
-            return Err(Error::invalid("query", "EMPTY_QUERY", "query must not be empty").into());
-        }
-        if request.query.len() > MAX_QUERY_LENGTH {
-            return Err(Error::invalid(
-                "query",
-                "QUERY_TOO_LONG",
-                format!(
-                    "query is {} bytes; the limit is {MAX_QUERY_LENGTH}",
-                    request.query.len()
-                ),
-            )
-            .into());
-        }
+        let query = arguments::search_query(&request.query)?;
         let entity_type = convert::entity_type_from_proto("type", request.r#type)?;
-        let limit = bounded("limit", request.limit, DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT)?;
-        let hits = snapshot.search.search(model, &request.query, entity_type, limit);
+        let limit = arguments::bounded(
+            "limit",
+            request.limit,
+            arguments::DEFAULT_SEARCH_LIMIT,
+            arguments::MAX_SEARCH_LIMIT,
+        )?;
+        let hits = snapshot.search.search(model, query, entity_type, limit);
         Ok(Response::new(pb::SearchEntitiesResponse {
             hits: hits
                 .into_iter()
-                .map(|hit| pb::SearchHit {
-                    entity: Some(convert::entity_to_proto(model, hit.entity)),
-                    score: hit.score,
-                    matched_name: hit.matched_name,
-                    reason: match hit.reason {
-                        crate::search::MatchReason::Exact => pb::MatchReason::Exact,
-                        crate::search::MatchReason::Folded => pb::MatchReason::Folded,
-                        crate::search::MatchReason::Partial => pb::MatchReason::Partial,
-                        crate::search::MatchReason::Fuzzy => pb::MatchReason::Fuzzy,
-                    } as i32,
-                    explanation: hit.explanation,
-                })
+                .map(|hit| convert::search_hit_to_proto(model, hit))
                 .collect(),
             model_version: model.version.clone(),
         }))
@@ -163,35 +99,31 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        let entity = if request.entity_id.is_empty() {
-            None
-        } else {
-            Some(entity_index(model, "entity_id", &request.entity_id)?)
-        };
-        let counterpart = if request.counterpart_id.is_empty() {
-            None
-        } else {
-            Some(entity_index(model, "counterpart_id", &request.counterpart_id)?)
-        };
+        let entity = arguments::optional_entity(model, "entity_id", &request.entity_id)?;
         let filter = RelationFilter {
-            predicate: (!request.predicate.is_empty()).then(|| request.predicate.clone()),
+            predicate: arguments::optional_predicate(&request.predicate),
             direction: convert::direction_from_proto(request.direction)?,
-            counterpart,
+            counterpart: arguments::optional_entity(model, "counterpart_id", &request.counterpart_id)?,
             include_derived: request.include_derived,
         };
-        let filters = format!(
-            "relations;{};{};{:?};{};{}",
-            request.entity_id, request.predicate, filter.direction, request.counterpart_id, request.include_derived
-        );
-        let page = read_page(request.page_size, &request.page_token, &filters, &model.version)?;
+        let key = ListingKey::Relations {
+            entity_id: request.entity_id,
+            predicate: request.predicate,
+            direction: request.direction,
+            counterpart_id: request.counterpart_id,
+            include_derived: request.include_derived,
+        };
+        let pager = Pager::read(request.page_size, &request.page_token, &key, &model.version)?;
         let views = graph::relations_of(model, entity, &filter)?;
+        let page = pager.page(&views);
         Ok(Response::new(pb::ListRelationsResponse {
-            relations: slice(&views, page)
+            relations: page
+                .items
                 .iter()
                 .map(|&v| convert::relation_to_proto(model, v))
                 .collect(),
-            next_page_token: next_page_token(page, views.len(), &filters, &model.version),
-            total_size: i32::try_from(views.len()).unwrap_or(i32::MAX),
+            next_page_token: page.next_page_token,
+            total_size: page.total_size,
             model_version: model.version.clone(),
         }))
     }
@@ -203,8 +135,8 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        let source = entity_index(model, "source_id", &request.source_id)?;
-        let target = entity_index(model, "target_id", &request.target_id)?;
+        let source = arguments::entity(model, "source_id", &request.source_id)?;
+        let target = arguments::entity(model, "target_id", &request.target_id)?;
         if source == target {
             return Err(Error::invalid(
                 "target_id",
@@ -213,62 +145,11 @@ impl KnowledgeService for KnowledgeApi {
             )
             .into());
         }
-        if request.max_hops > MAX_HOPS_LIMIT as i32 {
-            return Err(Error::invalid(
-                "max_hops",
-                "OUT_OF_RANGE",
-                format!(
-                    "max_hops is at most {MAX_HOPS_LIMIT}, got {}: longer chains relate almost everything",
-                    request.max_hops
-                ),
-            )
-            .into());
-        }
-        let max_hops = bounded("max_hops", request.max_hops, DEFAULT_MAX_HOPS, MAX_HOPS_LIMIT)?;
-        let max_paths = bounded("max_paths", request.max_paths, DEFAULT_MAX_PATHS, MAX_PATHS_LIMIT)?;
-        let mut predicates = Vec::new();
-        for name in &request.predicates {
-            let index = model
-                .predicates
-                .iter()
-                .position(|p| &p.id == name || &p.inverse == name);
-            predicates.push(index.ok_or_else(|| {
-                Error::invalid("predicates", "UNKNOWN_PREDICATE", format!("unknown predicate {name:?}"))
-            })?);
-        }
-        let search = graph::find_paths(
-            model,
-            source,
-            target,
-            &PathQuery {
-                max_hops,
-                max_paths,
-                predicates,
-                budget: graph::PATH_EXPANSION_BUDGET,
-            },
-        );
-        let paths = search.paths;
-        let summary = match paths.first() {
-            None if search.truncated => format!(
-                "no path of at most {max_hops} hops between {} and {} found before the search budget ran out; \
-                 ask for fewer hops or fewer predicates",
-                request.source_id, request.target_id
-            ),
-            None => format!(
-                "no path of at most {max_hops} hops between {} and {}",
-                request.source_id, request.target_id
-            ),
-            Some(shortest) => format!(
-                "{} path(s) between {} and {}; the shortest has {} hop(s)",
-                paths.len(),
-                request.source_id,
-                request.target_id,
-                shortest.len()
-            ),
-        };
+        let query = arguments::path_query(model, request.max_hops, request.max_paths, &request.predicates)?;
+        let search = graph::find_paths(model, source, target, &query);
         Ok(Response::new(pb::FindPathsResponse {
-            paths: paths.iter().map(|p| convert::path_to_proto(model, p)).collect(),
-            summary,
+            summary: convert::path_summary(model, source, target, query.max_hops, &search),
+            paths: search.paths.iter().map(|p| convert::path_to_proto(model, p)).collect(),
             model_version: model.version.clone(),
             truncated: search.truncated,
         }))
@@ -281,7 +162,7 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let id = &request.get_ref().id;
-        check_id("id", id)?;
+        arguments::id("id", id)?;
         let agreement = model.agreement(id).ok_or_else(|| Error::not_found("agreement", id))?;
         Ok(Response::new(pb::GetAgreementResponse {
             agreement: Some(convert::agreement_to_proto(model, agreement)),
@@ -296,26 +177,31 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        let mut matching: Vec<usize> = if request.party_id.is_empty() {
-            (0..model.agreements.len()).collect()
-        } else {
-            model
-                .agreements_of(entity_index(model, "party_id", &request.party_id)?)
-                .to_vec()
+        let party = arguments::optional_entity(model, "party_id", &request.party_id)?;
+        let disputer = arguments::optional_entity(model, "disputed_by_id", &request.disputed_by_id)?;
+        let key = ListingKey::Agreements {
+            party_id: request.party_id,
+            disputed_by_id: request.disputed_by_id,
         };
-        if !request.disputed_by_id.is_empty() {
-            let disputer = entity_index(model, "disputed_by_id", &request.disputed_by_id)?;
-            matching.retain(|&i| model.agreements[i].disputed_by.contains(&disputer));
-        }
-        let filters = format!("agreements;{};{}", request.party_id, request.disputed_by_id);
-        let page = read_page(request.page_size, &request.page_token, &filters, &model.version)?;
-        Ok(Response::new(pb::ListAgreementsResponse {
-            agreements: slice(&matching, page)
-                .iter()
-                .map(|&i| convert::agreement_to_proto(model, &model.agreements[i]))
+        let pager = Pager::read(request.page_size, &request.page_token, &key, &model.version)?;
+        let mut matching: Vec<PartyAgreement> = match party {
+            Some(party) => graph::agreements_with_party(model, party),
+            None => AgreementIndex::all(model.agreements.len())
+                .map(|agreement| PartyAgreement { agreement, via: None })
                 .collect(),
-            next_page_token: next_page_token(page, matching.len(), &filters, &model.version),
-            total_size: i32::try_from(matching.len()).unwrap_or(i32::MAX),
+        };
+        if let Some(disputer) = disputer {
+            matching.retain(|found| model.agreements[found.agreement].is_disputed_by(disputer));
+        }
+        let page = pager.page(&matching);
+        Ok(Response::new(pb::ListAgreementsResponse {
+            agreements: page
+                .items
+                .iter()
+                .map(|&found| convert::party_agreement_to_proto(model, found))
+                .collect(),
+            next_page_token: page.next_page_token,
+            total_size: page.total_size,
             model_version: model.version.clone(),
         }))
     }
@@ -327,7 +213,7 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let id = &request.get_ref().id;
-        check_id("id", id)?;
+        arguments::id("id", id)?;
         let document = model.document(id).ok_or_else(|| Error::not_found("document", id))?;
         Ok(Response::new(pb::GetDocumentResponse {
             document: Some(convert::document_to_proto(document)),
@@ -342,15 +228,17 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        let filters = "documents";
-        let page = read_page(request.page_size, &request.page_token, filters, &model.version)?;
+        let pager = Pager::read(
+            request.page_size,
+            &request.page_token,
+            &ListingKey::Documents,
+            &model.version,
+        )?;
+        let page = pager.page(&model.documents);
         Ok(Response::new(pb::ListDocumentsResponse {
-            documents: slice(&model.documents, page)
-                .iter()
-                .map(convert::document_to_proto)
-                .collect(),
-            next_page_token: next_page_token(page, model.documents.len(), filters, &model.version),
-            total_size: i32::try_from(model.documents.len()).unwrap_or(i32::MAX),
+            documents: page.items.iter().map(convert::document_to_proto).collect(),
+            next_page_token: page.next_page_token,
+            total_size: page.total_size,
             model_version: model.version.clone(),
         }))
     }
@@ -362,21 +250,26 @@ impl KnowledgeService for KnowledgeApi {
         let snapshot = self.snapshot.load_full();
         let model = &snapshot.model;
         let request = request.into_inner();
-        let filters = "predicates";
-        let page = read_page(request.page_size, &request.page_token, filters, &model.version)?;
-        let mut counts = vec![0usize; model.predicates.len()];
-        for relation in &model.relations {
-            counts[relation.predicate] += 1;
-        }
-        let first = page.offset;
+        let pager = Pager::read(
+            request.page_size,
+            &request.page_token,
+            &ListingKey::Predicates,
+            &model.version,
+        )?;
+        let counts = graph::relation_counts(model);
+        let page = pager.page(&model.predicates);
+        let first = pager.offset();
         Ok(Response::new(pb::ListPredicatesResponse {
-            predicates: slice(&model.predicates, page)
+            predicates: page
+                .items
                 .iter()
                 .enumerate()
-                .map(|(offset, predicate)| convert::predicate_to_proto(predicate, counts[first + offset]))
+                .map(|(offset, predicate)| {
+                    convert::predicate_to_proto(predicate, counts.get(first + offset).copied().unwrap_or(0))
+                })
                 .collect(),
-            next_page_token: next_page_token(page, model.predicates.len(), filters, &model.version),
-            total_size: i32::try_from(model.predicates.len()).unwrap_or(i32::MAX),
+            next_page_token: page.next_page_token,
+            total_size: page.total_size,
             model_version: model.version.clone(),
         }))
     }

@@ -1,6 +1,7 @@
 //! The gRPC layer: one handler type per service. Handlers validate the request, call the
 //! domain core on the current model snapshot, and convert the answer; nothing else.
 
+mod arguments;
 pub mod convert;
 mod events;
 mod extraction;

@@ -2,7 +2,7 @@
 //! mentions), and the closed word lists of English grammar that the patterns consult.
 
 use crate::extract::{Mention, PERSON_TITLES, PORTFOLIO_WORDS};
-use crate::model::EntityType;
+use crate::model::{EntityIndex, EntityType};
 
 /// One item of a sentence.
 #[derive(Debug, Clone)]
@@ -171,7 +171,11 @@ fn mark_modifiers(items: &mut [Item]) {
 /// region names a place, not an actor. A name right before a title and a person's name
 /// ("Turkish President Recep Tayyip Erdogan", "U.S. Secretary of State Rex Tillerson") is not an
 /// actor of its own: the person is.
-pub(crate) fn actor_mask(text: &str, mentions: &[Mention], type_of: &dyn Fn(usize) -> Option<EntityType>) -> Vec<bool> {
+pub(crate) fn actor_mask(
+    text: &str,
+    mentions: &[Mention],
+    type_of: &dyn Fn(EntityIndex) -> Option<EntityType>,
+) -> Vec<bool> {
     let mut mask: Vec<bool> = mentions
         .iter()
         .map(|m| {

@@ -88,7 +88,7 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use crate::extract::{ExtractOptions, Extraction, Extractor, Mention};
-use crate::model::{EntityIndex, Model};
+use crate::model::{AgreementIndex, EntityIndex, Model, RelationIndex};
 use crate::text::sentence_starts;
 use items::{Item, ItemKind};
 use lexicon::{CodeIndex, Lexicon, Pos, Role, VerbForm};
@@ -165,9 +165,9 @@ pub struct Event {
     pub confidence: f32,
     pub rule: Rule,
     /// Relations of the model the event corroborates.
-    pub relations: Vec<usize>,
+    pub relations: Vec<RelationIndex>,
     /// Agreements of the model the event corroborates.
-    pub agreements: Vec<usize>,
+    pub agreements: Vec<AgreementIndex>,
 }
 
 /// What the caller wants back.
@@ -197,7 +197,7 @@ pub fn extract(
     let extraction = extractor.extract_until(text, &ExtractOptions::default(), stop)?;
     let lexicon = &model.event_lexicon;
     let mentions = &extraction.mentions;
-    let mask = items::actor_mask(text, mentions, &|e| model.entities.get(e).map(|x| x.entity_type));
+    let mask = items::actor_mask(text, mentions, &|e| model.entities.get(e.get()).map(|x| x.entity_type));
     let starts = sentence_starts(text);
     let mut events = Vec::new();
     let mut cursor = 0;

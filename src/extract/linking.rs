@@ -96,7 +96,7 @@ impl Extractor {
         for (index, found) in top.iter().enumerate() {
             let Found::Known(candidate) = found else { continue };
             let Some(entity) = links[index].entity else { continue };
-            let facts = &self.entities[entity];
+            let facts = &self.entities[entity.get()];
             // A country named like a word (Jordan, Chad) is a country in news; given names before
             // or after it are the unknown-names stage's concern.
             if facts.common_word && facts.entity_type != EntityType::Country {
@@ -142,7 +142,7 @@ impl Extractor {
                 .candidates
                 .iter()
                 .copied()
-                .find(|&c| c == country || self.entities[c].country == Some(country));
+                .find(|&c| c == country || self.entities[c.get()].country == Some(country));
             if let Some(chosen) = in_country {
                 links[index].name = candidate
                     .names(&self.names)
@@ -155,7 +155,7 @@ impl Extractor {
         for (index, found) in top.iter().enumerate() {
             let Found::Known(candidate) = found else { continue };
             let Some(entity) = links[index].entity else { continue };
-            let facts = &self.entities[entity];
+            let facts = &self.entities[entity.get()];
             if facts.entity_type != EntityType::City {
                 continue;
             }
@@ -170,7 +170,7 @@ impl Extractor {
 
     /// The country of a place, or the country itself.
     fn country_of(&self, entity: EntityIndex) -> Option<EntityIndex> {
-        let facts = &self.entities[entity];
+        let facts = &self.entities[entity.get()];
         if facts.entity_type == EntityType::Country {
             Some(entity)
         } else {
@@ -195,7 +195,7 @@ impl Extractor {
             entities.dedup();
             let score = |entity: &EntityIndex| {
                 let own = context.get(entity).copied().unwrap_or(0) * 2;
-                let related: usize = self.entities[*entity]
+                let related: usize = self.entities[entity.get()]
                     .neighbours
                     .iter()
                     .map(|n| context.get(n).copied().unwrap_or(0))

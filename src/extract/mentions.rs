@@ -148,7 +148,7 @@ impl Extractor {
                 Mention {
                     span,
                     entity,
-                    entity_type: entity.map(|e| self.entities[e].entity_type),
+                    entity_type: entity.map(|e| self.entities[e.get()].entity_type),
                     kind: name.map_or(MentionKind::Name, |n| n.kind),
                     metonym_for: link.metonym_for,
                     matched_alias: name.map_or_else(|| Arc::from(""), |n| Arc::clone(&n.written)),

@@ -197,6 +197,7 @@ impl Extractor {
             .iter()
             .enumerate()
             .map(|(index, entity)| {
+                let index = EntityIndex::new(index);
                 let mut neighbours: Vec<EntityIndex> = model
                     .relations_of(index)
                     .iter()

@@ -68,6 +68,7 @@ impl NameTable {
         let mut keys: Vec<String> = Vec::new();
         let mut patterns: Vec<Vec<WrittenName>> = Vec::new();
         for (entity_index, entity) in model.entities.iter().enumerate() {
+            let entity_index = EntityIndex::new(entity_index);
             let name_words = entity.name.split_whitespace().count();
             let spellings = std::iter::once((&entity.name, false, true))
                 .chain(entity.aliases.iter().map(|a| (a, false, false)))

@@ -311,7 +311,7 @@ fn split_phrase(
     // A phrase whose head is a category noun is one name, titles included ("General Assembly",
     // "Second Libyan Civil War").
     let leading = phrase_opening_class(text, tokens, first, end);
-    // An opening noun with "of" decides over the last word: "Government of National Accord" is
+    // An opening noun with "of" decides over the last word: "Government of National Stability" is
     // an organisation, "Department of State" is not a region.
     if let Some(class) = leading.or_else(|| head_class(text, &tokens[end - 1])) {
         let mut start = first;
@@ -390,7 +390,7 @@ fn split_phrase(
 /// "Ministry of Defence", "Gulf of Sirte".
 fn phrase_opening_class(text: &str, tokens: &[Token], first: usize, end: usize) -> Option<SegmentClass> {
     // The first capitalised word followed by a connector names the kind of thing: "Port of
-    // Misrata", "U.S. Department of State", "Government of National Accord".
+    // Misrata", "U.S. Department of State", "Government of National Stability".
     (first..end.saturating_sub(2)).find_map(|index| {
         let word = &tokens[index];
         let next = &tokens[index + 1];

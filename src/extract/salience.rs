@@ -44,7 +44,7 @@ mod tests {
 
     /// A mention of `entity` at byte `start` of sentence `sentence`; only what salience reads
     /// matters.
-    fn mention(entity: Option<EntityIndex>, start: usize, sentence: usize, nested: bool) -> Mention {
+    fn mention(entity: Option<usize>, start: usize, sentence: usize, nested: bool) -> Mention {
         Mention {
             span: Span {
                 byte_start: start,
@@ -54,7 +54,7 @@ mod tests {
                 utf16_start: start,
                 utf16_end: start + 1,
             },
-            entity,
+            entity: entity.map(EntityIndex::new),
             entity_type: None,
             kind: MentionKind::Name,
             metonym_for: None,
@@ -68,10 +68,10 @@ mod tests {
     }
 
     /// (entity, mention count, first byte, salience) of each entity, most salient first.
-    fn ranked(mentions: &[Mention]) -> Vec<(EntityIndex, usize, usize, f32)> {
+    fn ranked(mentions: &[Mention]) -> Vec<(usize, usize, usize, f32)> {
         salience(mentions)
             .into_iter()
-            .map(|e| (e.entity, e.mention_count, e.first_mention.byte_start, e.salience))
+            .map(|e| (e.entity.get(), e.mention_count, e.first_mention.byte_start, e.salience))
             .collect()
     }
 

@@ -330,7 +330,7 @@ impl Extractor {
             && candidate.start == tokens[tokens.len() - 1].start
             && candidate.names(&self.names).all(|n| {
                 matches!(
-                    self.entities[n.entity].entity_type,
+                    self.entities[n.entity.get()].entity_type,
                     EntityType::Country | EntityType::City
                 )
             })
@@ -347,7 +347,7 @@ impl Extractor {
             && candidate.end == tokens[0].end
             && candidate
                 .names(&self.names)
-                .all(|n| self.entities[n.entity].common_word)
+                .all(|n| self.entities[n.entity.get()].common_word)
             && surname.iter().all(|token| is_name_word(text, token))
     }
 }

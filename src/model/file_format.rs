@@ -69,6 +69,10 @@ pub struct PredicateRecord {
     /// backs Haftar, who leads it).
     #[serde(default)]
     pub transfers_support: bool,
+    /// The subject signs agreements for the object (a government for its state): the object is
+    /// a party, derived, to the agreements the subject is party to.
+    #[serde(default)]
+    pub signs_for: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,12 +114,36 @@ pub struct AmbiguousNameRecord {
     pub entities: Vec<Spanned<String>>,
 }
 
-/// A piece of evidence: a bare quote (in the file's only document) or a quote with its document.
+/// A piece of evidence: a bare quote (in the model's only document), a quote with its document,
+/// or a cited outside source for a fact the documents do not state.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum EvidenceRecord {
     Quote(String),
-    Located { document: String, quote: String },
+    Located(LocatedQuoteRecord),
+    Cited(CitationRecord),
+}
+
+/// A quote in a named document.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocatedQuoteRecord {
+    pub document: String,
+    pub quote: String,
+}
+
+/// An outside source: a publication that states the fact.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitationRecord {
+    pub title: String,
+    pub publisher: String,
+    /// ISO 8601, as agreement dates; absent for an undated reference work.
+    pub date: Option<String>,
+    /// Only where the address is known; a citation without one is found by title and date.
+    pub url: Option<String>,
+    /// What the source says that states the fact, in the data author's words (not a quote).
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,9 +155,9 @@ pub struct RelationRecord {
     #[serde(default)]
     pub period: Option<Spanned<String>>,
     #[serde(default)]
-    pub status: String,
+    pub status: Option<String>,
     #[serde(default)]
-    pub note: String,
+    pub note: Option<String>,
     #[serde(default)]
     pub evidence: Vec<Spanned<EvidenceRecord>>,
 }
@@ -147,8 +175,19 @@ pub struct AgreementRecord {
     pub status: Spanned<String>,
     pub date: Option<Spanned<String>>,
     pub period: Option<Spanned<String>>,
+    /// Who contests it, each with the evidence that they do: apart from `status`, which is
+    /// the agreement's lifecycle only.
     #[serde(default)]
-    pub disputed_by: Vec<Spanned<String>>,
+    pub disputes: Vec<Spanned<DisputeRecord>>,
+    #[serde(default)]
+    pub evidence: Vec<Spanned<EvidenceRecord>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeRecord {
+    /// The entity that contests the agreement.
+    pub by: Spanned<String>,
     #[serde(default)]
     pub evidence: Vec<Spanned<EvidenceRecord>>,
 }

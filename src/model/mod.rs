@@ -3,8 +3,10 @@
 //! that queries need. Nothing here knows about gRPC.
 
 mod file_format;
+mod id;
 mod loader;
 mod types;
 
+pub use id::{id_problem, IdProblem, MAX_ID_LENGTH};
 pub use loader::{load, load_from_str, load_layers, LoadError, Problem};
 pub use types::*;

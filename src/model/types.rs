@@ -5,8 +5,67 @@ use std::time::SystemTime;
 
 use crate::text::Span;
 
-/// Index of an entity in [`Model::entities`].
-pub type EntityIndex = usize;
+/// Declares a typed position in one of the model's lists, so an entity's position cannot be
+/// used for a relation: `model.entities[index]` takes an [`EntityIndex`] and nothing else.
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident => $item:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(usize);
+
+        impl $name {
+            /// The item at `position` of its list.
+            pub const fn new(position: usize) -> Self {
+                $name(position)
+            }
+
+            /// Its position in its list, for lists kept alongside it.
+            pub const fn get(self) -> usize {
+                self.0
+            }
+
+            /// Every index of a list of `length` items, in order.
+            pub fn all(length: usize) -> impl Iterator<Item = $name> {
+                (0..length).map($name)
+            }
+        }
+
+        impl std::ops::Index<$name> for [$item] {
+            type Output = $item;
+            fn index(&self, index: $name) -> &$item {
+                &self[index.0]
+            }
+        }
+
+        impl std::ops::Index<$name> for Vec<$item> {
+            type Output = $item;
+            fn index(&self, index: $name) -> &$item {
+                &self[index.0]
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Position of an entity in [`Model::entities`].
+    EntityIndex => Entity
+);
+index_type!(
+    /// Position of a relation in [`Model::relations`].
+    RelationIndex => Relation
+);
+index_type!(
+    /// Position of a predicate in [`Model::predicates`].
+    PredicateIndex => Predicate
+);
+index_type!(
+    /// Position of a document in [`Model::documents`].
+    DocumentIndex => Document
+);
+index_type!(
+    /// Position of an agreement in [`Model::agreements`].
+    AgreementIndex => Agreement
+);
 
 /// The broad class of an actor; finer distinctions are free-form roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,14 +154,72 @@ pub struct Predicate {
     pub definition: String,
     /// Relations aimed at the object reach the subject too (see `graph::relations_of`).
     pub transfers_support: bool,
+    /// The subject signs agreements for the object (see `graph::agreements_with_party`).
+    pub signs_for: bool,
+}
+
+/// The two ends of a period as written ("2019–2020", "2021–", "–2011", "2019-11-27"), either
+/// open; a single date is both ends. Separators: en dash, `/` or `..`.
+pub fn period_bounds(period: &str) -> (Option<&str>, Option<&str>) {
+    let (start, end) = if let Some((start, end)) = period.split_once(['–', '/']) {
+        (start.trim(), end.trim())
+    } else if let Some((start, end)) = period.split_once("..") {
+        (start.trim(), end.trim())
+    } else {
+        (period.trim(), period.trim())
+    };
+    fn given(bound: &str) -> Option<&str> {
+        (!bound.is_empty()).then_some(bound)
+    }
+    (given(start), given(end))
+}
+
+/// Whether an ISO 8601 date falls within a period, each compared at the precision both give
+/// ("2019-11-27" is within "2016–2021", and within "2019").
+pub fn period_contains(period: &str, date: &str) -> bool {
+    // Bytes, not characters: comparing prefixes of different precision never splits a character.
+    fn common<'a>(date: &'a str, bound: &'a str) -> (&'a [u8], &'a [u8]) {
+        let length = date.len().min(bound.len());
+        (&date.as_bytes()[..length], &bound.as_bytes()[..length])
+    }
+    let (start, end) = period_bounds(period);
+    let after_start = start.is_none_or(|start| {
+        let (date, start) = common(date, start);
+        date >= start
+    });
+    let before_end = end.is_none_or(|end| {
+        let (date, end) = common(date, end);
+        date <= end
+    });
+    after_start && before_end
+}
+
+/// What states a fact: a quote of one of the model's documents, or an outside source cited for
+/// a fact the documents do not state.
+#[derive(Debug, Clone)]
+pub enum Evidence {
+    Quote(Quote),
+    Cited(Citation),
 }
 
 /// A quote located in a document.
 #[derive(Debug, Clone)]
-pub struct Evidence {
-    pub document: usize,
+pub struct Quote {
+    pub document: DocumentIndex,
     pub span: Span,
     pub quote: String,
+}
+
+/// An outside publication that states a fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub title: String,
+    pub publisher: String,
+    /// ISO 8601 (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`); `None` for an undated reference work.
+    pub date: Option<String>,
+    pub url: Option<String>,
+    /// What the source says, in the data author's words.
+    pub note: Option<String>,
 }
 
 /// "subject predicate object", with qualifiers and evidence.
@@ -110,21 +227,26 @@ pub struct Evidence {
 pub struct Relation {
     pub id: String,
     pub subject: EntityIndex,
-    pub predicate: usize,
+    pub predicate: PredicateIndex,
     pub object: EntityIndex,
-    pub period: String,
-    pub status: String,
-    pub note: String,
+    /// When it held (see [`period_bounds`]); `None` when the data gives no period.
+    pub period: Option<String>,
+    /// Its state in free text ("ongoing", "past"); `None` when the data gives none.
+    pub status: Option<String>,
+    pub note: Option<String>,
     pub evidence: Vec<Evidence>,
 }
 
-/// The state of an agreement.
+/// Where an agreement is in its life, from proposal to end. Whether anyone contests it is
+/// apart from this: see [`Agreement::disputes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgreementStatus {
     Proposed,
     UnderDiscussion,
     Signed,
-    Disputed,
+    /// Ratified or otherwise binding on its parties.
+    InForce,
+    /// Ongoing cooperation without a single signed text.
     Active,
     Ended,
 }
@@ -134,7 +256,7 @@ impl AgreementStatus {
         ("proposed", AgreementStatus::Proposed),
         ("under_discussion", AgreementStatus::UnderDiscussion),
         ("signed", AgreementStatus::Signed),
-        ("disputed", AgreementStatus::Disputed),
+        ("in_force", AgreementStatus::InForce),
         ("active", AgreementStatus::Active),
         ("ended", AgreementStatus::Ended),
     ];
@@ -150,6 +272,13 @@ impl AgreementStatus {
     }
 }
 
+/// An actor contesting an agreement, with the evidence that it does.
+#[derive(Debug, Clone)]
+pub struct Dispute {
+    pub by: EntityIndex,
+    pub evidence: Vec<Evidence>,
+}
+
 /// An agreement or cooperation track between actors.
 #[derive(Debug, Clone)]
 pub struct Agreement {
@@ -158,11 +287,21 @@ pub struct Agreement {
     pub parties: Vec<EntityIndex>,
     pub subject: String,
     pub provisions: Vec<String>,
+    /// Its lifecycle.
     pub status: AgreementStatus,
-    pub date: String,
-    pub period: String,
-    pub disputed_by: Vec<EntityIndex>,
+    /// ISO 8601; `None` when no source gives it.
+    pub date: Option<String>,
+    pub period: Option<String>,
+    /// Who contests it, in data-file order.
+    pub disputes: Vec<Dispute>,
     pub evidence: Vec<Evidence>,
+}
+
+impl Agreement {
+    /// Whether `entity` contests the agreement.
+    pub fn is_disputed_by(&self, entity: EntityIndex) -> bool {
+        self.disputes.iter().any(|dispute| dispute.by == entity)
+    }
 }
 
 /// Which end of a relation an entity is on.
@@ -200,14 +339,18 @@ pub struct Model {
     /// How many records (documents, predicates, entities, shared names, relations, agreements)
     /// each layer's files hold, in layer order: what a reload compares layer by layer.
     pub layer_records: Vec<usize>,
+    /// What the loader found doubtful but not wrong (a quote naming neither end of its
+    /// relation), each with its file and line.
+    pub warnings: Vec<crate::model::Problem>,
     pub(crate) entity_by_id: HashMap<String, EntityIndex>,
-    pub(crate) document_by_id: HashMap<String, usize>,
-    pub(crate) predicate_by_name: HashMap<String, usize>,
-    pub(crate) agreement_by_id: HashMap<String, usize>,
-    /// For each entity, its relations in data-file order and the side it is on.
-    pub(crate) adjacency: Vec<Vec<(usize, Side)>>,
+    pub(crate) document_by_id: HashMap<String, DocumentIndex>,
+    pub(crate) predicate_by_name: HashMap<String, PredicateIndex>,
+    pub(crate) agreement_by_id: HashMap<String, AgreementIndex>,
+    /// For each entity (by [`EntityIndex::get`]), its relations in data-file order and the side
+    /// it is on.
+    pub(crate) adjacency: Vec<Vec<(RelationIndex, Side)>>,
     /// For each entity, the agreements it is a party to, in id order.
-    pub(crate) agreements_by_party: Vec<Vec<usize>>,
+    pub(crate) agreements_by_party: Vec<Vec<AgreementIndex>>,
     /// The event lexicon: CAMEO codes and their trigger words (empty when no layer has one).
     pub event_lexicon: crate::events::lexicon::Lexicon,
 }
@@ -239,12 +382,22 @@ impl Model {
     }
 
     /// The relations of an entity, with the side it is on, in data-file order.
-    pub fn relations_of(&self, entity: EntityIndex) -> &[(usize, Side)] {
-        self.adjacency.get(entity).map_or(&[], Vec::as_slice)
+    pub fn relations_of(&self, entity: EntityIndex) -> &[(RelationIndex, Side)] {
+        self.adjacency.get(entity.get()).map_or(&[], Vec::as_slice)
     }
 
     /// The agreements an entity is a party to, in id order.
-    pub fn agreements_of(&self, entity: EntityIndex) -> &[usize] {
-        self.agreements_by_party.get(entity).map_or(&[], Vec::as_slice)
+    pub fn agreements_of(&self, entity: EntityIndex) -> &[AgreementIndex] {
+        self.agreements_by_party.get(entity.get()).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every entity, in id order.
+    pub fn entity_indexes(&self) -> impl Iterator<Item = EntityIndex> {
+        EntityIndex::all(self.entities.len())
+    }
+
+    /// Every relation, in data-file order.
+    pub fn relation_indexes(&self) -> impl Iterator<Item = RelationIndex> {
+        RelationIndex::all(self.relations.len())
     }
 }

@@ -81,6 +81,9 @@ impl App {
     /// Every problem of the data files, each with its file and line.
     pub fn load(config: ServerConfig) -> Result<App, LoadError> {
         let snapshot = Snapshot::load_layers(&config.data)?;
+        for warning in &snapshot.model.warnings {
+            tracing::warn!(file = %warning.file.display(), line = warning.line, "{}", warning.message);
+        }
         tracing::info!(
             data = %crate::config::display_paths(&config.data),
             version = %snapshot.model.version,

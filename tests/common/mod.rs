@@ -51,7 +51,7 @@ impl TestServer {
         TestServer::start_with(config).await
     }
 
-    /// Starts a server on the seed article's model alone (22 entities), for tests of the
+    /// Starts a server on the seed article's model alone (23 entities), for tests of the
     /// mechanics (paging, filters) that count what they get.
     pub async fn start_article_only() -> TestServer {
         TestServer::start_with(ServerConfig::with_data(shipped_data())).await

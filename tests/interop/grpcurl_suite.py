@@ -163,7 +163,14 @@ def check_search(code, out):
     expect(code == 0, out)
     hit = json_documents(out)[0]["hits"][0]
     expect(hit["entity"]["id"] == "khalifa-haftar" and hit["reason"] == "MATCH_REASON_FUZZY", hit)
-    expect("Jaro-Winkler" in hit["explanation"], hit)
+    expect("1 edit from" in hit["explanation"] and hit["explanation"].endswith("= 0.83"), hit)
+
+
+def check_search_no_near_miss(code, out):
+    expect(code == 0, out)
+    hits = json_documents(out)[0]["hits"]
+    expect([h["entity"]["id"] for h in hits] == ["united-kingdom"], hits)
+    expect(hits[0]["reason"] == "MATCH_REASON_EXACT", hits)
 
 
 def check_backers_of_gnu(code, out):
@@ -198,15 +205,21 @@ def check_list_agreements(code, out):
     agreements = json_documents(out)[0]["agreements"]
     expect([a["id"] for a in agreements] == [
         "eastern-black-sea-tourism-collaboration", "energy-exploration-cooperation",
-        "intelligence-security-cooperation", "vocational-technical-education-mou"], agreements)
+        "intelligence-security-cooperation", "turkiye-libya-maritime-agreement",
+        "vocational-technical-education-mou"], agreements)
+    derived = {a["id"]: a.get("derivedVia", []) for a in agreements}
+    expect(derived["turkiye-libya-maritime-agreement"] == ["government-of-national-accord.government_of.libya"], derived)
 
 
 def check_get_agreement(code, out):
     expect(code == 0, out)
     agreement = json_documents(out)[0]["agreement"]
-    expect(agreement["status"] == "AGREEMENT_STATUS_DISPUTED", agreement)
-    expect(ids(agreement["disputedBy"]) == ["cyprus", "greece"], agreement)
-    expect(ids(agreement["parties"]) == ["government-of-national-unity", "turkiye"], agreement)
+    expect(agreement["status"] == "AGREEMENT_STATUS_SIGNED", agreement)
+    expect(ids(agreement["disputedBy"]) == ["cyprus", "egypt", "greece"], agreement)
+    expect([d["by"]["id"] for d in agreement["disputes"]] == ["greece", "cyprus", "egypt"], agreement)
+    expect(all(d["evidence"][0]["citation"]["url"] for d in agreement["disputes"]), agreement)
+    expect(ids(agreement["parties"]) == ["government-of-national-accord", "turkiye"], agreement)
+    expect(agreement["date"] == "2019-11-27", agreement)
 
 
 def check_list_documents(code, out):
@@ -278,6 +291,7 @@ CHECKS = [
     ('"page_size": -1', check_negative_page_size),
     ('{"id": "atlantis"}', check_not_found),
     ("ListEntities", check_list_entities),
+    ('"query": "United Kingdom"', check_search_no_near_miss),
     ("SearchEntities", check_search),
     ('"include_derived": true', check_backers_of_haftar),
     ('"predicate": "backed_by"', check_backers_of_gnu),

@@ -186,8 +186,9 @@ def test_relations_and_paths(knowledge):
 
 def test_agreements_and_documents(knowledge):
     agreement = knowledge.GetAgreement(knowledge_pb2.GetAgreementRequest(id="turkiye-libya-maritime-agreement")).agreement
-    assert agreement.status == knowledge_pb2.AGREEMENT_STATUS_DISPUTED
-    assert sorted(p.id for p in agreement.disputed_by) == ["cyprus", "greece"]
+    assert agreement.status == knowledge_pb2.AGREEMENT_STATUS_SIGNED
+    assert sorted(p.id for p in agreement.disputed_by) == ["cyprus", "egypt", "greece"]
+    assert [d.by.id for d in agreement.disputes] == ["greece", "cyprus", "egypt"]
     listed = knowledge.ListAgreements(knowledge_pb2.ListAgreementsRequest(party_id="turkiye"))
     assert listed.total_size == 5
     documents = knowledge.ListDocuments(knowledge_pb2.ListDocumentsRequest()).documents

@@ -311,39 +311,54 @@ pub fn error_response(status: &Status, procedures: &Procedures) -> http::Respons
             && <tonic_types::pb::ErrorInfo as prost::Message>::decode(any.value.as_slice())
                 .is_ok_and(|info| info.reason == "UNSUPPORTED_CONTENT_TYPE")
     });
-    let details: Vec<serde_json::Value> = decoded
+    let details: Vec<ConnectDetail> = decoded
         .iter()
         .flat_map(|decoded| decoded.details.iter())
         .map(|any| {
-            let type_name = any.type_url.rsplit('/').next().unwrap_or(&any.type_url);
-            let mut detail = serde_json::json!({
-                "type": type_name,
-                "value": base64::engine::general_purpose::STANDARD_NO_PAD.encode(&any.value),
-            });
-            if let Some(debug) = procedures
+            let type_name = any.type_url.rsplit('/').next().unwrap_or(&any.type_url).to_owned();
+            let debug = procedures
                 .pool
-                .get_message_by_name(type_name)
+                .get_message_by_name(&type_name)
                 .and_then(|descriptor| DynamicMessage::decode(descriptor, any.value.as_slice()).ok())
-                .and_then(|message| serde_json::to_value(&message).ok())
-            {
-                detail["debug"] = debug;
+                .and_then(|message| serde_json::to_value(&message).ok());
+            ConnectDetail {
+                value: base64::engine::general_purpose::STANDARD_NO_PAD.encode(&any.value),
+                type_name,
+                debug,
             }
-            detail
         })
         .collect();
-    let mut body = serde_json::json!({ "code": code_name(status.code()) });
-    if !status.message().is_empty() {
-        body["message"] = serde_json::Value::from(status.message());
-    }
-    if !details.is_empty() {
-        body["details"] = serde_json::Value::from(details);
-    }
+    let body = ConnectError {
+        code: code_name(status.code()),
+        message: status.message(),
+        details,
+    };
     let http_status = if content_type_refused {
         http::StatusCode::UNSUPPORTED_MEDIA_TYPE
     } else {
         http_status_of(status.code())
     };
     json_response(http_status, serde_json::to_vec(&body).unwrap_or_default())
+}
+
+/// The Connect protocol's error body, its fields in the order the protocol shows them.
+#[derive(serde::Serialize)]
+struct ConnectError<'a> {
+    code: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    message: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    details: Vec<ConnectDetail>,
+}
+
+/// One error detail: its type, its protobuf bytes in base64, and its fields for people.
+#[derive(serde::Serialize)]
+struct ConnectDetail {
+    #[serde(rename = "type")]
+    type_name: String,
+    value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    debug: Option<serde_json::Value>,
 }
 
 /// The `google.rpc.Status` a status carries its details in, when it has details.

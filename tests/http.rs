@@ -282,6 +282,35 @@ async fn json_calls_share_request_ids_and_metrics_with_grpc() {
 }
 
 #[tokio::test]
+async fn json_bodies_being_read_count_against_the_call_limit() {
+    use tokio::io::AsyncWriteExt as _;
+    let mut config = ServerConfig::with_data(common::shipped_data());
+    config.max_concurrent_calls = 1;
+    let server = TestServer::start_with(config).await;
+    // A client that announces a body and sends only its start holds the one place.
+    let mut slow = tokio::net::TcpStream::connect(server.address).await.expect("connect");
+    let head = format!(
+        "POST {EXTRACT} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{{\"text\": \"",
+        server.address
+    );
+    slow.write_all(head.as_bytes()).await.expect("send the start");
+    let metrics = server.metrics.clone().expect("metrics");
+    let mut shed = None;
+    for _ in 0..200 {
+        let answer = post_json(&server, EXTRACT, r#"{"text": "Egypt"}"#).await;
+        if answer.status == 429 {
+            shed = Some(answer);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let shed = shed.expect("a call beyond the limit is shed while the slow body is read");
+    assert_eq!(shed.connect_error(), ("resource_exhausted".into(), "OVERLOADED".into()));
+    assert_eq!(metrics.shed_count(), 1);
+    drop(slow);
+}
+
+#[tokio::test]
 async fn grpc_web_is_served_over_http1() {
     let server = TestServer::start().await;
     let message = prost::Message::encode_to_vec(&actorgraph::pb::ExtractEntitiesRequest {

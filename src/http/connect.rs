@@ -11,12 +11,14 @@
 //! [`AdapterRefusal`], so those calls are logged and counted too. It owns no domain logic.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use bytes::{Buf as _, BufMut as _, Bytes, BytesMut};
 use http_body_util::{BodyExt as _, Full, Limited};
 use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, MethodDescriptor, SerializeOptions};
+use tokio::sync::Semaphore;
 use tonic::body::Body;
 use tonic::codegen::http;
 use tonic::{Code, Status};
@@ -28,18 +30,32 @@ use crate::server::{AdapterRefusal, REQUEST_ID_HEADER};
 /// The request header a Connect client sets its deadline with, in milliseconds.
 const CONNECT_TIMEOUT_HEADER: &str = "connect-timeout-ms";
 
+/// What a JSON call's body may be. A JSON body is read whole before the call reaches the call
+/// layer (it must be parsed to make the gRPC message), so its size, its time and the number read
+/// at once are bounded here.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    /// The largest JSON body an extraction call may send: the gRPC decode limit of the
+    /// extraction service, so a text over the text limit still reaches the handler's clear
+    /// TEXT_TOO_LARGE.
+    pub extraction_bytes: usize,
+    /// The largest JSON body of any other call (the knowledge service's gRPC decode limit).
+    pub other_bytes: usize,
+    /// How long a client may take to send its body, at most: the longest a call may run (a
+    /// shorter `Connect-Timeout-Ms` wins).
+    pub timeout: Duration,
+    /// How many bodies may be read at once: the calls in progress allowed, so JSON bodies held
+    /// in memory are bounded as admitted gRPC messages are; beyond it a call is shed with
+    /// RESOURCE_EXHAUSTED `OVERLOADED`, at once.
+    pub concurrent_reads: usize,
+}
+
 /// The gRPC methods a JSON call can name, with what each may read.
 pub struct Procedures {
     pool: DescriptorPool,
     methods: HashMap<String, MethodDescriptor>,
-    /// The largest JSON body an extraction call may send: the gRPC decode limit of the
-    /// extraction service, so a text over the text limit still reaches the handler's clear
-    /// TEXT_TOO_LARGE.
-    extraction_body_limit: usize,
-    /// The largest JSON body of any other call (the knowledge service's gRPC decode limit).
-    body_limit: usize,
-    /// How long a client may take to send its body: the longest a call may run.
-    body_timeout: Duration,
+    limits: BodyLimits,
+    reads: Arc<Semaphore>,
 }
 
 impl Procedures {
@@ -47,11 +63,7 @@ impl Procedures {
     ///
     /// # Errors
     /// When a compiled-in descriptor set does not decode (a build bug).
-    pub fn new(
-        extraction_body_limit: usize,
-        body_limit: usize,
-        body_timeout: Duration,
-    ) -> Result<Procedures, prost_reflect::DescriptorError> {
+    pub fn new(limits: BodyLimits) -> Result<Procedures, prost_reflect::DescriptorError> {
         let mut pool = DescriptorPool::global();
         for set in [
             tonic_types::pb::FILE_DESCRIPTOR_SET,
@@ -73,17 +85,16 @@ impl Procedures {
         Ok(Procedures {
             pool,
             methods,
-            extraction_body_limit,
-            body_limit,
-            body_timeout,
+            limits,
+            reads: Arc::new(Semaphore::new(limits.concurrent_reads.max(1))),
         })
     }
 
     fn body_limit(&self, method: &MethodDescriptor) -> usize {
         if method.parent_service().full_name() == "actorgraph.v1.ExtractionService" {
-            self.extraction_body_limit
+            self.limits.extraction_bytes
         } else {
-            self.body_limit
+            self.limits.other_bytes
         }
     }
 }
@@ -118,13 +129,15 @@ where
     if let Some(request_id) = parts.headers.get(REQUEST_ID_HEADER) {
         forward = forward.header(REQUEST_ID_HEADER, request_id);
     }
-    if let Some(timeout) = parts
+    let client_timeout = parts
         .headers
         .get(CONNECT_TIMEOUT_HEADER)
         .and_then(|value| value.to_str().ok())
-        .and_then(grpc_timeout)
-    {
+        .and_then(|value| value.parse::<u64>().ok().zip(grpc_timeout(value)));
+    let mut body_timeout = procedures.limits.timeout;
+    if let Some((milliseconds, timeout)) = client_timeout {
         forward = forward.header("grpc-timeout", timeout);
+        body_timeout = body_timeout.min(Duration::from_millis(milliseconds));
     }
 
     let method = procedures.methods.get(parts.uri.path());
@@ -144,7 +157,7 @@ where
                 ),
             )),
         ),
-        Some(method) => match read_message(body, method, procedures).await {
+        Some(method) => match read_message(body, method, procedures, body_timeout).await {
             Ok(message) => (frame(&message), None),
             Err(error) => (Bytes::new(), Some(error)),
         },
@@ -160,14 +173,25 @@ where
 }
 
 /// Reads the body (bounded in size and time) as the method's input message, encoded.
-async fn read_message(body: Body, method: &MethodDescriptor, procedures: &Procedures) -> Result<Vec<u8>, Error> {
+async fn read_message(
+    body: Body,
+    method: &MethodDescriptor,
+    procedures: &Procedures,
+    timeout: Duration,
+) -> Result<Vec<u8>, Error> {
+    let Ok(_reading) = Arc::clone(&procedures.reads).try_acquire_owned() else {
+        return Err(Error::ResourceExhausted {
+            reason: "OVERLOADED",
+            message: "the server is at its limit of calls in progress; retry with backoff".into(),
+        });
+    };
     let limit = procedures.body_limit(method);
-    let collected = tokio::time::timeout(procedures.body_timeout, Limited::new(body, limit).collect()).await;
+    let collected = tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await;
     let bytes = match collected {
         Err(_) => {
             return Err(Error::DeadlineExceeded(format!(
                 "the request body did not arrive within {} ms",
-                procedures.body_timeout.as_millis()
+                timeout.as_millis()
             )))
         }
         Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
@@ -426,7 +450,13 @@ mod tests {
 
     #[test]
     fn every_served_method_is_a_procedure() {
-        let procedures = Procedures::new(1, 1, Duration::from_secs(1)).expect("the descriptor sets decode");
+        let procedures = Procedures::new(BodyLimits {
+            extraction_bytes: 1,
+            other_bytes: 1,
+            timeout: Duration::from_secs(1),
+            concurrent_reads: 1,
+        })
+        .expect("the descriptor sets decode");
         for path in [
             "/actorgraph.v1.KnowledgeService/ListRelations",
             "/actorgraph.v1.ExtractionService/ExtractEntities",

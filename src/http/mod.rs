@@ -26,7 +26,7 @@ use tonic::codegen::http;
 use tonic::Status;
 use tower::{Layer, Service, ServiceExt as _};
 
-pub use connect::Procedures;
+pub use connect::{BodyLimits, Procedures};
 
 /// The layer that puts the HTTP routes in front of the call layer.
 #[derive(Clone)]

@@ -300,6 +300,16 @@ where
             let media_type = value.split(';').next().unwrap_or("").trim();
             media_type == "application/grpc" || media_type == "application/grpc+proto"
         });
+        // The adapter sheds a JSON call when too many bodies are being read; counted as shed here.
+        let shed_by_adapter = request.extensions().get::<AdapterRefusal>().is_some_and(|refusal| {
+            matches!(
+                refusal.0,
+                Error::ResourceExhausted {
+                    reason: "OVERLOADED",
+                    ..
+                }
+            )
+        });
         let refusal = if !grpc_content {
             Some(unsupported_content_type(content_type))
         } else {
@@ -331,6 +341,9 @@ where
                     done: false,
                 };
                 if let Some(refusal) = refusal {
+                    if shed_by_adapter {
+                        metrics.record_shed();
+                    }
                     return Ok(record.finish(refusal));
                 }
                 if let Some(method) = unknown_path {

@@ -28,7 +28,7 @@ pub use reload::{ReloadOutcome, Reloader};
 
 use crate::api::{ExtractionApi, ExtractionLimits, KnowledgeApi, SharedSnapshot};
 use crate::config::{LogFormat, ServerConfig};
-use crate::http::{HttpLayer, Procedures};
+use crate::http::{BodyLimits, HttpLayer, Procedures};
 use crate::metrics::Metrics;
 use crate::model::LoadError;
 use crate::pb::extraction_service_server::ExtractionServiceServer;
@@ -242,11 +242,12 @@ impl App {
         };
         // JSON bodies get the gRPC decode limits: a JSON message is larger than its protobuf,
         // so a request under these may still be refused by the handler's own limits.
-        let http_layer = HttpLayer::new(Procedures::new(
-            config.max_decoding_message_bytes(),
-            KNOWLEDGE_DECODE_LIMIT,
-            max_call_duration,
-        )?);
+        let http_layer = HttpLayer::new(Procedures::new(BodyLimits {
+            extraction_bytes: config.max_decoding_message_bytes(),
+            other_bytes: KNOWLEDGE_DECODE_LIMIT,
+            timeout: max_call_duration,
+            concurrent_reads: config.max_concurrent_calls.max(1),
+        })?);
         let tls = self.tls_config()?;
         let secure = tls.is_some();
         let mut builder = Server::builder();

@@ -235,6 +235,27 @@ def main():
             driver.execute_script("window.scrollTo(0, 0);")
             driver.save_screenshot(str(screenshots / "3-paths-egypt-turkiye.png"))
 
+            # Names no entity claims are marked apart, and say so on focus.
+            unknown_text = "Senator Chris Murphy met the Egyptian envoy near Tarhuna. Murphy left."
+            driver.execute_script("const a = document.getElementById('input'); a.focus(); a.select();")
+            driver.execute_script("document.execCommand('insertText', false, arguments[0]);", unknown_text)
+            driver.find_element(By.ID, "extract").click()
+            wait(driver, lambda d: d.execute_script(
+                "return document.getElementById('text').textContent;") == unknown_text, "the short text is drawn")
+            answer = call(base, "ExtractionService/ExtractEntities", {"text": unknown_text})
+            unlinked = [[m["span"].get("utf16Start", 0), m["span"].get("utf16End", 0)]
+                        for m in answer["mentions"] if not m.get("entityId")]
+            marked = driver.execute_script("""
+                return [...document.querySelectorAll('#text .mention.unknown')]
+                    .filter(m => !m.dataset.entityId)
+                    .map(m => [Number(m.dataset.utf16Start), Number(m.dataset.utf16End)]);""")
+            expect(unlinked and marked == unlinked, f"unknown names marked apart: {marked} vs {unlinked}")
+            first_unknown = driver.find_element(By.CSS_SELECTOR, "#text .mention.unknown")
+            driver.execute_script("arguments[0].focus();", first_unknown)
+            wait(driver, lambda d: "unknown name" in tip.text and "unknown-1" in tip.text,
+                 "focus shows the tooltip, with the unknown actor's local id")
+            figures["unknown names marked (short text)"] = len(marked)
+
             # Readable at 1280×800 and on a phone's width: nothing wider than the window.
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")

@@ -228,13 +228,19 @@ async fn a_content_type_nobody_speaks_is_415_with_a_connect_error() {
 #[tokio::test]
 async fn a_stream_asked_for_over_json_is_415_and_says_how_to_call_it() {
     let server = TestServer::start().await;
-    let answer = post_json(&server, "/actorgraph.v1.ExtractionService/StreamExtractEntities", "{}").await;
-    assert_eq!(answer.status, 415);
-    assert_eq!(
-        answer.connect_error(),
-        ("invalid_argument".into(), "UNSUPPORTED_CONTENT_TYPE".into())
-    );
-    assert!(answer.json()["message"].as_str().unwrap().contains("gRPC-Web"));
+    for path in [
+        "/actorgraph.v1.ExtractionService/StreamExtractEntities",
+        "/grpc.health.v1.Health/Watch",
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+    ] {
+        let answer = post_json(&server, path, "{}").await;
+        assert_eq!(answer.status, 415, "{path}");
+        assert_eq!(
+            answer.connect_error(),
+            ("invalid_argument".into(), "UNSUPPORTED_CONTENT_TYPE".into())
+        );
+        assert!(answer.json()["message"].as_str().unwrap().contains("gRPC-Web"));
+    }
 }
 
 #[tokio::test]

@@ -65,9 +65,13 @@ impl Procedures {
     /// When a compiled-in descriptor set does not decode (a build bug).
     pub fn new(limits: BodyLimits) -> Result<Procedures, prost_reflect::DescriptorError> {
         let mut pool = DescriptorPool::global();
+        // Every service the call layer serves, so a JSON call to a stream (reflection, health's
+        // Watch) is refused as one rather than sent on with an empty message.
         for set in [
             tonic_types::pb::FILE_DESCRIPTOR_SET,
             tonic_health::pb::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
             crate::pb::FILE_DESCRIPTOR_SET,
         ] {
             pool.decode_file_descriptor_set(set)?;
@@ -461,6 +465,7 @@ mod tests {
             "/actorgraph.v1.KnowledgeService/ListRelations",
             "/actorgraph.v1.ExtractionService/ExtractEntities",
             "/grpc.health.v1.Health/Check",
+            "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
         ] {
             assert!(procedures.methods.contains_key(path), "{path}");
         }

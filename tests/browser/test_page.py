@@ -256,6 +256,8 @@ def main():
                  "focus shows the tooltip, with the unknown actor's local id")
             figures["unknown names marked (short text)"] = len(marked)
 
+            driver.execute_script("document.activeElement.blur();")
+
             # Readable at 1280×800 and on a phone's width: nothing wider than the window.
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;")

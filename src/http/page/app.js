@@ -104,7 +104,8 @@
     const box = $('text');
     box.dataset.callMs = (called - started).toFixed(1);
     box.dataset.renderMs = (rendered - called).toFixed(1);
-    status(mentions + ' mentions of ' + foundEntities.length + ' known actors; answered in ' +
+    const plural = (count, noun) => count + ' ' + noun + (count === 1 ? '' : 's');
+    status(plural(mentions, 'mention') + ' of ' + plural(foundEntities.length, 'known actor') + '; answered in ' +
       (called - started).toFixed(0) + ' ms, drawn in ' + (rendered - called).toFixed(0) + ' ms.');
   }
 

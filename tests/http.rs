@@ -208,6 +208,24 @@ async fn a_text_over_the_limit_is_refused_as_over_grpc() {
 }
 
 #[tokio::test]
+async fn a_compressed_json_body_is_unimplemented_not_malformed() {
+    let server = TestServer::start().await;
+    let answer = send(
+        &server,
+        "POST",
+        LIST_RELATIONS,
+        &[("content-type", "application/json"), ("content-encoding", "gzip")],
+        vec![0x1f, 0x8b, 0x08, 0x00],
+    )
+    .await;
+    assert_eq!(answer.status, 501);
+    assert_eq!(
+        answer.connect_error(),
+        ("unimplemented".into(), "UNSUPPORTED_ENCODING".into())
+    );
+}
+
+#[tokio::test]
 async fn a_content_type_nobody_speaks_is_415_with_a_connect_error() {
     let server = TestServer::start().await;
     let answer = send(

@@ -145,11 +145,22 @@ where
     }
 
     let method = procedures.methods.get(parts.uri.path());
-    let (payload, refusal) = match method {
+    // Connect clients compress only when the server says it reads the encoding; this one says
+    // none, so a compressed body is refused rather than read as broken JSON.
+    let encoding = parts
+        .headers
+        .get(http::header::CONTENT_ENCODING)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).trim().to_ascii_lowercase())
+        .filter(|encoding| !encoding.is_empty() && encoding != "identity");
+    let (payload, refusal) = match (method, encoding) {
+        (Some(_), Some(encoding)) => (
+            Bytes::new(),
+            Some(Error::UnsupportedEncoding(encoding.chars().take(32).collect())),
+        ),
         // An unknown method: the call layer answers it as it answers gRPC (UNIMPLEMENTED, the
         // services listed, counted under one label).
-        None => (Bytes::new(), None),
-        Some(method) if method.is_client_streaming() || method.is_server_streaming() => (
+        (None, _) => (Bytes::new(), None),
+        (Some(method), None) if method.is_client_streaming() || method.is_server_streaming() => (
             Bytes::new(),
             Some(Error::invalid(
                 "content-type",
@@ -161,7 +172,7 @@ where
                 ),
             )),
         ),
-        Some(method) => match read_message(body, method, procedures, body_timeout).await {
+        (Some(method), None) => match read_message(body, method, procedures, body_timeout).await {
             Ok(message) => (frame(&message), None),
             Err(error) => (Bytes::new(), Some(error)),
         },

@@ -256,6 +256,17 @@ def main():
                  "focus shows the tooltip, with the unknown actor's local id")
             figures["unknown names marked (short text)"] = len(marked)
 
+            # Load one of the model's source texts instead of pasting.
+            document = call(base, "KnowledgeService/GetDocument", {"id": "kalin-visits-libya"})["document"]
+            Select(driver.find_element(By.ID, "documents")).select_by_value("kalin-visits-libya")
+            driver.find_element(By.ID, "load-document").click()
+            wait(driver, lambda d: d.execute_script(
+                "return document.getElementById('text').textContent;") == document["text"],
+                 "the loaded source text is drawn")
+            expect(area.get_property("value") == document["text"], "the source text is in the text box")
+            expect(len(page_mentions(driver)) == len(call(base, "ExtractionService/ExtractEntities",
+                                                          {"text": document["text"]})["mentions"]),
+                   "the loaded text's mentions")
             driver.execute_script("document.activeElement.blur();")
 
             # Readable at 1280×800 and on a phone's width: nothing wider than the window.

@@ -42,6 +42,10 @@ pub enum Error {
         /// The services served, comma-separated.
         services: String,
     },
+    /// The request is compressed in a way the server does not read (`grpc-encoding: gzip`,
+    /// `Content-Encoding: gzip`); the value is the encoding.
+    #[error("the request is compressed with {0:?}, which this server does not read; send it uncompressed")]
+    UnsupportedEncoding(String),
     /// A bug: the call failed for a reason that is not the caller's.
     #[error("internal error: {0}")]
     Internal(String),
@@ -70,6 +74,7 @@ impl Error {
             Error::DeadlineExceeded(_) => "DEADLINE_EXCEEDED".to_owned(),
             Error::ResourceExhausted { reason, .. } => (*reason).to_owned(),
             Error::Unimplemented { .. } => "UNKNOWN_METHOD".to_owned(),
+            Error::UnsupportedEncoding(_) => "UNSUPPORTED_ENCODING".to_owned(),
             Error::Internal(_) => "INTERNAL".to_owned(),
         }
     }
@@ -81,7 +86,7 @@ impl Error {
             Error::NotFound { .. } => Code::NotFound,
             Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
             Error::ResourceExhausted { .. } => Code::ResourceExhausted,
-            Error::Unimplemented { .. } => Code::Unimplemented,
+            Error::Unimplemented { .. } | Error::UnsupportedEncoding(_) => Code::Unimplemented,
             Error::Internal(_) => Code::Internal,
         }
     }

@@ -17,6 +17,8 @@
 //! - [`snapshot`]: a model with its derived engine and indexes, the unit of reload.
 //! - [`error`]: the one error enum and its mapping to gRPC statuses.
 //! - [`api`]: the thin gRPC handlers and the proto ⇄ domain conversions.
+//! - [`http`]: HTTP beside gRPC on the same port: Connect JSON calls and gRPC-Web translated to
+//!   gRPC in front of the call layer, and the page at `/`.
 //! - [`server`]: server settings, health, reflection, the call layer (logging, metrics,
 //!   admission, deadlines), TLS, hot reload, shutdown.
 //! - [`metrics`]: Prometheus metrics and their HTTP endpoint.
@@ -29,6 +31,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod graph;
+pub mod http;
 pub mod metrics;
 pub mod model;
 pub mod pagination;

@@ -449,17 +449,17 @@ async fn a_truncated_frame_in_a_stream_is_an_invalid_argument_with_error_info() 
 }
 
 #[tokio::test]
-async fn grpc_web_is_not_taken_for_grpc() {
+async fn grpc_web_is_served_and_other_grpc_content_types_are_refused() {
     let server = TestServer::start().await;
     let message = extract_message("Egypt");
-    let answer = raw_call(
+    let web = raw_call(
         &server,
         EXTRACT,
-        "application/grpc-web",
+        "application/grpc-web+proto",
         frame(0, message.len() as u32, &message),
     )
     .await;
-    assert_eq!(answer.http_status, 415);
+    assert_eq!(web.http_status, 200, "gRPC-Web is translated to gRPC");
     let json = raw_call(
         &server,
         EXTRACT,
@@ -468,6 +468,7 @@ async fn grpc_web_is_not_taken_for_grpc() {
     )
     .await;
     assert_eq!(json.http_status, 415, "the messages here are protobuf");
+    assert_client_error(&server, &json, Code::InvalidArgument, "UNSUPPORTED_CONTENT_TYPE").await;
     let proto = raw_call(
         &server,
         EXTRACT,

@@ -30,6 +30,14 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 /// earlier lets the client see DEADLINE_EXCEEDED with its details instead.
 const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
 
+/// An error the protocol adapter in front of the call layer (`crate::http`) found while reading
+/// a request: a JSON body that is not the method's message, a body over the limit, a stream
+/// asked for over JSON. The adapter sends the call on with this in its extensions, and the call
+/// layer answers it as it answers its own refusals, so the call is logged and counted like any
+/// other.
+#[derive(Debug, Clone)]
+pub struct AdapterRefusal(pub Error);
+
 /// Settings of [`CallLayer`].
 #[derive(Clone)]
 pub struct CallLayer {
@@ -149,7 +157,7 @@ fn unsupported_content_type(content_type: Option<&http::HeaderValue>) -> http::R
     let mut response = status_response(Error::invalid(
         "content-type",
         "UNSUPPORTED_CONTENT_TYPE",
-        format!("the content type must be application/grpc; got {shown}"),
+        format!("the content type must be application/grpc, application/grpc-web or application/json; got {shown}"),
     ));
     *response.status_mut() = http::StatusCode::UNSUPPORTED_MEDIA_TYPE;
     response
@@ -287,14 +295,28 @@ where
         let content_type = request.headers().get(http::header::CONTENT_TYPE);
         let grpc_content = content_type.and_then(|value| value.to_str().ok()).is_some_and(|value| {
             // application/grpc or application/grpc+proto, with parameters or not: the messages
-            // here are protobuf; not grpc-web (another protocol) nor grpc+json.
+            // here are protobuf; not grpc+json. gRPC-Web and Connect JSON calls arrive here
+            // already translated to gRPC by `crate::http`.
             let media_type = value.split(';').next().unwrap_or("").trim();
             media_type == "application/grpc" || media_type == "application/grpc+proto"
         });
-        let refusal = if grpc_content {
-            None
-        } else {
+        // The adapter sheds a JSON call when too many bodies are being read; counted as shed here.
+        let shed_by_adapter = request.extensions().get::<AdapterRefusal>().is_some_and(|refusal| {
+            matches!(
+                refusal.0,
+                Error::ResourceExhausted {
+                    reason: "OVERLOADED",
+                    ..
+                }
+            )
+        });
+        let refusal = if !grpc_content {
             Some(unsupported_content_type(content_type))
+        } else {
+            request
+                .extensions()
+                .get::<AdapterRefusal>()
+                .map(|refusal| status_response(refusal.0.clone()))
         };
         let exempt = rpc.starts_with("/grpc.health.") || rpc.starts_with("/grpc.reflection.");
         let body_failed = Arc::new(AtomicBool::new(false));
@@ -319,6 +341,9 @@ where
                     done: false,
                 };
                 if let Some(refusal) = refusal {
+                    if shed_by_adapter {
+                        metrics.record_shed();
+                    }
                     return Ok(record.finish(refusal));
                 }
                 if let Some(method) = unknown_path {

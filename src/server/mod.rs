@@ -21,18 +21,22 @@ use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
-pub use layers::{CallLayer, REQUEST_ID_HEADER};
+pub use layers::{AdapterRefusal, CallLayer, REQUEST_ID_HEADER};
 pub use methods::{Methods, UNKNOWN_METHOD};
 pub use probe::check_health;
 pub use reload::{ReloadOutcome, Reloader};
 
 use crate::api::{ExtractionApi, ExtractionLimits, KnowledgeApi, SharedSnapshot};
 use crate::config::{LogFormat, ServerConfig};
+use crate::http::{BodyLimits, HttpLayer, Procedures};
 use crate::metrics::Metrics;
 use crate::model::LoadError;
 use crate::pb::extraction_service_server::ExtractionServiceServer;
 use crate::pb::knowledge_service_server::KnowledgeServiceServer;
 use crate::snapshot::Snapshot;
+
+/// The largest KnowledgeService request: ids, filters and a page token are small.
+const KNOWLEDGE_DECODE_LIMIT: usize = 64 * 1024;
 
 /// Sets up `tracing` output: human-readable or JSON lines, filtered by `RUST_LOG`
 /// (default `info`), coloured only when stderr is a terminal.
@@ -204,7 +208,7 @@ impl App {
         .max_decoding_message_size(config.max_decoding_message_bytes())
         .max_encoding_message_size(usize::MAX);
         let knowledge = KnowledgeServiceServer::new(KnowledgeApi::new(Arc::clone(&self.shared)))
-            .max_decoding_message_size(64 * 1024)
+            .max_decoding_message_size(KNOWLEDGE_DECODE_LIMIT)
             .max_encoding_message_size(usize::MAX);
 
         let mut background = Vec::new();
@@ -232,12 +236,21 @@ impl App {
         let incoming = TcpIncoming::from(listener)
             .with_nodelay(Some(true))
             .with_keepalive(Some(keepalive));
+        let max_call_duration = Duration::from_millis(config.request_timeout_ms.max(1));
         let call_layer = CallLayer {
             metrics: Arc::clone(&self.metrics),
             permits: Arc::new(Semaphore::new(config.max_concurrent_calls.max(1))),
-            max_call_duration: Duration::from_millis(config.request_timeout_ms.max(1)),
+            max_call_duration,
             methods: Arc::new(Methods::served()),
         };
+        // JSON bodies get the gRPC decode limits: a JSON message is larger than its protobuf,
+        // so a request under these may still be refused by the handler's own limits.
+        let http_layer = HttpLayer::new(Procedures::new(BodyLimits {
+            extraction_bytes: config.max_decoding_message_bytes(),
+            other_bytes: KNOWLEDGE_DECODE_LIMIT,
+            timeout: max_call_duration,
+            concurrent_reads: config.max_concurrent_calls.max(1),
+        })?);
         let tls = self.tls_config()?;
         let secure = tls.is_some();
         let mut builder = Server::builder();
@@ -246,10 +259,13 @@ impl App {
         }
         let (stop_accepting, stop_signal) = tokio::sync::oneshot::channel::<()>();
         let server = builder
+            // HTTP/1.1 too, for curl, browsers and gRPC-Web; gRPC itself stays HTTP/2.
+            .accept_http1(true)
             .max_concurrent_streams(Some(config.max_concurrent_streams))
             .http2_max_local_error_reset_streams(Some(1024))
             .http2_keepalive_interval(Some(keepalive))
             .http2_keepalive_timeout(Some(Duration::from_secs(20)))
+            .layer(http_layer)
             .layer(call_layer)
             .add_service(health_service)
             .add_service(reflection_v1)
@@ -259,7 +275,7 @@ impl App {
             .serve_with_incoming_shutdown(incoming, async {
                 let _ = stop_signal.await;
             });
-        tracing::info!(address = %local_address, tls = secure, "serving actorgraph.v1 (health, reflection v1 and v1alpha)");
+        tracing::info!(address = %local_address, tls = secure, "serving actorgraph.v1 (health, reflection v1 and v1alpha) over gRPC, gRPC-Web and Connect JSON; the page at /");
         tokio::pin!(server);
         let result = tokio::select! {
             result = &mut server => result.map_err(anyhow::Error::from),

@@ -275,6 +275,30 @@ fn an_event_names_the_relation_of_the_model_it_corroborates() {
 }
 
 #[test]
+fn an_event_at_a_leader_names_the_relation_at_what_he_leads() {
+    // Egypt backs the LNA and Haftar leads it (a predicate that transfers support).
+    let lines = lines_of("Egypt backs Haftar.");
+    assert_eq!(
+        lines[0]["relations"],
+        serde_json::json!([
+            "egypt.backs.libyan-national-army",
+            "khalifa-haftar.leads.libyan-national-army"
+        ])
+    );
+}
+
+#[test]
+fn a_signing_names_the_signed_agreements_of_both_parties_through_their_governments() {
+    // Libya is party to the maritime memorandum through the government that signed it in 2019,
+    // and to the education MoU; the cooperation tracks with no signed text are not signings.
+    let lines = lines_of("Turkiye and Libya signed a maritime deal.");
+    assert_eq!(
+        lines[0]["agreements"],
+        serde_json::json!(["turkiye-libya-maritime-agreement", "vocational-technical-education-mou"])
+    );
+}
+
+#[test]
 fn every_event_carries_exact_spans_and_its_rule() {
     let text = "Türkiye’s intelligence chief İbrahim Kalın visited Libya.";
     let lines = lines_of(text);

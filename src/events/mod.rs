@@ -674,22 +674,57 @@ fn corroborate(model: &Model, mentions: &[Mention], event: &mut Event) {
         return;
     };
     let code = &model.event_lexicon.codes[event.code];
-    for &(relation_index, _) in model.relations_of(source) {
-        let relation = &model.relations[relation_index];
+    let states = |relation: &crate::model::Relation, from: EntityIndex, to: EntityIndex| {
         let predicate = &model.predicates[relation.predicate];
         if !code.corroborates.contains(&predicate.id) {
-            continue;
+            return false;
         }
-        let forward = relation.subject == source && relation.object == target;
-        let backward = relation.subject == target && relation.object == source;
-        if forward || (backward && (predicate.symmetric || code.symmetric())) {
-            event.relations.push(relation_index);
+        let forward = relation.subject == from && relation.object == to;
+        let backward = relation.subject == to && relation.object == from;
+        forward || (backward && (predicate.symmetric || code.symmetric()))
+    };
+    for &(relation, _) in model.relations_of(source) {
+        if states(&model.relations[relation], source, target) {
+            event.relations.push(relation);
+        }
+    }
+    if event.relations.is_empty() {
+        // Through what the target leads (a predicate that transfers support, as ListRelations'
+        // derived answers): "Egypt backs Haftar" corroborates "Egypt backs the LNA" with "Haftar
+        // leads the LNA". Both relations are named, the stated one first.
+        for &(link, side) in model.relations_of(target) {
+            let link_relation = &model.relations[link];
+            if side != crate::model::Side::Subject || !model.predicates[link_relation.predicate].transfers_support {
+                continue;
+            }
+            let led = link_relation.object;
+            for &(relation, _) in model.relations_of(source) {
+                let stated = &model.relations[relation];
+                if !model.predicates[stated.predicate].transfers_support && states(stated, source, led) {
+                    event.relations.push(relation);
+                    event.relations.push(link);
+                }
+            }
         }
     }
     if code.agreements {
-        for &agreement in model.agreements_of(source) {
-            if model.agreements[agreement].parties.contains(&target) {
-                event.agreements.push(agreement);
+        // Either actor may be party through one that signs for it (a state through its
+        // government at the agreement's date).
+        let of_target: Vec<AgreementIndex> = crate::graph::agreements_with_party(model, target)
+            .iter()
+            .map(|a| a.agreement)
+            .collect();
+        // Only an agreement that was signed: not one proposed, under discussion, or a track of
+        // cooperation without a signed text.
+        for party in crate::graph::agreements_with_party(model, source) {
+            let signed = matches!(
+                model.agreements[party.agreement].status,
+                crate::model::AgreementStatus::Signed
+                    | crate::model::AgreementStatus::InForce
+                    | crate::model::AgreementStatus::Ended
+            );
+            if signed && of_target.contains(&party.agreement) {
+                event.agreements.push(party.agreement);
             }
         }
     }

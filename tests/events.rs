@@ -129,6 +129,35 @@ fn a_relative_pronoun_leads_to_its_antecedent_and_its_clause_is_skipped() {
 }
 
 #[test]
+fn a_who_clause_acts_for_its_antecedent_and_the_main_verb_skips_it() {
+    assert_eq!(
+        events_of("Haftar, who met Kalın, visited Egypt."),
+        ["Khalifa Haftar 040 İbrahim Kalın", "Khalifa Haftar 042 Egypt"]
+    );
+}
+
+#[test]
+fn a_speaker_reporting_its_own_act_is_its_source_and_a_modal_makes_it_intent() {
+    assert_eq!(
+        events_of("Cairo said it would back Haftar."),
+        ["Egypt 030 Khalifa Haftar"]
+    );
+    assert_eq!(
+        events_of("Ankara said it would attack the LNA."),
+        ["Türkiye 130 Libyan National Army"]
+    );
+    assert_eq!(
+        events_of("Russia said it had attacked Ukraine."),
+        ["Russia 190 Ukraine"]
+    );
+    // What the speaker says another did is a statement about that other.
+    assert_eq!(
+        events_of("Kenya said Uganda would host the summit."),
+        ["Kenya 010 Uganda"]
+    );
+}
+
+#[test]
 fn nominal_triggers_take_a_possessor_or_a_governing_verb() {
     assert_eq!(
         events_of("Germany's support for Ukraine has grown."),

@@ -359,6 +359,11 @@ pub(crate) const PLAIN_ADVERBS: &[&str] = &[
     "not",
 ];
 
+/// Modal verbs: what follows is intended or expected, not done.
+pub(crate) const MODALS: &[&str] = &[
+    "would", "will", "could", "might", "may", "shall", "should", "intends", "plans",
+];
+
 pub(crate) const NEGATORS: &[&str] = &["not", "never", "no"];
 
 /// "not only", "not just", "not without": not a negation of what follows.

@@ -60,7 +60,10 @@
 //! **Speech** ("said", "stated"): the speaker is the source; the target is the first actor of
 //! what is said (after the verb, or in the quotation right before the speaker). A content word in
 //! what is said ("provoking", "funder of terrorism") makes the statement an act of its code
-//! (accusation); else it is a statement (010).
+//! (accusation); else it is a statement (010). When what is said opens with a pronoun ("Cairo
+//! said it would back Haftar"), the speaker reports its own act: the act's trigger and code,
+//! and with a modal ("would", "will") its intent: 030 for a cooperative act, 130 (threaten) for
+//! one of conflict.
 //!
 //! **Negation**: "not", "never", "no" or "n't" within three items before the trigger (not "not
 //! only", "not without"), or a verb of refusal before "to" ("refused to meet").
@@ -113,6 +116,7 @@ pub enum Rule {
     NounGoverned,
     AgentNoun,
     Speech,
+    ReportedOwnAct,
 }
 
 impl Rule {
@@ -135,6 +139,9 @@ impl Rule {
             }
             Rule::AgentNoun => "agent noun (\"a backer of\"): the subject is the source, the noun's object the target",
             Rule::Speech => "speech: the speaker is the source, the actor named in what is said the target",
+            Rule::ReportedOwnAct => {
+                "reported speech about the speaker's own act (\"said it would back\"): the speaker is the source; with a modal, its intent"
+            }
         }
     }
 
@@ -144,7 +151,7 @@ impl Rule {
             Rule::HyphenParticiple | Rule::NounPossessive | Rule::NounBetween | Rule::AgentNoun => 0.8,
             Rule::RelativeClause | Rule::Mutual | Rule::NounCompound | Rule::NounGoverned => 0.75,
             Rule::SharedSubject | Rule::NounFrom => 0.7,
-            Rule::Speech | Rule::ParticipleClause => 0.65,
+            Rule::Speech | Rule::ParticipleClause | Rule::ReportedOwnAct => 0.65,
         }
     }
 }
@@ -281,6 +288,8 @@ struct Found {
     rule: Rule,
     /// The first item of the trigger span (a light verb's, for a governed noun).
     trigger_first: usize,
+    /// The trigger span's end, when it is not the matched trigger's (a speaker's own act).
+    trigger_end: Option<usize>,
     code: Option<CodeIndex>,
 }
 
@@ -373,6 +382,7 @@ impl Sentence<'_> {
             mutual,
             rule,
             trigger_first: trigger.first,
+            trigger_end: None,
             code: None,
         };
         if verb_form == VerbForm::Past {
@@ -421,6 +431,7 @@ impl Sentence<'_> {
             mutual,
             rule,
             trigger_first,
+            trigger_end: None,
             code: None,
         };
         if let Some(members) = patterns::between(items, trigger.end) {
@@ -485,6 +496,7 @@ impl Sentence<'_> {
             mutual,
             rule: if mutual { Rule::Mutual } else { Rule::AgentNoun },
             trigger_first: trigger.first,
+            trigger_end: None,
             code: None,
         };
         match patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW) {
@@ -513,6 +525,41 @@ impl Sentence<'_> {
                 (patterns::group(items, first), quote)
             }
         };
+        // "Cairo said it would back Haftar": the speaker reports its own act; with a modal, its
+        // intent (03 to cooperate, 13 to act in conflict: a threat).
+        let own = items
+            .get(start)
+            .is_some_and(|i| i.is_word_in(items::SUBJECT_PRONOUNS) && !i.is_word_in(&["i", "you"]));
+        if own {
+            let before_target = targets.first().copied().unwrap_or(start).max(start);
+            let inner = (start + 1..before_target).find_map(|j| {
+                patterns::trigger_at(self.lexicon, items, j, Role::Act).filter(|t| {
+                    self.lexicon.form(t.form).role == Role::Act && self.lexicon.form(t.form).pos == Pos::Verb
+                })
+            });
+            if let Some(inner) = inner {
+                let acted = self.lexicon.form(inner.form).code;
+                let modal = (start + 1..inner.first).any(|j| items[j].is_word_in(items::MODALS));
+                let code = if modal {
+                    let intent = match self.lexicon.codes[acted].quad {
+                        Quad::VerbalCooperation | Quad::MaterialCooperation => "030",
+                        Quad::VerbalConflict | Quad::MaterialConflict => "130",
+                    };
+                    self.lexicon.code(intent).unwrap_or(acted)
+                } else {
+                    acted
+                };
+                return Some(Found {
+                    sources,
+                    targets,
+                    mutual: false,
+                    rule: Rule::ReportedOwnAct,
+                    trigger_first: inner.first,
+                    trigger_end: Some(inner.end),
+                    code: Some(code),
+                });
+            }
+        }
         let code = (said.0..said.1).find_map(|j| {
             patterns::trigger_at(self.lexicon, items, j, Role::Content).map(|t| self.lexicon.form(t.form).code)
         });
@@ -522,6 +569,7 @@ impl Sentence<'_> {
             mutual: false,
             rule: Rule::Speech,
             trigger_first: trigger.first,
+            trigger_end: None,
             code,
         })
     }
@@ -601,7 +649,8 @@ impl Sentence<'_> {
                 .flat_map(|&s| found.targets.iter().map(move |&t| (s, t)))
                 .collect()
         };
-        let trigger_span = (items[found.trigger_first].start, items[trigger.end - 1].end);
+        let trigger_end = found.trigger_end.unwrap_or(trigger.end);
+        let trigger_span = (items[found.trigger_first].start, items[trigger_end - 1].end);
         let root = self.lexicon.codes[code].root().to_owned();
         let symmetric = self.lexicon.codes[code].symmetric();
         for (source_item, target_item) in pairs {

@@ -14,7 +14,6 @@ use std::path::PathBuf;
 
 use actorgraph::extract::ExtractOptions;
 use actorgraph::snapshot::Snapshot;
-use unicode_normalization::UnicodeNormalization as _;
 
 const TEXTS: [&str; 6] = [
     "01_voa_france_greece_turkey_2020",
@@ -34,25 +33,7 @@ fn dev_folder() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dev")
 }
 
-/// The scorer's form of a name: compatibility-decomposed, marks removed, dotless i as i,
-/// dashes and apostrophes as spaces, case-folded, spaces collapsed.
-fn norm(name: &str) -> String {
-    let decomposed: String = name
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| match c {
-            'ı' => 'i',
-            '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\'' | '\u{2019}' | '\u{2018}'
-            | '`' | '\u{b4}' => ' ',
-            c => c,
-        })
-        .collect();
-    decomposed
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use common::scorer_norm as norm;
 
 /// Every written form that links rightly to each gold key, and the keys that may stay unlinked.
 struct Linker {

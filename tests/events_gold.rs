@@ -17,7 +17,6 @@ use std::path::PathBuf;
 
 use actorgraph::events::{self, EventOptions};
 use actorgraph::snapshot::Snapshot;
-use unicode_normalization::UnicodeNormalization as _;
 
 /// The floors the engine must keep: issue 11's goals (event F1 ≥ 0.80 on the seed, ≥ 0.70 on
 /// the dev set; event+trigger within 0.05 of event).
@@ -38,24 +37,7 @@ fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// The scorer's form of a name (see `score_events.py`, `norm`).
-fn norm(name: &str) -> String {
-    let decomposed: String = name
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| match c {
-            'ı' => 'i',
-            '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\'' | '\u{2019}' | '\u{2018}'
-            | '`' | '\u{b4}' => ' ',
-            c => c,
-        })
-        .collect();
-    decomposed
-        .to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use common::scorer_norm as norm;
 
 #[derive(Debug, Clone)]
 struct Ev {

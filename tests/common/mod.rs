@@ -158,3 +158,24 @@ pub async fn subject_name(client: &mut KnowledgeServiceClient<Channel>) -> Strin
         .expect("an entity")
         .name
 }
+
+/// The team scorers' form of a name (`score.py`, `score_events.py`): compatibility-decomposed,
+/// marks removed, dotless i as i, dashes and apostrophes as spaces, case-folded, spaces collapsed.
+pub fn scorer_norm(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    let decomposed: String = name
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'ı' => 'i',
+            '-' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\'' | '\u{2019}' | '\u{2018}'
+            | '`' | '\u{b4}' => ' ',
+            c => c,
+        })
+        .collect();
+    decomposed
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,23 +1,25 @@
 //! A sentence as the event patterns read it: a row of items (words, punctuation and actor
 //! mentions), and the closed word lists of English grammar that the patterns consult.
 
+use std::borrow::Cow;
+
 use crate::extract::{Mention, PERSON_TITLES, PORTFOLIO_WORDS};
 use crate::model::{EntityIndex, EntityType};
 
 /// One item of a sentence.
 #[derive(Debug, Clone)]
-pub(crate) struct Item {
-    pub kind: ItemKind,
+pub(crate) struct Item<'a> {
+    pub kind: ItemKind<'a>,
     /// Byte range in the text.
     pub start: usize,
     pub end: usize,
 }
 
 #[derive(Debug, Clone)]
-pub(crate) enum ItemKind {
+pub(crate) enum ItemKind<'a> {
     /// A word, lower-cased; `capital` when it starts with a capital letter.
     Word {
-        lower: String,
+        lower: Cow<'a, str>,
         capital: bool,
     },
     Punct(char),
@@ -31,7 +33,7 @@ pub(crate) enum ItemKind {
     },
 }
 
-impl Item {
+impl Item<'_> {
     pub fn word(&self) -> Option<&str> {
         match &self.kind {
             ItemKind::Word { lower, .. } => Some(lower),
@@ -81,7 +83,13 @@ pub(crate) fn is_apostrophe(c: char) -> bool {
 
 /// Splits `text[start..end]` into items; `mentions` are the extraction's top-level mentions of
 /// this sentence, in text order, as (index, mention).
-pub(crate) fn items(text: &str, start: usize, end: usize, mentions: &[(usize, &Mention)], actor: &[bool]) -> Vec<Item> {
+pub(crate) fn items<'a>(
+    text: &'a str,
+    start: usize,
+    end: usize,
+    mentions: &[(usize, &Mention)],
+    actor: &[bool],
+) -> Vec<Item<'a>> {
     let mut items = Vec::new();
     let mut next_mention = 0;
     let mut position = start;
@@ -119,10 +127,13 @@ pub(crate) fn items(text: &str, start: usize, end: usize, mentions: &[(usize, &M
             let word = &text[position..word_end];
             items.push(Item {
                 kind: ItemKind::Word {
-                    lower: if word.is_ascii() {
-                        word.to_ascii_lowercase()
+                    // Borrowed when already lower-case ASCII, as most words are.
+                    lower: if word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+                        Cow::Borrowed(word)
+                    } else if word.is_ascii() {
+                        Cow::Owned(word.to_ascii_lowercase())
                     } else {
-                        crate::text::fold_for_compare(word).to_lowercase()
+                        Cow::Owned(crate::text::fold_for_compare(word).to_lowercase())
                     },
                     capital: c.is_uppercase(),
                 },
@@ -429,7 +440,7 @@ pub(crate) const ATTEMPTS: &[&str] = &[
 ];
 
 /// Words after a mention group that stand for "each other".
-pub(crate) fn is_reciprocal(items: &[Item], at: usize) -> bool {
+pub(crate) fn is_reciprocal(items: &[Item<'_>], at: usize) -> bool {
     let pair = |a: &str, b: &str| {
         items.get(at).is_some_and(|x| x.is_word(a)) && items.get(at + 1).is_some_and(|x| x.is_word(b))
     };
@@ -447,7 +458,7 @@ mod tests {
         let shown: Vec<String> = items
             .iter()
             .map(|i| match &i.kind {
-                ItemKind::Word { lower, .. } => lower.clone(),
+                ItemKind::Word { lower, .. } => lower.to_string(),
                 ItemKind::Punct(c) => c.to_string(),
                 ItemKind::Mention { .. } => "M".into(),
             })

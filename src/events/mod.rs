@@ -296,7 +296,7 @@ struct Found {
 struct Sentence<'a> {
     text: &'a str,
     lexicon: &'a Lexicon,
-    items: &'a [Item],
+    items: &'a [Item<'a>],
     mentions: &'a [Mention],
     range: (usize, usize),
     index: usize,
@@ -691,7 +691,7 @@ impl Sentence<'_> {
 }
 
 /// Whether most words of more than three letters are capitalised (names count as capitalised).
-fn headline(items: &[Item]) -> bool {
+fn headline(items: &[Item<'_>]) -> bool {
     let mut capital = 0;
     let mut total = 0;
     for item in items {
@@ -710,7 +710,7 @@ fn headline(items: &[Item]) -> bool {
     total > 0 && capital * 10 >= total * 6
 }
 
-fn mention_of(items: &[Item], at: usize) -> Option<usize> {
+fn mention_of(items: &[Item<'_>], at: usize) -> Option<usize> {
     match items.get(at)?.kind {
         ItemKind::Mention { index, .. } => Some(index),
         _ => None,

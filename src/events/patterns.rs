@@ -30,7 +30,7 @@ pub(crate) struct TriggerAt {
 
 /// The longest trigger form starting at item `at`, if any, choosing between a verb and a noun
 /// of the same words by context; content forms are left out.
-pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item], at: usize, role: Role) -> Option<TriggerAt> {
+pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role: Role) -> Option<TriggerAt> {
     let word = items.get(at)?.word()?;
     let forms = lexicon.forms_starting(word);
     if forms.is_empty() {
@@ -97,7 +97,7 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item], at: usize, role: Rol
 
 /// Whether the word at `at` stands where a noun does: after a determiner, a possessive or a
 /// preposition, or as the object of a light verb.
-fn noun_context(lexicon: &Lexicon, items: &[Item], at: usize) -> bool {
+fn noun_context(lexicon: &Lexicon, items: &[Item<'_>], at: usize) -> bool {
     let Some(previous) = at.checked_sub(1).and_then(|p| items.get(p)) else {
         return false;
     };
@@ -114,7 +114,7 @@ fn noun_context(lexicon: &Lexicon, items: &[Item], at: usize) -> bool {
 
 /// The light verb that governs a noun at `at` ("imposed … embargoes", "launched an offensive",
 /// "in support of"): its first item. Between them only determiners, adjectives, commas and "and".
-pub(crate) fn governor(lexicon: &Lexicon, items: &[Item], at: usize) -> Option<usize> {
+pub(crate) fn governor(lexicon: &Lexicon, items: &[Item<'_>], at: usize) -> Option<usize> {
     let mut j = at;
     let mut steps = 0;
     while j > 0 && steps < GOVERNOR_WINDOW {
@@ -134,7 +134,7 @@ pub(crate) fn governor(lexicon: &Lexicon, items: &[Item], at: usize) -> Option<u
         }
         match &item.kind {
             ItemKind::Word { lower, capital: false } => {
-                if PREPOSITIONS.contains(&lower.as_str()) && lower != "and" {
+                if PREPOSITIONS.contains(&lower.as_ref()) && lower != "and" {
                     return None;
                 }
             }
@@ -150,7 +150,7 @@ pub(crate) fn governor(lexicon: &Lexicon, items: &[Item], at: usize) -> Option<u
 /// commas, "and", "or", hyphens and slashes ("Egypt, the UAE and France", "Turkiye-Libya").
 /// A comma alone does not join a name after a preposition to the name after it ("In Libya,
 /// Turkey …").
-pub(crate) fn group(items: &[Item], at: usize) -> Vec<usize> {
+pub(crate) fn group(items: &[Item<'_>], at: usize) -> Vec<usize> {
     let mut members = vec![at];
     let mut last = at;
     let mut listed = false;
@@ -184,7 +184,7 @@ pub(crate) fn group(items: &[Item], at: usize) -> Vec<usize> {
 }
 
 /// The actor joined to actor item `at` from the left, and whether only a comma joins them.
-fn joined_before(items: &[Item], at: usize) -> Option<(usize, bool)> {
+fn joined_before(items: &[Item<'_>], at: usize) -> Option<(usize, bool)> {
     let mut j = at;
     let mut comma_only = true;
     let mut joined = false;
@@ -214,7 +214,7 @@ fn joined_before(items: &[Item], at: usize) -> Option<(usize, bool)> {
 }
 
 /// The actor joined to actor item `at` from the right.
-fn joined_after(items: &[Item], at: usize) -> Option<(usize, bool)> {
+fn joined_after(items: &[Item<'_>], at: usize) -> Option<(usize, bool)> {
     let mut j = at + 1;
     let mut steps = 0;
     let mut joined = false;
@@ -248,17 +248,17 @@ fn joined_after(items: &[Item], at: usize) -> Option<(usize, bool)> {
 /// Whether the name at `at` is the object of a preposition: before it, past determiners,
 /// capitalised words (titles), hyphenated modifiers, possessives and at most one other word,
 /// stands a preposition.
-pub(crate) fn is_prepositional(items: &[Item], at: usize) -> bool {
+pub(crate) fn is_prepositional(items: &[Item<'_>], at: usize) -> bool {
     preposition_before(items, at).is_some()
 }
 
 /// The preposition that governs the name at `at`, if any (see [`is_prepositional`]).
-pub(crate) fn preposition_before(items: &[Item], at: usize) -> Option<&str> {
+pub(crate) fn preposition_before<'a>(items: &'a [Item<'_>], at: usize) -> Option<&'a str> {
     preposition_after(items, 0, at)
 }
 
 /// The preposition that governs the name at `at`, looking no further back than `floor`.
-pub(crate) fn preposition_after(items: &[Item], floor: usize, at: usize) -> Option<&str> {
+pub(crate) fn preposition_after<'a>(items: &'a [Item<'_>], floor: usize, at: usize) -> Option<&'a str> {
     let mut j = at;
     let mut free_words = 0;
     let mut steps = 0;
@@ -268,10 +268,10 @@ pub(crate) fn preposition_after(items: &[Item], floor: usize, at: usize) -> Opti
         let item = &items[j];
         match &item.kind {
             ItemKind::Word { lower, capital } => {
-                if PREPOSITIONS.contains(&lower.as_str()) {
-                    return Some(lower.as_str());
+                if PREPOSITIONS.contains(&lower.as_ref()) {
+                    return Some(lower.as_ref());
                 }
-                if DETERMINERS.contains(&lower.as_str()) || *capital || lower == "s" {
+                if DETERMINERS.contains(&lower.as_ref()) || *capital || lower == "s" {
                     continue;
                 }
                 let before_hyphen = items.get(j + 1).and_then(Item::punct).is_some_and(is_hyphen);
@@ -307,7 +307,7 @@ pub(crate) enum Subject {
 /// names that is not the object of a preposition nor a modifier. A pronoun ends the search
 /// without a subject; a relative pronoun leads to its antecedent; a clause opener ("but",
 /// "while") or a semicolon or colon ends it.
-pub(crate) fn subject(items: &[Item], at: usize) -> Subject {
+pub(crate) fn subject(items: &[Item<'_>], at: usize) -> Subject {
     let mut j = at;
     let mut steps = 0;
     let mut comma = false;
@@ -341,7 +341,7 @@ pub(crate) fn subject(items: &[Item], at: usize) -> Subject {
                 }
             }
             ItemKind::Word { lower, .. } => {
-                let word = lower.as_str();
+                let word = lower.as_ref();
                 if CLAUSE_OPENERS.contains(&word) {
                     return Subject::None;
                 }
@@ -378,7 +378,7 @@ pub(crate) fn subject(items: &[Item], at: usize) -> Subject {
 }
 
 /// The comma that opens a relative clause (", which …,") closed by the comma at `close`.
-fn relative_clause_before(items: &[Item], close: usize) -> Option<usize> {
+fn relative_clause_before(items: &[Item<'_>], close: usize) -> Option<usize> {
     let mut k = close;
     while k > 0 && close - k < 16 {
         k -= 1;
@@ -392,13 +392,13 @@ fn relative_clause_before(items: &[Item], close: usize) -> Option<usize> {
     None
 }
 
-fn is_adverb(item: &Item) -> bool {
+fn is_adverb(item: &Item<'_>) -> bool {
     item.word()
         .is_some_and(|w| w.ends_with("ly") || PLAIN_ADVERBS.contains(&w))
 }
 
 /// The antecedent of the relative pronoun at `at`: the group of names right before it.
-fn antecedent(items: &[Item], at: usize) -> Subject {
+fn antecedent(items: &[Item<'_>], at: usize) -> Subject {
     let mut j = at;
     while j > 0 && at - j < 6 {
         j -= 1;
@@ -417,7 +417,7 @@ fn antecedent(items: &[Item], at: usize) -> Subject {
 /// Whether the verb at `at` shares the subject of the verb before it ("Turkey disputes …, and in
 /// pursuit of that, recently signed …"): before it, past adverbs and one comma-enclosed
 /// phrase without names, stands "and".
-pub(crate) fn shares_subject(items: &[Item], at: usize) -> bool {
+pub(crate) fn shares_subject(items: &[Item<'_>], at: usize) -> bool {
     let mut j = at;
     let skip_adverbs = |j: &mut usize| {
         let from = *j;
@@ -459,13 +459,13 @@ pub(crate) fn shares_subject(items: &[Item], at: usize) -> bool {
 }
 
 /// Whether the verb at `at` is only attempted, planned or expected ("to try to help").
-pub(crate) fn only_attempted(items: &[Item], at: usize) -> bool {
+pub(crate) fn only_attempted(items: &[Item<'_>], at: usize) -> bool {
     at >= 2 && items[at - 1].is_word("to") && items[at - 2].is_word_in(ATTEMPTS)
 }
 
 /// Whether the trigger at `at` is negated: "not", "never", "no" or "n't" within the three items
 /// before it (not "not only", "not without"), or a verb of refusal before "to".
-pub(crate) fn negated(items: &[Item], at: usize) -> bool {
+pub(crate) fn negated(items: &[Item<'_>], at: usize) -> bool {
     if at >= 2 && items[at - 1].is_word("to") && items[at - 2].is_word_in(REFUSALS) {
         return true;
     }
@@ -508,7 +508,7 @@ pub(crate) enum Object {
 /// (a clause break, a semicolon or colon, a bracket or quote, or a comma not followed by
 /// "including", "particularly" and the like). A nominal trigger needs a preposition right
 /// after it ("talks with", "support for").
-pub(crate) fn object(lexicon: &Lexicon, items: &[Item], end: usize, nominal: bool, window: usize) -> Object {
+pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal: bool, window: usize) -> Object {
     let mut j = end;
     let mut from = false;
     if nominal {
@@ -540,7 +540,7 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item], end: usize, nominal: boo
             }
             ItemKind::Punct('\u{2013}') if items.get(j + 1).is_some_and(|i| !i.is_mention()) => return Object::None,
             ItemKind::Word { lower, .. } => {
-                if OBJECT_ENDS.contains(&lower.as_str()) {
+                if OBJECT_ENDS.contains(&lower.as_ref()) {
                     return Object::None;
                 }
                 if is_reciprocal(items, j) {
@@ -579,7 +579,7 @@ const AUXILIARIES: &[&str] = &[
 
 /// "a blockade of Qatar, Iran and Turkey promised …": when a verb follows the group, the names
 /// after its first comma are the next clause's subject, not objects.
-fn cut_before_next_subject(lexicon: &Lexicon, items: &[Item], mut members: Vec<usize>) -> Vec<usize> {
+fn cut_before_next_subject(lexicon: &Lexicon, items: &[Item<'_>], mut members: Vec<usize>) -> Vec<usize> {
     let Some(&last) = members.last() else {
         return members;
     };
@@ -600,7 +600,7 @@ fn cut_before_next_subject(lexicon: &Lexicon, items: &[Item], mut members: Vec<u
 
 /// The possessor of a noun at `at` ("Kalın’s talks", "Turkey's military support": at most one
 /// word between them): the actor item, or `Err(())` when a possessive pronoun owns it ("his trip": a source, unnamed).
-pub(crate) fn possessor(items: &[Item], at: usize) -> Option<Result<usize, ()>> {
+pub(crate) fn possessor(items: &[Item<'_>], at: usize) -> Option<Result<usize, ()>> {
     let mut j = at;
     let mut adjectives = 0;
     while j > 0 {
@@ -614,7 +614,7 @@ pub(crate) fn possessor(items: &[Item], at: usize) -> Option<Result<usize, ()>> 
         if item.punct().is_some_and(is_apostrophe) && j >= 2 {
             return items[j - 2].actor().map(|_| Ok(j - 2));
         }
-        let adjective = matches!(&item.kind, ItemKind::Word { lower, capital: false } if !DETERMINERS.contains(&lower.as_str()) && !PREPOSITIONS.contains(&lower.as_str()));
+        let adjective = matches!(&item.kind, ItemKind::Word { lower, capital: false } if !DETERMINERS.contains(&lower.as_ref()) && !PREPOSITIONS.contains(&lower.as_ref()));
         if adjective && adjectives < 1 {
             adjectives += 1;
             j -= 1;
@@ -626,7 +626,7 @@ pub(crate) fn possessor(items: &[Item], at: usize) -> Option<Result<usize, ()>> 
 }
 
 /// The names joined right before a noun at `at` ("the Turkiye-Libya deal"): two or more.
-pub(crate) fn compound_before(items: &[Item], at: usize) -> Option<Vec<usize>> {
+pub(crate) fn compound_before(items: &[Item<'_>], at: usize) -> Option<Vec<usize>> {
     let mut j = at;
     let mut adjectives = 0;
     while j > 0 {
@@ -651,7 +651,7 @@ pub(crate) fn compound_before(items: &[Item], at: usize) -> Option<Vec<usize>> {
 }
 
 /// "between A and B" right after a noun at `end` (exclusive): the group, if it has two names.
-pub(crate) fn between(items: &[Item], end: usize) -> Option<Vec<usize>> {
+pub(crate) fn between(items: &[Item<'_>], end: usize) -> Option<Vec<usize>> {
     let opener = items.get(end)?;
     if !opener.is_word_in(&["between", "among"]) {
         return None;
@@ -671,7 +671,7 @@ pub(crate) fn between(items: &[Item], end: usize) -> Option<Vec<usize>> {
 }
 
 /// Whether the verb at `at` is passive: a form of "be" before it, past adverbs.
-pub(crate) fn passive(items: &[Item], at: usize) -> bool {
+pub(crate) fn passive(items: &[Item<'_>], at: usize) -> bool {
     let mut j = at;
     while j > 0 && at - j < 4 {
         let item = &items[j - 1];
@@ -691,7 +691,7 @@ pub(crate) fn passive(items: &[Item], at: usize) -> bool {
 }
 
 /// The agent of a passive verb ending at `end`: "by" and a group of names within four items.
-pub(crate) fn by_agent(items: &[Item], end: usize) -> Option<Vec<usize>> {
+pub(crate) fn by_agent(items: &[Item<'_>], end: usize) -> Option<Vec<usize>> {
     let mut j = end;
     while j < items.len() && j < end + 4 {
         if items[j].is_word("by") {
@@ -714,7 +714,7 @@ pub(crate) fn by_agent(items: &[Item], end: usize) -> Option<Vec<usize>> {
 
 /// "UN-backed Government": a name, a hyphen, then the participle at `at`; the noun after it
 /// is the target. Returns (source item, target group).
-pub(crate) fn hyphen_compound(lexicon: &Lexicon, items: &[Item], at: usize) -> Option<(usize, Vec<usize>)> {
+pub(crate) fn hyphen_compound(lexicon: &Lexicon, items: &[Item<'_>], at: usize) -> Option<(usize, Vec<usize>)> {
     if at < 2 || !items[at - 1].punct().is_some_and(is_hyphen) {
         return None;
     }
@@ -744,7 +744,7 @@ pub(crate) fn hyphen_compound(lexicon: &Lexicon, items: &[Item], at: usize) -> O
 
 /// The item index where a comma opens the participle clause of the verb at `at` (", providing
 /// …", ", capturing …"), if it is one.
-pub(crate) fn participle_comma(items: &[Item], at: usize, governor: Option<usize>) -> Option<usize> {
+pub(crate) fn participle_comma(items: &[Item<'_>], at: usize, governor: Option<usize>) -> Option<usize> {
     let verb = governor.unwrap_or(at);
     let previous = verb.checked_sub(1)?;
     (items[previous].punct() == Some(',')).then_some(previous)

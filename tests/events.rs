@@ -392,3 +392,30 @@ verbs = ["Visit"]
         "{lines:?}"
     );
 }
+
+#[test]
+fn the_world_layer_alone_finds_events_and_warns_of_predicates_it_lacks() {
+    let world = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/world");
+    let snapshot = Snapshot::load_layers(&[world]).expect("the world layer loads on its own");
+    assert!(
+        snapshot
+            .model
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("corroborates \"backs\", which no layer")),
+        "{:?}",
+        snapshot.model.warnings.first()
+    );
+    let text = "Egypt criticised Ethiopia.";
+    let found = events::extract(
+        &snapshot.model,
+        &snapshot.extractor,
+        text,
+        &EventOptions::default(),
+        &|| false,
+    )
+    .expect("not stopped");
+    let lines = events::json_lines(&snapshot.model, text, &found);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["relations"], serde_json::json!([]));
+}

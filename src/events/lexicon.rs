@@ -167,6 +167,13 @@ pub type Located<'a> = (&'a str, usize);
 /// Expands a written trigger into its forms.
 type Expand = dyn Fn(&[String]) -> Vec<(Vec<String>, VerbForm)>;
 
+/// A lexicon and what was doubtful in its records.
+pub struct Built {
+    pub lexicon: Lexicon,
+    /// Problems that do not stop the load, each as a [`LexiconProblem`].
+    pub warnings: Vec<LexiconProblem>,
+}
+
 /// A problem of a lexicon record: (file, byte offset, message).
 pub type LexiconProblem = (usize, usize, String);
 
@@ -181,8 +188,9 @@ impl Lexicon {
         triggers: &[TriggerInput<'_>],
         classes: &[ClassInput<'_>],
         predicates: &dyn Fn(&str) -> bool,
-    ) -> Result<Lexicon, Vec<LexiconProblem>> {
+    ) -> Result<Built, Vec<LexiconProblem>> {
         let mut problems = Vec::new();
+        let mut warnings = Vec::new();
         let mut lexicon = Lexicon::default();
         let mut defined_at: HashMap<String, (usize, usize)> = HashMap::new();
         for input in codes {
@@ -199,14 +207,15 @@ impl Lexicon {
             if input.name.trim().is_empty() {
                 problems.push((file, input.at.1, format!("event code {code:?} needs a name")));
             }
+            // A lexicon is shared by models that may not define every predicate (the world
+            // layer alone defines none): such a code corroborates nothing, which is worth a
+            // warning (`check --strict` fails on it), not a refusal.
             for &(predicate, at) in &input.corroborates {
                 if !predicates(predicate) {
-                    problems.push((
+                    warnings.push((
                         file,
                         at,
-                        format!(
-                            "event code {code:?} corroborates {predicate:?}, which is not a predicate of the model"
-                        ),
+                        format!("event code {code:?} corroborates {predicate:?}, which no layer of this model defines: it corroborates nothing"),
                     ));
                 }
             }
@@ -426,7 +435,7 @@ impl Lexicon {
             }
         }
         if problems.is_empty() {
-            Ok(lexicon)
+            Ok(Built { lexicon, warnings })
         } else {
             Err(problems)
         }
@@ -655,7 +664,8 @@ mod tests {
             refine: vec![],
         };
         let problems = Lexicon::build(&codes, &[trigger("042", 10), trigger("051", 20)], &[], &|_| true)
-            .expect_err("two codes for one form");
+            .err()
+            .expect("two codes for one form");
         assert!(problems.iter().all(|(_, at, _)| *at == 20), "{problems:?}");
         assert!(
             problems[0].2.contains("already a trigger of code \"042\""),
@@ -682,7 +692,9 @@ mod tests {
             agents: vec![],
             refine: vec![],
         }];
-        let problems = Lexicon::build(&codes, &triggers, &[], &|p| p == "backs").expect_err("bad records");
+        let problems = Lexicon::build(&codes, &triggers, &[], &|p| p == "backs")
+            .err()
+            .expect("bad records");
         let messages: Vec<&str> = problems.iter().map(|(_, _, m)| m.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains("not a CAMEO code")), "{messages:?}");
         assert!(

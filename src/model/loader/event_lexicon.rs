@@ -54,7 +54,17 @@ impl Loader {
             }
         }
         match Lexicon::build(&codes, &triggers, &classes, &|p| predicate_by_name.contains_key(p)) {
-            Ok(lexicon) => lexicon,
+            Ok(built) => {
+                for (file, byte, message) in built.warnings {
+                    let source = &self.sources[file];
+                    self.warnings.push(Problem {
+                        file: source.path.clone(),
+                        line: source.line_of(byte),
+                        message,
+                    });
+                }
+                built.lexicon
+            }
             Err(problems) => {
                 for (file, byte, message) in problems {
                     self.report(Location { file, byte }, message);

@@ -46,6 +46,13 @@ pub enum Error {
     /// `Content-Encoding: gzip`); the value is the encoding.
     #[error("the request is compressed with {0:?}, which this server does not read; send it uncompressed")]
     UnsupportedEncoding(String),
+    /// The request is valid but the served model cannot answer it (it has no event lexicon).
+    #[error("{message}")]
+    FailedPrecondition {
+        /// UPPER_SNAKE_CASE, e.g. `NO_EVENT_LEXICON`.
+        reason: &'static str,
+        message: String,
+    },
     /// A bug: the call failed for a reason that is not the caller's.
     #[error("internal error: {0}")]
     Internal(String),
@@ -72,7 +79,7 @@ impl Error {
             Error::InvalidArgument { reason, .. } => (*reason).to_owned(),
             Error::NotFound { kind, .. } => format!("{}_NOT_FOUND", kind.to_uppercase()),
             Error::DeadlineExceeded(_) => "DEADLINE_EXCEEDED".to_owned(),
-            Error::ResourceExhausted { reason, .. } => (*reason).to_owned(),
+            Error::ResourceExhausted { reason, .. } | Error::FailedPrecondition { reason, .. } => (*reason).to_owned(),
             Error::Unimplemented { .. } => "UNKNOWN_METHOD".to_owned(),
             Error::UnsupportedEncoding(_) => "UNSUPPORTED_ENCODING".to_owned(),
             Error::Internal(_) => "INTERNAL".to_owned(),
@@ -86,6 +93,7 @@ impl Error {
             Error::NotFound { .. } => Code::NotFound,
             Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
             Error::ResourceExhausted { .. } => Code::ResourceExhausted,
+            Error::FailedPrecondition { .. } => Code::FailedPrecondition,
             Error::Unimplemented { .. } | Error::UnsupportedEncoding(_) => Code::Unimplemented,
             Error::Internal(_) => Code::Internal,
         }

@@ -195,3 +195,17 @@ async fn the_event_stream_answers_each_item_in_order_and_survives_a_bad_one() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_model_without_an_event_lexicon_says_so() {
+    // The article's layer alone has entities and relations but no triggers.
+    let server = TestServer::start_article_only().await;
+    let mut client = server.extraction().await;
+    let status = client
+        .extract_events(request("Egypt criticised Ethiopia."))
+        .await
+        .expect_err("refused");
+    assert_eq!(status.code(), Code::FailedPrecondition, "{status:?}");
+    let (reason, _, _) = error_details(&status);
+    assert_eq!(reason, "NO_EVENT_LEXICON");
+}

@@ -71,6 +71,14 @@ pub(super) async fn extract(
     max_response_bytes: usize,
     metrics: &Arc<Metrics>,
 ) -> Result<pb::ExtractEventsResponse, Error> {
+    if snapshot.model.event_lexicon.is_empty() {
+        return Err(Error::FailedPrecondition {
+            reason: "NO_EVENT_LEXICON",
+            message: "the served model has no event lexicon, so it cannot find events: serve a layer with \
+                      [[event_triggers]] records (the shipped data/world has one)"
+                .into(),
+        });
+    }
     let answer = move |snapshot: &Snapshot, found: &events::EventExtraction, request: &pb::ExtractEventsRequest| {
         let response = to_response(snapshot, &request.text, found, request.include_mentions);
         let items = response.events.len() + response.mentions.len();

@@ -369,6 +369,7 @@ pub(crate) fn subject(items: &[Item<'_>], at: usize) -> Subject {
                 if subject {
                     return Subject::Group(members);
                 }
+                steps += j - first;
                 j = first;
             }
             ItemKind::Punct(_) => {}
@@ -513,7 +514,8 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal:
     let mut from = false;
     if nominal {
         // Past ", particularly" to the preposition.
-        while items.get(j).is_some_and(|i| i.punct() == Some(','))
+        while j < end + 4
+            && items.get(j).is_some_and(|i| i.punct() == Some(','))
             && items.get(j + 1).is_some_and(|i| i.is_word_in(CONTINUERS))
         {
             j += 2;

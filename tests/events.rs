@@ -419,3 +419,82 @@ fn the_world_layer_alone_finds_events_and_warns_of_predicates_it_lacks() {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0]["relations"], serde_json::json!([]));
 }
+
+#[test]
+fn two_clauses_joined_by_and_keep_their_own_subjects_and_objects() {
+    assert_eq!(
+        events_of("Russia attacked Ukraine and NATO condemned Russia."),
+        ["Russia 190 Ukraine", "North Atlantic Treaty Organization 111 Russia"]
+    );
+    assert_eq!(
+        events_of("Egypt backs Libya and Qatar backs Chad."),
+        ["Egypt 051 Libya", "Qatar 051 Chad"]
+    );
+    assert_eq!(events_of("Turkey backs Libya, Egypt claimed."), ["Türkiye 051 Libya"]);
+    assert_eq!(
+        events_of("After the Saudis imposed a blockade of Qatar, Iran and Turkey promised to help Qatar."),
+        ["Saudi Arabia 163 Qatar", "Iran 033 Qatar", "Türkiye 033 Qatar"]
+    );
+}
+
+#[test]
+fn a_group_with_no_object_is_mutual_only_for_acts_done_together() {
+    assert!(events_of("France and Germany condemned the attack.").is_empty());
+    assert!(events_of("Iran, Iraq and Syria attacked rebels on Monday.").is_empty());
+    assert_eq!(
+        events_of("India and Pakistan clashed on Monday."),
+        ["India 190 Pakistan"]
+    );
+    assert_eq!(
+        events_of("In Paris, France and Germany signed a treaty."),
+        ["France 057 Germany"]
+    );
+}
+
+#[test]
+fn what_may_happen_or_stops_is_no_act() {
+    assert!(events_of("If Russia attacks NATO, the alliance will respond.").is_empty());
+    assert!(events_of("Egypt will meet Libya next week.").is_empty());
+    assert!(events_of("Russia could attack Poland, NATO warned.").is_empty());
+    assert_eq!(
+        events_of("The United States urged China to stop threatening Taiwan."),
+        ["United States 020 China"]
+    );
+    assert_eq!(
+        events_of("Iran has not yet attacked Israel."),
+        ["Iran 190 Israel (negated)"]
+    );
+}
+
+#[test]
+fn word_senses_follow_their_context() {
+    assert_eq!(events_of("Russia struck a deal with Ukraine."), ["Russia 057 Ukraine"]);
+    assert_eq!(
+        events_of("The United States lifted sanctions on Iran."),
+        ["United States 085 Iran"]
+    );
+    assert!(events_of("The EU discussed sanctions on Russia.").is_empty());
+    assert!(events_of("Russia has evaded sanctions imposed by the EU.").is_empty());
+    assert!(events_of("Egypt pushed back against Turkey's claims.").is_empty());
+    assert!(events_of("Iran denied supplying drones to Russia.").is_empty());
+    assert_eq!(
+        events_of("The UN welcomed Ethiopia's decision."),
+        ["United Nations 051 Ethiopia"]
+    );
+    // Praise is verbal: military words nearby do not make it military aid.
+    assert_eq!(
+        events_of("Egypt's military government praised Libya."),
+        ["Egypt 051 Libya"]
+    );
+}
+
+#[test]
+fn a_shared_subject_is_the_grammatical_subject_and_titles_are_not_prepositions() {
+    assert_eq!(
+        events_of("Libya was backed by Egypt, and later attacked Chad."),
+        ["Egypt 051 Libya", "Libya 190 Chad"]
+    );
+    assert_eq!(events_of("Egypt, however, backs Libya."), ["Egypt 051 Libya"]);
+    let found = events_of("U.S. Secretary of State Rex Tillerson travels to Kuwait on Monday.");
+    assert_eq!(found, ["Rex Tillerson 042 Kuwait"]);
+}

@@ -323,7 +323,7 @@ pub(crate) const CONJUNCTION_PREPOSITIONS: &[&str] = &["after", "before", "since
 
 /// Words that open a new clause: the subject of a verb after one is found after it.
 pub(crate) const CLAUSE_OPENERS: &[&str] = &[
-    "but", "while", "although", "though", "whereas", "because", "however", "yet", "unless", "if", "whether",
+    "but", "while", "although", "though", "whereas", "because", "unless", "if", "whether",
 ];
 
 /// Words that end the object of a verb.
@@ -375,7 +375,32 @@ pub(crate) const MODALS: &[&str] = &[
     "would", "will", "could", "might", "may", "shall", "should", "intends", "plans",
 ];
 
-pub(crate) const NEGATORS: &[&str] = &["not", "never", "no"];
+pub(crate) const NEGATORS: &[&str] = &["not", "never", "no", "neither", "nor"];
+
+/// Verbs after which an act is ended, not done ("to stop threatening", "ceased attacking").
+pub(crate) const STOPS: &[&str] = &[
+    "stop",
+    "stops",
+    "stopped",
+    "stopping",
+    "cease",
+    "ceases",
+    "ceased",
+    "ceasing",
+    "halt",
+    "halts",
+    "halted",
+    "halting",
+    "end",
+    "ends",
+    "ended",
+    "ending",
+    "quit",
+    "quits",
+    "refrain",
+    "refrains",
+    "refrained",
+];
 
 /// "not only", "not just", "not without": not a negation of what follows.
 pub(crate) const NOT_NEGATED_AFTER_NOT: &[&str] = &["only", "just", "without", "merely", "least"];

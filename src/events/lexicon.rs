@@ -110,6 +110,8 @@ pub struct Form {
     pub code: CodeIndex,
     /// (word class, code): a word of the class in the event's extent gives it that code.
     pub refine: Vec<(usize, CodeIndex)>,
+    /// A group of actors with no object acts with each other (always so for a symmetric code).
+    pub mutual: bool,
 }
 
 /// The validated lexicon: what [`crate::events::EventExtractor`] matches.
@@ -151,6 +153,8 @@ pub struct TriggerInput<'a> {
     pub agents: Vec<(&'a str, usize)>,
     /// (class name, code), each with its offset.
     pub refine: Vec<(Located<'a>, Located<'a>)>,
+    /// A group with no object acts with each other.
+    pub mutual: bool,
 }
 
 /// A word class record as the loader hands it over.
@@ -426,6 +430,7 @@ impl Lexicon {
                     verb_form,
                     code: code_index,
                     refine: refine.clone(),
+                    mutual: input.mutual || lexicon.codes[code_index].symmetric(),
                 });
             }
         }
@@ -662,6 +667,7 @@ mod tests {
             nouns: vec![],
             agents: vec![],
             refine: vec![],
+            mutual: false,
         };
         let problems = Lexicon::build(&codes, &[trigger("042", 10), trigger("051", 20)], &[], &|_| true)
             .err()
@@ -691,6 +697,7 @@ mod tests {
             nouns: vec![],
             agents: vec![],
             refine: vec![],
+            mutual: false,
         }];
         let problems = Lexicon::build(&codes, &triggers, &[], &|p| p == "backs")
             .err()

@@ -18,7 +18,11 @@
 //! the UAE and France", "Turkiye-Libya"); each member acts on each member of the other side: one
 //! event per pair. When the only actors of an act are one group ("Greece and Turkey signed",
 //! "talks between A and B", "the Turkiye-Libya deal", "A and B support each other"), the act is
-//! mutual: one event from the first-named member to each of the others.
+//! mutual: one event from the first-named member to each of the others — for a symmetric code
+//! (04x, 057, 06x) or a trigger marked `mutual` ("dispute", "clash"), never for others ("France
+//! and Germany condemned the attack" is no event). A group holds at most 24 names. A name that
+//! is already the object of an earlier act in the sentence is not the subject of a later one
+//! ("Russia attacked Ukraine and NATO condemned Russia").
 //!
 //! **Verbs** (precedence in this order):
 //! 1. *Hyphenated participle*: "UN-backed Government": the name before the hyphen is the source,
@@ -37,9 +41,16 @@
 //!    quote or dash, "who", "which", "where", "while", "but", "as", "when", or a comma not
 //!    followed by "including", "particularly" and the like. With no object, a verb in a
 //!    participle clause (", providing …") takes the main clause's object (the nearest group
-//!    between its subject and the comma).
-//! 6. A verb after "to" that follows "try", "seek", "plan", "expected" and the like was only
-//!    attempted or planned: no event. A trigger inside the span of an event already found (from
+//!    between its subject and the comma). An object group followed by a verb is cut at its
+//!    first comma, or else its first "and": the rest is the next clause's subject ("a blockade of
+//!    Qatar, Iran and Turkey promised"). A name after "by" is another participle's agent, not the
+//!    verb's object. "of" between capitalised words is part of a title ("Secretary of State"),
+//!    and a clause word ("as", "while") ends a prepositional phrase; a comma after a sentence's
+//!    opening phrase ("In Paris, France and Germany") ends it.
+//! 6. A verb after "to" that follows "try", "seek", "plan", "expected", "preparing" and the like
+//!    was only attempted or planned; a verb after a modal ("could", "will", "would") may only
+//!    happen; a verb after "stop", "cease", "halt" ends; a verb in a clause opened by "if",
+//!    "unless", "whether" is a condition: no event. A trigger inside the span of an event already found (from
 //!    its trigger to its target: "promised to help the Qataris", "signed a deal with Libya") is
 //!    part of that event, not one of its own.
 //!
@@ -308,6 +319,7 @@ impl Sentence<'_> {
     fn events(&self, out: &mut Vec<Event>) {
         let items = self.items;
         let mut claimed_until = 0;
+        let mut objects: Vec<usize> = Vec::new();
         let mut last_subject: Option<Vec<usize>> = None;
         let mut seen: HashSet<(Actor, String, Actor, bool)> = HashSet::new();
         let mut i = 0;
@@ -340,6 +352,14 @@ impl Sentence<'_> {
                 (_, Pos::Noun) => self.noun(trigger, &last_subject),
                 (_, Pos::Agent) => self.agent(trigger),
             };
+            // A name that is already the object of an earlier act of the sentence is not the
+            // subject of a later one ("Russia attacked Ukraine and NATO condemned Russia").
+            let found = found.and_then(|mut found| {
+                if !found.mutual && found.rule != Rule::SharedSubject {
+                    found.sources.retain(|s| !objects.contains(s));
+                }
+                (!found.sources.is_empty()).then_some(found)
+            });
             let Some(found) = found else {
                 if form.pos == Pos::Verb {
                     if let Subject::Group(g) | Subject::Antecedent(g) = patterns::subject(items, trigger.first) {
@@ -349,8 +369,14 @@ impl Sentence<'_> {
                 continue;
             };
             if !found.mutual && form.role != Role::Speech {
-                last_subject = Some(found.sources.clone());
+                // The grammatical subject: a passive's subject and a "from" noun's clause subject
+                // are the targets, not the doers.
+                last_subject = Some(match found.rule {
+                    Rule::PassiveVerb | Rule::NounFrom => found.targets.clone(),
+                    _ => found.sources.clone(),
+                });
             }
+            objects.extend(found.targets.iter().copied());
             if let Some(&last) = found.targets.iter().max() {
                 if last > trigger.first {
                     claimed_until = claimed_until.max(last + 1);
@@ -360,11 +386,19 @@ impl Sentence<'_> {
         }
     }
 
-    fn sources_for(&self, at: usize, last_subject: &Option<Vec<usize>>) -> Option<(Vec<usize>, Rule)> {
+    /// Whether a group with no object acts with each other by this trigger.
+    fn mutual(&self, trigger: TriggerAt) -> bool {
+        self.lexicon.form(trigger.form).mutual
+    }
+
+    fn sources_for(&self, at: usize, last_subject: &Option<Vec<usize>>, gerund: bool) -> Option<(Vec<usize>, Rule)> {
         if patterns::shares_subject(self.items, at) {
             return last_subject.clone().map(|g| (g, Rule::SharedSubject));
         }
-        match patterns::subject(self.items, at) {
+        if patterns::hypothetical(self.items, at) {
+            return None;
+        }
+        match patterns::subject_of(self.items, at, gerund) {
             Subject::Group(g) => Some((g, Rule::ActiveVerb)),
             Subject::Antecedent(g) => Some((g, Rule::RelativeClause)),
             Subject::Pronoun | Subject::None => None,
@@ -373,7 +407,7 @@ impl Sentence<'_> {
 
     fn verb(&self, trigger: TriggerAt, verb_form: VerbForm, last_subject: &Option<Vec<usize>>) -> Option<Found> {
         let items = self.items;
-        if patterns::only_attempted(items, trigger.first) {
+        if patterns::only_attempted(items, trigger.first) || patterns::after_modal(items, trigger.first) {
             return None;
         }
         let found = |sources, targets, mutual, rule| Found {
@@ -397,11 +431,13 @@ impl Sentence<'_> {
                 };
             }
         }
-        let (sources, rule) = self.sources_for(trigger.first, last_subject)?;
+        let (sources, rule) = self.sources_for(trigger.first, last_subject, verb_form == VerbForm::Gerund)?;
         match patterns::object(self.lexicon, items, trigger.end, false, patterns::OBJECT_WINDOW) {
             Object::Group { members, .. } => Some(found(sources, members, false, rule)),
             Object::Reciprocal => Some(found(sources, Vec::new(), true, Rule::Mutual)),
-            Object::None if sources.len() >= 2 => Some(found(sources, Vec::new(), true, Rule::Mutual)),
+            Object::None if sources.len() >= 2 && self.mutual(trigger) => {
+                Some(found(sources, Vec::new(), true, Rule::Mutual))
+            }
             Object::None => {
                 let comma = patterns::participle_comma(items, trigger.first, None)?;
                 if verb_form != VerbForm::Gerund {
@@ -466,10 +502,10 @@ impl Sentence<'_> {
             };
         }
         let governor = governor?;
-        if patterns::only_attempted(items, governor) {
+        if patterns::only_attempted(items, governor) || patterns::after_modal(items, governor) {
             return None;
         }
-        let (sources, rule) = self.sources_for(governor, last_subject)?;
+        let (sources, rule) = self.sources_for(governor, last_subject, false)?;
         let rule = if rule == Rule::ActiveVerb {
             Rule::NounGoverned
         } else {
@@ -478,7 +514,9 @@ impl Sentence<'_> {
         match object {
             Object::Group { members, .. } => Some(found(sources, members, false, rule, governor)),
             Object::Reciprocal => Some(found(sources, Vec::new(), true, Rule::Mutual, governor)),
-            Object::None if sources.len() >= 2 => Some(found(sources, Vec::new(), true, Rule::Mutual, governor)),
+            Object::None if sources.len() >= 2 && self.mutual(trigger) => {
+                Some(found(sources, Vec::new(), true, Rule::Mutual, governor))
+            }
             Object::None => {
                 let comma = patterns::participle_comma(items, trigger.first, Some(governor))?;
                 let targets = self.main_object(&sources, comma)?;
@@ -505,14 +543,14 @@ impl Sentence<'_> {
         match patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW) {
             Object::Group { members, .. } => Some(found(members, false)),
             Object::Reciprocal => Some(found(Vec::new(), true)),
-            Object::None if sources.len() >= 2 => Some(found(Vec::new(), true)),
+            Object::None if sources.len() >= 2 && self.mutual(trigger) => Some(found(Vec::new(), true)),
             Object::None => None,
         }
     }
 
     fn speech(&self, trigger: TriggerAt, last_subject: &Option<Vec<usize>>) -> Option<Found> {
         let items = self.items;
-        let (sources, _) = self.sources_for(trigger.first, last_subject)?;
+        let (sources, _) = self.sources_for(trigger.first, last_subject, false)?;
         let mut start = trigger.end;
         if items.get(start).is_some_and(|i| i.is_word("that")) {
             start += 1;

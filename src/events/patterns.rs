@@ -60,6 +60,9 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
                 // "to" is a direction before a name or a determiner, an infinitive before a verb.
                 || (next.is_word("to")
                     && items.get(after + 1).is_some_and(|n| n.is_mention() || n.is_word_in(DETERMINERS)))
+                // "pushed back against", "pulled back from": after another verb, the word is
+                // that verb's particle.
+                || (next.is_word_in(&["against", "from", "on"]) && after_a_verb(items, at))
         });
         if form.pos == Pos::Verb && form.verb_form == VerbForm::Plain && particle {
             continue;
@@ -95,6 +98,20 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
     best
 }
 
+/// Whether a lower-case word that is neither an auxiliary, a modal, an adverb nor a function
+/// word stands right before `at`: most likely a verb of which the word at `at` is a particle.
+fn after_a_verb(items: &[Item<'_>], at: usize) -> bool {
+    at.checked_sub(1).and_then(|p| items.get(p)).is_some_and(|previous| {
+        matches!(previous.kind, ItemKind::Word { capital: false, .. })
+            && !previous.is_word_in(AUXILIARIES)
+            && !previous.is_word_in(MODALS)
+            && !previous.is_word_in(DETERMINERS)
+            && !previous.is_word_in(PREPOSITIONS)
+            && !previous.is_word_in(&["and", "or", "not", "to", "also", "who", "which", "that"])
+            && !is_adverb(previous)
+    })
+}
+
 /// Whether the word at `at` stands where a noun does: after a determiner, a possessive or a
 /// preposition, or as the object of a light verb.
 fn noun_context(lexicon: &Lexicon, items: &[Item<'_>], at: usize) -> bool {
@@ -104,6 +121,12 @@ fn noun_context(lexicon: &Lexicon, items: &[Item<'_>], at: usize) -> bool {
     // "to" before a verb marks the infinitive ("to assist Greece").
     let preposition = previous.is_word_in(PREPOSITIONS) && !previous.is_word("to");
     if previous.is_word_in(DETERMINERS) || preposition || previous.is_word("s") {
+        return true;
+    }
+    // After a past verb or participle ("lifted sanctions", "discussed sanctions").
+    if matches!(&previous.kind, ItemKind::Word { lower, capital: false } if lower.ends_with("ed") && lower.len() > 3)
+        && !previous.is_word_in(&["need", "feed", "speed"])
+    {
         return true;
     }
     if previous.punct().is_some_and(is_apostrophe) {
@@ -173,7 +196,9 @@ pub(crate) fn group(items: &[Item<'_>], at: usize) -> Vec<usize> {
     // and France") it does.
     let mut joined_left = Vec::new();
     for (previous, by_comma_only) in left {
-        if by_comma_only && !listed && is_prepositional(items, previous) {
+        // A comma after a sentence's opening phrase ("In Paris, France and Germany …") ends
+        // it, list or not.
+        if by_comma_only && (!listed || fronted(items, previous)) && is_prepositional(items, previous) {
             break;
         }
         joined_left.push(previous);
@@ -257,8 +282,20 @@ pub(crate) fn preposition_before<'a>(items: &'a [Item<'_>], at: usize) -> Option
     preposition_after(items, 0, at)
 }
 
+/// Whether the preposition that governs the name at `at` opens the sentence (capitalised:
+/// "In Paris, …", "After the summit, …").
+fn fronted(items: &[Item<'_>], at: usize) -> bool {
+    preposition_index(items, 0, at).is_some_and(|p| matches!(items[p].kind, ItemKind::Word { capital: true, .. }))
+}
+
 /// The preposition that governs the name at `at`, looking no further back than `floor`.
 pub(crate) fn preposition_after<'a>(items: &'a [Item<'_>], floor: usize, at: usize) -> Option<&'a str> {
+    preposition_index(items, floor, at).and_then(|p| items[p].word())
+}
+
+/// The item index of the preposition that governs the name at `at`, looking no further back
+/// than `floor`.
+fn preposition_index(items: &[Item<'_>], floor: usize, at: usize) -> Option<usize> {
     let mut j = at;
     let mut free_words = 0;
     let mut steps = 0;
@@ -268,10 +305,24 @@ pub(crate) fn preposition_after<'a>(items: &'a [Item<'_>], floor: usize, at: usi
         let item = &items[j];
         match &item.kind {
             ItemKind::Word { lower, capital } => {
-                if PREPOSITIONS.contains(&lower.as_ref()) {
-                    return Some(lower.as_ref());
+                // "of" between capitalised words is part of a title ("Secretary of State Rex
+                // Tillerson"), not a preposition governing the name.
+                let in_title = lower == "of"
+                    && j > 0
+                    && matches!(items[j - 1].kind, ItemKind::Word { capital: true, .. })
+                    && matches!(
+                        items.get(j + 1).map(|i| &i.kind),
+                        Some(ItemKind::Word { capital: true, .. })
+                    );
+                if PREPOSITIONS.contains(&lower.as_ref()) && !in_title {
+                    return Some(j);
                 }
-                if DETERMINERS.contains(&lower.as_ref()) || *capital || lower == "s" {
+                // A clause word ends the phrase: "to Mediterranean as Greece": "to" is not
+                // Greece's.
+                if OBJECT_ENDS.contains(&lower.as_ref()) || CLAUSE_OPENERS.contains(&lower.as_ref()) {
+                    return None;
+                }
+                if DETERMINERS.contains(&lower.as_ref()) || *capital || lower == "s" || in_title {
                     continue;
                 }
                 let before_hyphen = items.get(j + 1).and_then(Item::punct).is_some_and(is_hyphen);
@@ -308,6 +359,12 @@ pub(crate) enum Subject {
 /// without a subject; a relative pronoun leads to its antecedent; a clause opener ("but",
 /// "while") or a semicolon or colon ends it.
 pub(crate) fn subject(items: &[Item<'_>], at: usize) -> Subject {
+    subject_of(items, at, false)
+}
+
+/// As [`subject`]; `gerund`: the verb is an -ing form, whose subject may follow a preposition
+/// ("witnesses to Russia cynically helping Assad").
+pub(crate) fn subject_of(items: &[Item<'_>], at: usize, gerund: bool) -> Subject {
     let mut j = at;
     let mut steps = 0;
     let mut comma = false;
@@ -364,10 +421,22 @@ pub(crate) fn subject(items: &[Item<'_>], at: usize) -> Subject {
                     // "After the Saudis … instituted": a conjunction, not a preposition.
                     Some(p) if CONJUNCTION_PREPOSITIONS.contains(&p) => !comma,
                     // "witnesses to Russia cynically helping": the subject of the -ing verb.
-                    Some(p) => !LOCATION_PREPOSITIONS.contains(&p) && (last + 1..at).all(|k| is_adverb(&items[k])),
+                    Some(p) => {
+                        gerund && !LOCATION_PREPOSITIONS.contains(&p) && (last + 1..at).all(|k| is_adverb(&items[k]))
+                    }
                 };
                 if subject {
                     return Subject::Group(members);
+                }
+                // "a blockade of Qatar, Iran and Turkey promised": the list after the first comma
+                // is the verb's subject when nothing but adverbs stands between it and the verb.
+                let comma = members
+                    .windows(2)
+                    .position(|w| (w[0] + 1..w[1]).any(|k| items[k].punct() == Some(',')));
+                if let Some(cut) = comma {
+                    if (last + 1..at).all(|k| is_adverb(&items[k])) {
+                        return Subject::Group(members[cut + 1..].to_vec());
+                    }
                 }
                 steps += j - first;
                 j = first;
@@ -459,9 +528,45 @@ pub(crate) fn shares_subject(items: &[Item<'_>], at: usize) -> bool {
     false
 }
 
+/// Whether the verb at `at` stands after a modal ("could attack", "will visit", "would not
+/// sign"): a report of what may happen, not of an act.
+pub(crate) fn after_modal(items: &[Item<'_>], at: usize) -> bool {
+    let mut j = at;
+    while j > 0 && at - j < 3 {
+        j -= 1;
+        let item = &items[j];
+        if item.is_word_in(MODALS) {
+            return true;
+        }
+        if !(is_adverb(item) || item.is_word_in(&["not", "also", "be", "have"])) {
+            return false;
+        }
+    }
+    false
+}
+
+/// Whether the verb at `at` is in a clause opened by "if", "unless" or "whether" before its
+/// subject: a condition, not an act.
+pub(crate) fn hypothetical(items: &[Item<'_>], at: usize) -> bool {
+    let mut j = at;
+    while j > 0 && at - j < 12 {
+        j -= 1;
+        let item = &items[j];
+        if item.is_word_in(&["if", "unless", "whether"]) {
+            return true;
+        }
+        if item.punct().is_some_and(|c| matches!(c, ',' | ';' | ':')) {
+            return false;
+        }
+    }
+    false
+}
+
 /// Whether the verb at `at` is only attempted, planned or expected ("to try to help").
 pub(crate) fn only_attempted(items: &[Item<'_>], at: usize) -> bool {
-    at >= 2 && items[at - 1].is_word("to") && items[at - 2].is_word_in(ATTEMPTS)
+    // "to stop threatening", "ceased attacking": an act that ends is not one that happens.
+    let stopped = at >= 1 && items[at - 1].is_word_in(STOPS);
+    stopped || (at >= 2 && items[at - 1].is_word("to") && items[at - 2].is_word_in(ATTEMPTS))
 }
 
 /// Whether the trigger at `at` is negated: "not", "never", "no" or "n't" within the three items
@@ -555,8 +660,11 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal:
             ItemKind::Mention { .. } => {
                 if item.actor().is_some() {
                     let members = group(items, j);
-                    let place = preposition_after(items, end, j)
-                        .is_some_and(|p| LOCATION_PREPOSITIONS.contains(&p) && p != "from");
+                    // Not a place or time, nor (for a verb) the agent of another participle
+                    // ("evaded sanctions imposed by the EU").
+                    let place = preposition_after(items, end, j).is_some_and(|p| {
+                        (LOCATION_PREPOSITIONS.contains(&p) && p != "from") || (!nominal && p == "by")
+                    });
                     if !place {
                         return Object::Group {
                             members: cut_before_next_subject(lexicon, items, members),
@@ -587,13 +695,20 @@ fn cut_before_next_subject(lexicon: &Lexicon, items: &[Item<'_>], mut members: V
     };
     let verb_follows = items.get(last + 1).is_some_and(|next| {
         next.is_word_in(AUXILIARIES)
+            || next.is_word_in(MODALS)
             || trigger_at(lexicon, items, last + 1, Role::Act).is_some_and(|t| lexicon.form(t.form).pos == Pos::Verb)
     });
     if verb_follows {
-        if let Some(cut) = members
+        // At the first comma if the group has one ("Qatar, Iran and Turkey promised"), else at
+        // the first "and" ("Ukraine and NATO condemned").
+        let joined_by = |w: &[usize], test: &dyn Fn(&Item<'_>) -> bool| (w[0] + 1..w[1]).any(|k| test(&items[k]));
+        let comma = members
             .windows(2)
-            .position(|w| (w[0] + 1..w[1]).any(|k| items[k].punct() == Some(',')))
-        {
+            .position(|w| joined_by(w, &|i| i.punct() == Some(',')));
+        let and = members
+            .windows(2)
+            .position(|w| joined_by(w, &|i| i.is_word_in(&["and", "or"])));
+        if let Some(cut) = comma.or(and) {
             members.truncate(cut + 1);
         }
     }

@@ -222,6 +222,9 @@ pub struct EventTriggerRecord {
     pub agents: Vec<Spanned<String>>,
     #[serde(default)]
     pub refine: Vec<RefineRecord>,
+    /// A group of actors with no object acts with each other ("Greece and Turkey dispute …").
+    #[serde(default)]
+    pub mutual: bool,
 }
 
 /// A word class near the trigger gives the event another code.

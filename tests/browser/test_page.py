@@ -4,8 +4,9 @@
 Starts the server binary on an ephemeral port, loads the page, pastes the seed article, checks
 the highlighted mentions against the API's own answer (count, offsets, entities), checks the
 tooltip, clicks an entity and checks the graph's nodes and edges against ListRelations, walks
-the graph with the keyboard, draws the paths between two actors against FindPaths, and looks at
-the page on a phone's width. Saves screenshots and prints the figures it measured.
+the graph with the keyboard, draws the paths between two actors against FindPaths, checks the
+events (trigger marks, list, arrows, tooltip) against ExtractEvents, and looks at the page on a
+phone's width. Saves screenshots and prints the figures it measured.
 
 Usage: test_page.py SERVER_BINARY [SCREENSHOT_DIR]
 Needs: the selenium package, and Debian's chromium and chromium-driver (CHROMEDRIVER and
@@ -114,6 +115,103 @@ def page_mentions(driver):
             m.textContent]);""")
 
 
+def utf16_slice(text, start, end):
+    """The text between two UTF-16 offsets, as the API counts them."""
+    return text.encode("utf-16-le")[2 * start:2 * end].decode("utf-16-le")
+
+
+def page_events(driver):
+    """What the page shows of the events: the trigger marks, the list and the arrows, with where
+    each arrow starts and ends against its source's and target's highlighted mention."""
+    return driver.execute_script("""
+        const text = document.getElementById('text');
+        const layer = document.getElementById('event-arrows');
+        return {
+            count: text.dataset.events === undefined ? null : Number(text.dataset.events),
+            marks: [...text.querySelectorAll('mark.trigger')].map(m => [
+                Number(m.dataset.utf16Start), Number(m.dataset.utf16End), m.textContent,
+                m.dataset.events.split(' ').map(Number)]),
+            items: [...document.querySelectorAll('#event-list li')].map(li => [
+                Number(li.dataset.event), li.textContent, li.tabIndex, li.classList.contains('negated')]),
+            layerShown: getComputedStyle(layer).display !== 'none',
+            arrows: [...layer.querySelectorAll('.event-arrow')].map(g => {
+                const path = g.querySelector('path');
+                return {
+                    event: Number(g.dataset.event), negated: g.classList.contains('negated'),
+                    quad: [...g.classList].find(c => c.startsWith('quad-')) || null,
+                    dashed: getComputedStyle(path).strokeDasharray !== 'none',
+                    length: path.getTotalLength(),
+                };
+            }),
+        };""")
+
+
+def arrow_ends(driver, events):
+    """For each drawn arrow: does it start on its source's mention and end on its target's?"""
+    return driver.execute_script("""
+        const text = document.getElementById('text');
+        const origin = text.getBoundingClientRect();
+        const events = arguments[0];
+        const within = (point, start) => {
+            const button = text.querySelector('.mention[data-utf16-start="' + start + '"]');
+            return Boolean(button) && [...button.getClientRects()].some(r =>
+                point.x >= r.left - origin.left - 3 && point.x <= r.right - origin.left + 3 &&
+                point.y >= r.top - origin.top - 3 && point.y <= r.bottom - origin.top + 3);
+        };
+        return [...document.querySelectorAll('#event-arrows .event-arrow')].map(g => {
+            const path = g.querySelector('path');
+            const event = events[Number(g.dataset.event)];
+            return within(path.getPointAtLength(0), event[0]) &&
+                within(path.getPointAtLength(path.getTotalLength()), event[1]);
+        });""", [[e["source"]["span"].get("utf16Start", 0), e["target"]["span"].get("utf16Start", 0)] for e in events])
+
+
+QUADS = {
+    "QUAD_CLASS_VERBAL_COOPERATION": "quad-verbal-cooperation",
+    "QUAD_CLASS_MATERIAL_COOPERATION": "quad-material-cooperation",
+    "QUAD_CLASS_VERBAL_CONFLICT": "quad-verbal-conflict",
+    "QUAD_CLASS_MATERIAL_CONFLICT": "quad-material-conflict",
+}
+
+
+def check_events(driver, base, text):
+    """The page's events are ExtractEvents' answer for the same text, called here over HTTP: one
+    list item and one arrow per event, from its source's mention to its target's, dashed when
+    negated and coloured by quad class, and one mark per trigger at its UTF-16 offsets."""
+    events = call(base, "ExtractionService/ExtractEvents", {"text": text})["events"]
+    shown = page_events(driver)
+    expect(shown["count"] == len(events), f"the page counts {shown['count']} events, the API {len(events)}")
+    expect(len(shown["items"]) == len(events), f"{len(shown['items'])} listed, the API found {len(events)}")
+    for (index, label, tab_index, negated), event in zip(shown["items"], events):
+        expect(tab_index == 0, f"event {index} can be focused")
+        expect(event["source"]["text"] in label and event["target"]["text"] in label and event["code"] in label,
+               f"list item {index} names its actors and code: {label!r}")
+        expect(negated == bool(event.get("negated")), f"list item {index} negated as the API says")
+    triggers = {}
+    for index, event in enumerate(events):
+        start, end = event["trigger"].get("utf16Start", 0), event["trigger"].get("utf16End", 0)
+        expect(utf16_slice(text, start, end) == event["triggerText"], f"the API's trigger {event['triggerText']!r}")
+        triggers.setdefault((start, end, event["triggerText"]), []).append(index)
+    marks = {(start, end, shown_text): indices for start, end, shown_text, indices in shown["marks"]}
+    expect(marks == triggers, f"one mark per trigger at the API's offsets: {marks} vs {triggers}")
+    return events, shown
+
+
+def check_arrows(driver, events, shown):
+    arrows = shown["arrows"]
+    expect(shown["layerShown"] and len(arrows) == len(events), f"{len(arrows)} arrows for {len(events)} events")
+    expect(sorted(a["event"] for a in arrows) == list(range(len(events))), "one arrow per event")
+    for arrow in arrows:
+        event = events[arrow["event"]]
+        expect(arrow["negated"] == bool(event.get("negated")) == arrow["dashed"],
+               f"event {arrow['event']}: dashed when negated, else solid")
+        expect(arrow["quad"] == QUADS.get(event["quadClass"], "quad-unclassified"),
+               f"event {arrow['event']} coloured by its quad class: {arrow['quad']}")
+        expect(arrow["length"] > 4, f"event {arrow['event']}: the arrow is drawn")
+    ends = arrow_ends(driver, events)
+    expect(all(ends), f"every arrow from its source's mention to its target's: {ends}")
+
+
 def graph_state(driver):
     return driver.execute_script("""
         const graph = document.getElementById('graph');
@@ -154,9 +252,14 @@ def main():
             wait(driver, lambda d: d.find_element(By.ID, "text").get_attribute("data-mentions"),
                  "the mentions are drawn")
             figures["click to highlighted article (ms)"] = round((time.perf_counter() - started) * 1000)
+            wait(driver, lambda d: d.find_element(By.ID, "text").get_attribute("data-events"),
+                 "the events are drawn")
+            figures["click to event arrows drawn (ms)"] = round((time.perf_counter() - started) * 1000)
             box = driver.find_element(By.ID, "text")
             figures["page: extraction call (ms)"] = float(box.get_attribute("data-call-ms"))
             figures["page: drawing the highlighted text (ms)"] = float(box.get_attribute("data-render-ms"))
+            figures["page: events call, from the click (ms)"] = float(box.get_attribute("data-events-call-ms"))
+            figures["page: marking and drawing the events (ms)"] = float(box.get_attribute("data-events-render-ms"))
 
             # The highlights are the API's mentions: same count, same UTF-16 offsets, same entities.
             answer = call(base, "ExtractionService/ExtractEntities", {"text": ARTICLE})
@@ -182,6 +285,52 @@ def main():
             expect("government-of-national-unity" in tip.text and "confidence" in tip.text and "UTF-16" in tip.text,
                    f"the tooltip tells entity, confidence and offsets: {tip.text!r}")
             driver.save_screenshot(str(screenshots / "1-highlighted-article.png"))
+
+            # The events: the API's, marked, listed and drawn as arrows.
+            events, shown = check_events(driver, base, ARTICLE)
+            check_arrows(driver, events, shown)
+            figures["article events (trigger marks, arrows)"] = \
+                f"{len(events)} ({len(shown['marks'])}, {len(shown['arrows'])})"
+            # Focus an event of the list: its arrow, trigger and actors stand out, and the tooltip
+            # tells code, name, actors, negation, confidence, rule and corroborated relations.
+            chosen = next(i for i, e in enumerate(events) if e.get("corroboratedRelationIds"))
+            event = events[chosen]
+            item = driver.find_element(By.CSS_SELECTOR, f'#event-list li[data-event="{chosen}"]')
+            ActionChains(driver).move_to_element_with_offset(driver.find_element(By.TAG_NAME, "h1"), 0, 0).perform()
+            driver.execute_script("arguments[0].focus();", item)
+            wait(driver, lambda d: tip.is_displayed() and event["codeName"] in tip.text, "focus on an event shows its tooltip")
+            for part in [event["code"], event["codeName"], event["source"]["entityId"], " → ", event["target"]["entityId"],
+                         "negated", "confidence", event["explanation"], event["corroboratedRelationIds"][0]]:
+                expect(part in tip.text, f"the event's tooltip tells {part!r}: {tip.text!r}")
+            active = driver.execute_script("""
+                const all = (selector) => [...document.querySelectorAll(selector)];
+                return {
+                    arrows: all('#event-arrows .event-arrow.active').map(n => Number(n.dataset.event)),
+                    marks: all('#text mark.trigger.active').map(n => n.dataset.events.split(' ').map(Number)),
+                    mentions: all('#text .mention.active').map(n => Number(n.dataset.utf16Start)),
+                };""")
+            expect(active["arrows"] == [chosen] and len(active["marks"]) == 1 and chosen in active["marks"][0]
+                   and sorted(active["mentions"]) == sorted(e["span"].get("utf16Start", 0) for e in (event["source"], event["target"])),
+                   f"focus highlights the event's arrow, trigger and two actors: {active}")
+            # Hover a trigger: the same tooltip, for every event of that trigger.
+            driver.execute_script("document.activeElement.blur();")
+            mark = driver.find_element(By.CSS_SELECTOR, "#text mark.trigger")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", mark)
+            ActionChains(driver).move_to_element(mark).perform()
+            first = events[int(mark.get_attribute("data-events").split()[0])]
+            wait(driver, lambda d: tip.is_displayed() and first["codeName"] in tip.text and first["triggerText"] in tip.text,
+                 "hover on a trigger shows its event's tooltip")
+            ActionChains(driver).move_to_element_with_offset(driver.find_element(By.TAG_NAME, "h1"), 0, 0).perform()
+            wait(driver, lambda d: not tip.is_displayed(), "the tooltip goes with the pointer")
+            # The screenshot: the text from its third trigger on, where the classes vary most.
+            driver.execute_script("""
+                const marks = document.querySelectorAll('#text mark.trigger');
+                const scroller = document.getElementById('text-scroll');
+                scroller.scrollTop = marks.length > 2 ? marks[2].offsetTop - 50 : 0;
+                document.getElementById('text-panel').scrollIntoView({block: 'start'});""")
+            time.sleep(0.1)
+            driver.save_screenshot(str(screenshots / "5-events.png"))
+            driver.execute_script("window.scrollTo(0, 0);")
 
             # Click the entity: its relations, one node per entity, one edge per relation.
             started = time.perf_counter()
@@ -256,6 +405,19 @@ def main():
                  "focus shows the tooltip, with the unknown actor's local id")
             figures["unknown names marked (short text)"] = len(marked)
 
+            # A negated event is dashed, in the list and as an arrow.
+            negated_text = "Egypt, the UAE and France back Haftar. Ankara did not recognise the LNA."
+            driver.execute_script("const a = document.getElementById('input'); a.focus(); a.select();")
+            driver.execute_script("document.execCommand('insertText', false, arguments[0]);", negated_text)
+            driver.find_element(By.ID, "extract").click()
+            wait(driver, lambda d: d.execute_script(
+                "return document.getElementById('text').textContent;") == negated_text
+                 and d.find_element(By.ID, "text").get_attribute("data-events"), "the short text's events are drawn")
+            events, shown = check_events(driver, base, negated_text)
+            check_arrows(driver, events, shown)
+            expect([bool(e.get("negated")) for e in events] == [False, False, False, True], "the README's four events")
+            figures["negated events drawn dashed"] = sum(a["dashed"] for a in shown["arrows"])
+
             # Load one of the model's source texts instead of pasting.
             document = call(base, "KnowledgeService/GetDocument", {"id": "kalin-visits-libya"})["document"]
             Select(driver.find_element(By.ID, "documents")).select_by_value("kalin-visits-libya")
@@ -280,6 +442,11 @@ def main():
             expect(overflow <= 0, f"no horizontal scrolling at a phone's width ({overflow} px)")
             driver.execute_script("window.scrollTo(0, 0);")
             driver.save_screenshot(str(screenshots / "4-phone-width.png"))
+            # On a phone the arrows would clutter the text: the list alone shows the events.
+            wait(driver, lambda d: d.find_element(By.ID, "text").get_attribute("data-events"), "the events are listed")
+            events, shown = check_events(driver, base, document["text"])
+            expect(not shown["layerShown"] and not shown["arrows"], "no arrows over the text at a phone's width")
+            figures["phone width: events listed, arrows"] = f"{len(shown['items'])}, {len(shown['arrows'])}"
 
             # No script error and no Content-Security-Policy violation.
             problems = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

@@ -4,7 +4,7 @@ server and checks each answer, as grpcurl_suite.py does for the grpcurl commands
 answers, since the JSON routes call the same handlers, and the errors as Connect error JSON.
 
 The commands are read from the README itself; every RPC must have a curl example (the streaming
-one shows its refusal), or the suite fails.
+ones show their refusal), or the suite fails.
 
 Usage: curl_suite.py ADDRESS   (curl must be on PATH)
 """
@@ -80,10 +80,12 @@ CHECKS = [
     ('{"id": "atlantis"}', check_not_found),
     ('"page_size": -1', check_negative_page_size),
     ("StreamExtractEntities", check_stream_refused),
+    ("StreamExtractEvents", check_stream_refused),
     ("curl -sI ", check_page),
 ] + [(key, check) for key, check in grpcurl.CHECKS if check not in (
     grpcurl.check_list, grpcurl.check_describe_service, grpcurl.check_describe_message,
-    grpcurl.check_stream, grpcurl.check_negative_page_size, grpcurl.check_not_found)]
+    grpcurl.check_stream, grpcurl.check_event_stream, grpcurl.check_negative_page_size,
+    grpcurl.check_not_found)]
 
 
 def main():

@@ -79,6 +79,12 @@
 
   /** Names of the entities found in the last text, by id, for the path pickers. */
   let foundEntities = [];
+  /** Counts the readings, so that an answer for an older text is dropped. */
+  let reading = 0;
+
+  function plural(count, noun) {
+    return count + ' ' + noun + (count === 1 ? '' : 's');
+  }
 
   async function extract() {
     const text = $('input').value;
@@ -86,15 +92,21 @@
       status('Paste or load a text first.', true);
       return;
     }
+    const current = ++reading;
+    clearEvents();
     status('Reading…');
     const started = performance.now();
+    // The events are asked for at once, beside the mentions, and drawn over the highlighted text.
+    const events = call('ExtractionService/ExtractEvents', { text: text })
+      .then((answer) => ({ answer: answer, at: performance.now() }), (error) => ({ error: error }));
     let answer;
     try {
       answer = await call('ExtractionService/ExtractEntities', { text: text });
     } catch (error) {
-      status(describeError(error), true);
+      if (current === reading) status(describeError(error), true);
       return;
     }
+    if (current !== reading) return;
     const called = performance.now();
     renderText(text, answer.mentions || []);
     const rendered = performance.now();
@@ -104,9 +116,23 @@
     const box = $('text');
     box.dataset.callMs = (called - started).toFixed(1);
     box.dataset.renderMs = (rendered - called).toFixed(1);
-    const plural = (count, noun) => count + ' ' + noun + (count === 1 ? '' : 's');
-    status(plural(mentions, 'mention') + ' of ' + plural(foundEntities.length, 'known actor') + '; answered in ' +
-      (called - started).toFixed(0) + ' ms, drawn in ' + (rendered - called).toFixed(0) + ' ms.');
+    const line = plural(mentions, 'mention') + ' of ' + plural(foundEntities.length, 'known actor') +
+      '; answered in ' + (called - started).toFixed(0) + ' ms, drawn in ' + (rendered - called).toFixed(0) + ' ms';
+    status(line + '.');
+    const found = await events;
+    if (current !== reading) return;
+    if (found.error) {
+      status(line + '; events: ' + describeError(found.error), true);
+      return;
+    }
+    const eventsStarted = performance.now();
+    showEvents(found.answer.events || []);
+    const drawn = performance.now();
+    box.dataset.eventsCallMs = (found.at - started).toFixed(1);
+    box.dataset.eventsRenderMs = (drawn - eventsStarted).toFixed(1);
+    box.dataset.events = String(shownEvents.length);
+    status(line + '; ' + plural(shownEvents.length, 'event') + ', drawn ' + (drawn - started).toFixed(0) +
+      ' ms after the click.');
   }
 
   /** The text with one focusable mark per mention, cut at the mentions' UTF-16 offsets. */
@@ -155,7 +181,6 @@
   }
 
   function showTip(anchor, mention) {
-    const tip = $('tip');
     const span = mention.span || {};
     const rows = [];
     const row = (term, value) => rows.push(element('dt', {}, term), element('dd', {}, value));
@@ -170,7 +195,13 @@
     row('offsets', 'UTF-16 ' + (span.utf16Start || 0) + '–' + (span.utf16End || 0) +
       ', bytes ' + (span.byteStart || 0) + '–' + (span.byteEnd || 0) +
       ', code points ' + (span.charStart || 0) + '–' + (span.charEnd || 0));
-    tip.replaceChildren(element('strong', {}, mention.text || ''), element('dl', {}, ...rows));
+    placeTip(anchor, [element('strong', {}, mention.text || ''), element('dl', {}, ...rows)]);
+  }
+
+  /** Shows the tooltip with `content` below `anchor`, inside the text panel. */
+  function placeTip(anchor, content) {
+    const tip = $('tip');
+    tip.replaceChildren(...content);
     tip.hidden = false;
     const box = anchor.getBoundingClientRect();
     const panel = $('text-panel').getBoundingClientRect();
@@ -181,6 +212,308 @@
 
   function hideTip() {
     $('tip').hidden = true;
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  const QUADS = {
+    QUAD_CLASS_VERBAL_COOPERATION: 'verbal cooperation',
+    QUAD_CLASS_MATERIAL_COOPERATION: 'material cooperation',
+    QUAD_CLASS_VERBAL_CONFLICT: 'verbal conflict',
+    QUAD_CLASS_MATERIAL_CONFLICT: 'material conflict',
+  };
+  /** Below this width the arrows would clutter the text: the list alone shows the events. */
+  const NARROW = window.matchMedia('(max-width: 599px)');
+
+  /** The events of the text on screen, in text order, with their marks and mention buttons. */
+  let shownEvents = [];
+
+  function quadName(event) {
+    return QUADS[event.quadClass] || 'unclassified';
+  }
+
+  function quadClass(event) {
+    return 'quad-' + quadName(event).replace(' ', '-');
+  }
+
+  function spanOf(textSpan) {
+    return { start: (textSpan || {}).utf16Start || 0, end: (textSpan || {}).utf16End || 0 };
+  }
+
+  function clearEvents() {
+    unfocusEvents();
+    shownEvents = [];
+    const box = $('text');
+    for (const key of ['events', 'eventsCallMs', 'eventsRenderMs']) delete box.dataset[key];
+    $('event-list').replaceChildren();
+    $('events').hidden = true;
+    $('event-arrows').replaceChildren();
+    $('event-arrows').dataset.arrows = '0';
+  }
+
+  /** Marks the events' triggers in the highlighted text, lists the events and draws their arrows. */
+  function showEvents(events) {
+    const box = $('text');
+    const buttons = new Map();
+    for (const button of box.querySelectorAll('.mention')) buttons.set(button.dataset.utf16Start + '-' + button.dataset.utf16End, button);
+    const button = (mention) => {
+      const span = spanOf(mention && mention.span);
+      return buttons.get(span.start + '-' + span.end);
+    };
+    shownEvents = events.map((event, index) => ({
+      event: event, index: index, trigger: spanOf(event.trigger), marks: [],
+      source: button(event.source), target: button(event.target),
+    }));
+    markTriggers(box);
+    $('event-list').replaceChildren(...shownEvents.map(eventItem));
+    $('events').hidden = shownEvents.length === 0;
+    drawArrows();
+  }
+
+  /**
+   * Wraps each trigger in a mark, splitting the text nodes between the mention buttons at the
+   * triggers' UTF-16 offsets (a JavaScript string's length counts UTF-16 units too). Triggers
+   * that share words share one mark; a part of a trigger inside a mention is not marked again.
+   */
+  function markTriggers(box) {
+    const groups = [];
+    const ordered = [...shownEvents].sort((a, b) => a.trigger.start - b.trigger.start || a.trigger.end - b.trigger.end);
+    for (const shown of ordered) {
+      if (shown.trigger.end <= shown.trigger.start) continue;
+      const last = groups[groups.length - 1];
+      if (last && shown.trigger.start < last.end) {
+        last.end = Math.max(last.end, shown.trigger.end);
+        last.events.push(shown);
+      } else {
+        groups.push({ start: shown.trigger.start, end: shown.trigger.end, events: [shown] });
+      }
+    }
+    let offset = 0;
+    let next = 0;
+    for (const child of [...box.childNodes]) {
+      const length = child.textContent.length;
+      const from = offset;
+      offset += length;
+      if (child.nodeType !== Node.TEXT_NODE) continue;
+      while (next < groups.length && groups[next].end <= from) next += 1;
+      const inside = [];
+      for (let i = next; i < groups.length && groups[i].start < offset; i += 1) inside.push(groups[i]);
+      if (!inside.length) continue;
+      const text = child.textContent;
+      const fragment = document.createDocumentFragment();
+      let cursor = 0;
+      for (const group of inside) {
+        const start = Math.max(group.start, from) - from;
+        const end = Math.min(group.end, offset) - from;
+        if (start > cursor) fragment.append(text.slice(cursor, start));
+        fragment.append(triggerMark(group, text.slice(start, end), from + start, from + end));
+        cursor = end;
+      }
+      if (cursor < length) fragment.append(text.slice(cursor));
+      child.replaceWith(fragment);
+    }
+  }
+
+  function triggerMark(group, shown, start, end) {
+    const first = group.events[0].event;
+    const mark = element('mark', {
+      class: 'trigger ' + quadClass(first) + (group.events.every((e) => e.event.negated) ? ' negated' : ''),
+      'data-utf16-start': String(start),
+      'data-utf16-end': String(end),
+      'data-events': group.events.map((e) => e.index).join(' '),
+    }, shown);
+    for (const e of group.events) e.marks.push(mark);
+    mark.addEventListener('mouseenter', () => focusEvents(group.events, mark));
+    mark.addEventListener('mouseleave', restoreFocused);
+    return mark;
+  }
+
+  function actor(mention) {
+    return (mention && mention.text) || '?';
+  }
+
+  function eventItem(shown) {
+    const event = shown.event;
+    const item = element('li', {
+      class: 'event ' + quadClass(event) + (event.negated ? ' negated' : ''),
+      tabindex: '0',
+      'data-event': String(shown.index),
+    },
+    element('span', {}, actor(event.source) + ' → ' + actor(event.target) + ': '),
+    element('strong', {}, (event.negated ? 'not: ' : '') + (event.codeName || event.code)),
+    ' ', element('span', { class: 'muted' }, '(' + event.code + ', “' + (event.triggerText || '') + '”)'));
+    shown.item = item;
+    const open = () => {
+      focusEvents([shown], item);
+      revealTrigger(shown);
+    };
+    item.addEventListener('focus', open);
+    item.addEventListener('blur', unfocusEvents);
+    item.addEventListener('mouseenter', () => focusEvents([shown], item));
+    item.addEventListener('mouseleave', restoreFocused);
+    return item;
+  }
+
+  /**
+   * Scrolls the text box (not the page) so that the focused event's trigger is in the part of
+   * the box on screen, when enough of the box is on screen to show it.
+   */
+  function revealTrigger(shown) {
+    const mark = shown.marks[0];
+    if (!mark) return;
+    const scroller = $('text-scroll');
+    const box = scroller.getBoundingClientRect();
+    const top = Math.max(box.top, 0);
+    const bottom = Math.min(box.top + scroller.clientHeight, window.innerHeight);
+    const at = mark.getBoundingClientRect();
+    if (bottom - top < 3 * at.height || (at.top >= top && at.bottom <= bottom)) return;
+    scroller.scrollTop += at.top - (top + bottom) / 2;
+  }
+
+  /** Highlights some events' arrows, marks and actors, and shows their tooltip by `anchor`. */
+  function focusEvents(list, anchor) {
+    unfocusEvents();
+    $('event-arrows').classList.add('focused');
+    for (const shown of list) {
+      for (const node of [shown.arrow, shown.item, shown.source, shown.target, ...shown.marks]) {
+        if (node) node.classList.add('active');
+      }
+    }
+    showEventTip(anchor, list.map((shown) => shown.event));
+  }
+
+  /** After a hover: back to the event the keyboard is on, if any. */
+  function restoreFocused() {
+    const focused = document.activeElement;
+    const shown = focused && focused.matches('#event-list li') ? shownEvents[Number(focused.dataset.event)] : undefined;
+    if (shown) focusEvents([shown], focused);
+    else unfocusEvents();
+  }
+
+  function unfocusEvents() {
+    $('event-arrows').classList.remove('focused');
+    for (const node of document.querySelectorAll('#text-panel .active')) node.classList.remove('active');
+    hideTip();
+  }
+
+  function showEventTip(anchor, events) {
+    const blocks = [];
+    for (const event of events) {
+      const rows = [];
+      const row = (term, value) => rows.push(element('dt', {}, term), element('dd', {}, value));
+      const who = (mention) => actor(mention) + (mention && mention.entityId ? ' (' + mention.entityId + ')' : '') +
+        (mention && mention.metonymFor ? ', for ' + mention.metonymFor.name : '');
+      const trigger = spanOf(event.trigger);
+      row('code', event.code + ' ' + (event.codeName || '') + ' (root ' + (event.root || '?') + ', ' + quadName(event) + ')');
+      row('who', who(event.source) + ' → ' + who(event.target) + (event.symmetric ? ', mutual' : ''));
+      row('trigger', '“' + (event.triggerText || '') + '”, UTF-16 ' + trigger.start + '–' + trigger.end);
+      row('negated', event.negated ? 'yes: the text says it did not happen' : 'no');
+      row('confidence', (event.confidence || 0).toFixed(2));
+      row('rule', event.explanation || '');
+      const corroborated = [...(event.corroboratedRelationIds || []), ...(event.corroboratedAgreementIds || [])];
+      row('corroborates', corroborated.length ? corroborated.join(', ') : 'nothing in the model');
+      blocks.push(element('strong', {}, (event.negated ? 'not: ' : '') + (event.codeName || event.code)), element('dl', {}, ...rows));
+    }
+    placeTip(anchor, blocks);
+  }
+
+  /** Draws one arrow per event over the text, from its source's mention to its target's. */
+  function drawArrows() {
+    const layer = $('event-arrows');
+    const box = $('text');
+    const drawable = shownEvents.filter((shown) => shown.source && shown.target);
+    if (!drawable.length || NARROW.matches) {
+      layer.replaceChildren();
+      for (const shown of shownEvents) shown.arrow = undefined;
+      layer.dataset.arrows = '0';
+      return;
+    }
+    const origin = box.getBoundingClientRect();
+    layer.setAttribute('width', String(Math.ceil(origin.width)));
+    layer.setAttribute('height', String(Math.ceil(origin.height)));
+    layer.setAttribute('viewBox', '0 0 ' + Math.ceil(origin.width) + ' ' + Math.ceil(origin.height));
+    const heads = Object.keys(QUADS).map((key) => quadName({ quadClass: key }).replace(' ', '-')).concat('unclassified');
+    const defsNode = svg('defs', {}, ...heads.map((name) =>
+      svg('marker', { id: 'event-head-' + name, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto' },
+        svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'head quad-' + name }))));
+    const pairs = new Map();
+    const arrows = drawable.map((shown) => {
+      const key = [shown.source, shown.target].map((b) => b.dataset.utf16Start).sort().join('-');
+      const bend = pairs.get(key) || 0;
+      pairs.set(key, bend + 1);
+      const arrow = eventArrow(shown, origin, bend);
+      shown.arrow = arrow;
+      return arrow;
+    });
+    layer.replaceChildren(defsNode, ...arrows);
+    layer.dataset.arrows = String(arrows.length);
+  }
+
+  /** The rectangle (relative to `origin`) of a mention's line box nearest a point. */
+  function nearestRect(button, origin, towardsX, towardsY) {
+    let best;
+    let bestDistance = Infinity;
+    for (const rect of button.getClientRects()) {
+      const x = rect.left + rect.width / 2 - origin.left;
+      const y = rect.top + rect.height / 2 - origin.top;
+      const distance = Math.hypot(x - towardsX, y - towardsY);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = { left: rect.left - origin.left, top: rect.top - origin.top, width: rect.width, height: rect.height };
+      }
+    }
+    return best || { left: 0, top: 0, width: 0, height: 0 };
+  }
+
+  function centre(button, origin) {
+    const rect = button.getBoundingClientRect();
+    return { x: rect.left + rect.width / 2 - origin.left, y: rect.top + rect.height / 2 - origin.top };
+  }
+
+  /**
+   * One line's arrow arcs over it, from the top of the source to the top of the target. Across
+   * lines it leaves the source's edge that faces the target and enters the target's facing edge,
+   * with both control points in the gap between the lines, so that between neighbouring lines it
+   * runs in the gap and crosses no words. A pair's further events arc higher or start further
+   * along their mentions.
+   */
+  function eventArrow(shown, origin, bend) {
+    const event = shown.event;
+    const targetCentre = centre(shown.target, origin);
+    const a = nearestRect(shown.source, origin, targetCentre.x, targetCentre.y);
+    const b = nearestRect(shown.target, origin, a.left + a.width / 2, a.top + a.height / 2);
+    const along = (rect) => Math.max(rect.left + 2, Math.min(rect.left + rect.width - 2, rect.left + rect.width / 2 + bend * 6));
+    const sx = along(a);
+    const tx = along(b);
+    const at = (x, y) => x.toFixed(1) + ',' + y.toFixed(1);
+    let path;
+    if (Math.abs(a.top - b.top) < a.height / 2) {
+      const y = Math.min(a.top, b.top) + 1;
+      // The arc's top is `lift` above the line (a cubic's top is 3/4 of its controls' height),
+      // inside the text box.
+      const lift = Math.max(3, Math.min(8 + Math.min(Math.abs(tx - sx) * 0.02, 4) + bend * 3, y - 1));
+      const control = y - lift / 0.75;
+      path = 'M' + at(sx, y) + ' C' + at(sx, control) + ' ' + at(tx, control) + ' ' + at(tx, y);
+    } else {
+      const down = b.top > a.top;
+      const sy = down ? a.top + a.height - 1 : a.top + 1;
+      const ty = down ? b.top + 1 : b.top + b.height - 1;
+      const gap = down ? Math.min(sy + 12, (sy + ty) / 2) : Math.max(sy - 12, (sy + ty) / 2);
+      const near = down ? Math.max(ty - 12, (sy + ty) / 2) : Math.min(ty + 12, (sy + ty) / 2);
+      path = 'M' + at(sx, sy) + ' C' + at(sx, gap) + ' ' + at(tx, near) + ' ' + at(tx, ty);
+    }
+    const name = quadClass(event);
+    return svg('g', { class: 'event-arrow ' + name + (event.negated ? ' negated' : ''), 'data-event': shown.index },
+      svg('path', { d: path, 'marker-end': 'url(#event-head-' + name.slice(5) + ')' }));
+  }
+
+  let redraw = 0;
+  function redrawArrows() {
+    if (redraw) return;
+    redraw = requestAnimationFrame(() => {
+      redraw = 0;
+      drawArrows();
+    });
   }
 
   // ---- the graph ---------------------------------------------------------------------------
@@ -446,11 +779,13 @@
     $('load-document').addEventListener('click', loadDocument);
     $('file').addEventListener('change', openFile);
     $('paths-form').addEventListener('submit', drawPaths);
+    new ResizeObserver(redrawArrows).observe($('text'));
+    NARROW.addEventListener('change', redrawArrows);
     $('input').addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) extract();
     });
     document.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') hideTip();
+      if (event.key === 'Escape') unfocusEvents();
     });
     listDocuments();
   });

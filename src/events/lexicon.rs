@@ -2,7 +2,9 @@
 //! data files' `[[event_codes]]`, `[[event_triggers]]` and `[[event_word_classes]]` records
 //! (format: `docs/data-format.md`, "Event lexicon").
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The CAMEO quad class of a code's root: who is cooperating or in conflict, and in words or in
 /// deeds.
@@ -120,14 +122,16 @@ pub struct Lexicon {
     pub codes: Vec<Code>,
     code_by_str: HashMap<String, CodeIndex>,
     forms: Vec<Form>,
-    by_first_word: HashMap<String, Vec<usize>>,
+    /// Looked up for every word of a sentence: a fast hash, not a DoS-resistant one (the keys
+    /// are the lexicon's, the queries only read).
+    by_first_word: FxHashMap<String, Vec<usize>>,
     /// Word classes by index; `class_by_name` names them.
-    classes: Vec<HashSet<String>>,
+    classes: Vec<FxHashSet<String>>,
     class_by_name: HashMap<String, usize>,
     /// Light verbs, each as its words (multi-word ones included).
     light_verbs: Vec<Vec<String>>,
     /// Light verbs by their last word.
-    light_verbs_by_last: HashMap<String, Vec<usize>>,
+    light_verbs_by_last: FxHashMap<String, Vec<usize>>,
 }
 
 /// The name of the word class whose words govern noun triggers.
@@ -257,7 +261,7 @@ impl Lexicon {
                 Some(&index) => index,
                 None => {
                     lexicon.class_by_name.insert(name.to_owned(), lexicon.classes.len());
-                    lexicon.classes.push(HashSet::new());
+                    lexicon.classes.push(FxHashSet::default());
                     lexicon.classes.len() - 1
                 }
             };

@@ -7,7 +7,8 @@
 # bounded time. The floor rows run just before the actorgraph rows they are the reference of, so
 # that drift on a shared machine touches both alike. Reports req/s, p50/p99 latency, each row's
 # ratio to the floor with the same request body (to the empty-text floor for calls that are not
-# extraction), its ratio to the health check, and actorgraph's peak memory. h2load counts any
+# extraction), its ratio to the health check, the server's CPU time per request (steadier than
+# req/s on a shared machine), and actorgraph's peak memory. h2load counts any
 # HTTP 200 as a success, and gRPC errors are HTTP 200 too, so the script also checks that the
 # bytes received per request equal the size of the expected response.
 #
@@ -50,32 +51,42 @@ SERVER_PID=$!
 FLOOR_PID=$!
 "$TARGET/release/examples/load_bodies" "$ADDRESS" "$WORK/bodies" >"$WORK/cases.tsv"
 
-run_case() { # name address path body expected_bytes floor connections streams
-    local name=$1 address=$2 path=$3 body=$4 expected=$5 floor=$6 connections=$7 streams=$8
+# The CPU time (user + system, in clock ticks) a process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+run_case() { # name pid address path body expected_bytes floor connections streams
+    local name=$1 pid=$2 address=$3 path=$4 body=$5 expected=$6 floor=$7 connections=$8 streams=$9
     local log="$WORK/$name-$connections-$streams.log"
     # Warm up in a run of its own: h2load's --warm-up-time still counts the warm-up traffic.
     h2load --duration=2 -c "$connections" -m "$streams" -t 1 \
         --data="$body" -H 'content-type: application/grpc' -H 'te: trailers' \
         "http://$address$path" >/dev/null 2>&1
+    local cpu_before cpu_after
+    cpu_before=$(cpu_ticks "$pid")
     h2load --duration="$DURATION" -c "$connections" -m "$streams" -t 1 \
         --data="$body" -H 'content-type: application/grpc' -H 'te: trailers' \
         --log-file="$log" "http://$address$path" >"$WORK/h2load.out" 2>&1
-    python3 - "$WORK/h2load.out" "$log" "$expected" "$name" "$connections" "$streams" "$floor" <<'PY'
+    cpu_after=$(cpu_ticks "$pid")
+    python3 - "$WORK/h2load.out" "$log" "$expected" "$name" "$connections" "$streams" "$floor" \
+        "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
-out, log, expected, name, connections, streams, floor = sys.argv[1:]
+out, log, expected, name, connections, streams, floor, ticks, ticks_per_second = sys.argv[1:]
 text = open(out).read()
 rate = float(re.search(r"finished in [\d.]+\w+, ([\d.]+) req/s", text).group(1))
 succeeded = int(re.search(r"requests: .*?(\d+) succeeded", text).group(1))
 failed = int(re.search(r"(\d+) failed", text).group(1))
 data_bytes = int(re.search(r"\((\d+)\) data", text).group(1))
 per_request = data_bytes / max(succeeded, 1)
+# The server's CPU time per answered request: steadier than req/s when other work shares the
+# machine, since time the server waits for a core is not counted.
+cpu_us = int(ticks) / int(ticks_per_second) / max(succeeded, 1) * 1e6
 durations = sorted(int(line.split("\t")[2]) for line in open(log) if line.strip())
 def percentile(p):
     return durations[min(len(durations) - 1, int(len(durations) * p))] / 1000.0
 # Responses still in flight when the run stops are received in part but not counted as done.
 in_flight_slack = int(expected) * int(connections) * int(streams) / max(succeeded, 1)
 ok = failed == 0 and abs(per_request - int(expected)) <= in_flight_slack + 0.5
-print(f"{name}\t{connections}x{streams}\t{rate:.0f}\t{percentile(0.50):.3f}\t{percentile(0.99):.3f}\t{per_request:.1f}\t{expected}\t{'ok' if ok else 'MISMATCH'}\t{floor}")
+print(f"{name}\t{connections}x{streams}\t{rate:.0f}\t{percentile(0.50):.3f}\t{percentile(0.99):.3f}\t{per_request:.1f}\t{expected}\t{'ok' if ok else 'MISMATCH'}\t{floor}\t{cpu_us:.1f}")
 PY
 }
 
@@ -97,8 +108,8 @@ fi
     for load in "4 1" "16 8"; do
         set -- $load
         while IFS=$'\t' read -r server name path body expected floor; do
-            if [ "$server" = floor ]; then address=$FLOOR_ADDRESS; else address=$ADDRESS; fi
-            run_case "$name" "$address" "$path" "$body" "$expected" "$floor" "$1" "$2"
+            if [ "$server" = floor ]; then pid=$FLOOR_PID address=$FLOOR_ADDRESS; else pid=$SERVER_PID address=$ADDRESS; fi
+            run_case "$name" "$pid" "$address" "$path" "$body" "$expected" "$floor" "$1" "$2"
         done <"$WORK/order.tsv"
     done
 } >"$WORK/results.tsv"
@@ -112,16 +123,16 @@ rates = {(r[0], r[1]): float(r[2]) for r in rows}
 print(f"Load run of {datetime.date.today()} on {os.cpu_count()} cores; {sys.argv[3]} s per run after a 2 s warm-up run;")
 print("h2load and the servers share the machine; actorgraph serves its default layers (data/world, data).")
 print("`bash benches/load.sh` reproduces it.\n")
-print("| call | load (conns × streams) | req/s | × floor | floor | × health | p50 ms | p99 ms | bytes/response (expected) | check |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| call | load (conns × streams) | req/s | × floor | floor | × health | p50 ms | p99 ms | server CPU µs/req | bytes/response (expected) | check |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for load in dict.fromkeys(r[1] for r in rows):
     ordered = sorted((r for r in rows if r[1] == load), key=lambda r: (not r[0].startswith("floor"), r[0]))
-    for name, load, rate, p50, p99, per_request, expected, check, floor in ordered:
+    for name, load, rate, p50, p99, per_request, expected, check, floor, cpu_us in ordered:
         floor_rate = rates.get((floor, load), 0.0)
         health_rate = rates.get(("a-health", load), 0.0)
         to_floor = f"{float(rate) / floor_rate:.2f}" if floor_rate else "–"
         to_health = f"{float(rate) / health_rate:.2f}" if health_rate and not name.startswith("floor") else "–"
-        print(f"| {name} | {load} | {float(rate):,.0f} | {to_floor} | {floor} | {to_health} | {p50} | {p99} | {per_request} ({expected}) | {check} |")
+        print(f"| {name} | {load} | {float(rate):,.0f} | {to_floor} | {floor} | {to_health} | {p50} | {p99} | {cpu_us} | {per_request} ({expected}) | {check} |")
 print(f"\nPeak actorgraph RSS over the whole run (VmHWM): {peak_mib:.1f} MiB.")
 PY
 cat "$ROOT/benches/load-report.md"

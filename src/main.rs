@@ -9,11 +9,6 @@ use actorgraph::config::{Cli, Command, HealthCheck, ServerConfig};
 use actorgraph::extract::ExtractOptions;
 use actorgraph::snapshot::Snapshot;
 
-/// Extraction allocates many small vectors and strings per call, and so do HTTP/2 and prost: the
-/// figures in BENCHMARKS.md kept mimalloc over the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

@@ -32,8 +32,15 @@ impl Candidate {
 
 impl Extractor {
     /// Every match of a model name that passes the boundary and case rules, in text order.
+    ///
+    /// A name can only start where no letter or digit precedes it, so the automaton is walked
+    /// anchored from those positions alone, each walk ending where no name continues the bytes
+    /// read (at most the longest name's length): the matches inside words ("un" in "under"),
+    /// most of what an overlapping search over the whole text reports, are never produced.
     pub(super) fn candidates(&self, text: &str, stop: &dyn Fn() -> bool) -> Option<Vec<Candidate>> {
-        /// How many raw matches between two questions to `stop`.
+        use aho_corasick::automaton::Automaton as _;
+        use aho_corasick::Anchored;
+        /// How many walks between two questions to `stop`.
         const STOP_CHECK_INTERVAL: usize = 4096;
         let folded = FoldedText::new(text);
         if stop() {
@@ -42,61 +49,110 @@ impl Extractor {
         // About one match in 64 bytes of news; a denser text grows the list as usual.
         let mut candidates: Vec<Candidate> = Vec::with_capacity(text.len() / 64);
         let (mut start_cursor, mut end_cursor) = (0, 0);
-        for (index, found) in self
-            .names
-            .automaton
-            .find_overlapping_iter(folded.folded.as_ref())
-            .enumerate()
-        {
-            if index % STOP_CHECK_INTERVAL == STOP_CHECK_INTERVAL - 1 && stop() {
+        let automaton = &self.names.automaton;
+        // An NFA always has an anchored start state.
+        let root = automaton.start_state(Anchored::Yes).ok()?;
+        let folded_bytes = folded.folded.as_bytes();
+        let mut walks = 0usize;
+        for word_start in 0..folded_bytes.len() {
+            // Folding maps letters to letters (and drops the marks after them), so a letter or
+            // digit before this position in the folded text means no name starts here.
+            if word_start > 0 && folded_bytes[word_start - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            walks += 1;
+            if walks % STOP_CHECK_INTERVAL == 0 && stop() {
                 return None;
             }
-            crate::work::step(1);
-            // Most raw matches sit inside longer words ("un" in "under"). Folding maps letters to
-            // letters (and drops the marks after them), so a letter or digit beside the match in
-            // the folded text rejects it before any offset is mapped back.
-            let folded_bytes = folded.folded.as_bytes();
-            let touches_word = (found.start() > 0 && folded_bytes[found.start() - 1].is_ascii_alphanumeric())
-                || folded_bytes.get(found.end()).is_some_and(u8::is_ascii_alphanumeric);
-            if touches_word {
-                continue;
-            }
-            let (Some(start), Some(end)) = (
-                folded.original_offset_from(found.start(), &mut start_cursor),
-                folded.original_offset_from(found.end(), &mut end_cursor),
-            ) else {
-                continue;
-            };
-            if !is_word_boundary(text, start, end) {
-                continue;
-            }
-            let surface = &text[start..end];
-            let pattern = found.pattern().as_usize();
-            let accepted = self.names.patterns[pattern]
-                .iter()
-                .enumerate()
-                .filter(|(_, name)| name.accepts(surface))
-                .fold(0u64, |mask, (index, _)| mask | (1 << index));
-            if accepted != 0 {
-                // Matches arrive in order of their ends; keep the list in order of starts (longer
-                // first) by moving each new one back past the few it overlaps.
-                let candidate = Candidate {
-                    start,
-                    end,
-                    pattern,
-                    accepted,
-                };
-                let before =
-                    |other: &Candidate| (other.start, std::cmp::Reverse(other.end)) > (start, std::cmp::Reverse(end));
-                let mut position = candidates.len();
-                while position > 0 && before(&candidates[position - 1]) {
-                    position -= 1;
-                    crate::work::step(1);
+            let mut state = root;
+            for (read, &byte) in folded_bytes[word_start..].iter().enumerate() {
+                crate::work::step(1);
+                state = automaton.next_state(Anchored::Yes, state, byte);
+                if !automaton.is_special(state) {
+                    continue;
                 }
-                candidates.insert(position, candidate);
+                if automaton.is_dead(state) {
+                    break;
+                }
+                if !automaton.is_match(state) {
+                    continue;
+                }
+                let found_end = word_start + read + 1;
+                for index in 0..automaton.match_len(state) {
+                    let pattern = automaton.match_pattern(state, index);
+                    // A match state also lists the names that end here but start later (they
+                    // are found from their own start).
+                    if automaton.pattern_len(pattern) == read + 1 {
+                        self.push_candidate(
+                            &mut candidates,
+                            text,
+                            &folded,
+                            (word_start, found_end),
+                            pattern.as_usize(),
+                            (&mut start_cursor, &mut end_cursor),
+                        );
+                    }
+                }
             }
         }
         Some(candidates)
+    }
+
+    /// Keeps one raw match (folded offsets) if it passes the boundary and case rules, in order
+    /// of starts (longer first).
+    fn push_candidate(
+        &self,
+        candidates: &mut Vec<Candidate>,
+        text: &str,
+        folded: &FoldedText<'_>,
+        (found_start, found_end): (usize, usize),
+        pattern: usize,
+        (start_cursor, end_cursor): (&mut usize, &mut usize),
+    ) {
+        crate::work::step(1);
+        // A letter or digit right after the match in the folded text rejects it before any
+        // offset is mapped back.
+        if folded
+            .folded
+            .as_bytes()
+            .get(found_end)
+            .is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return;
+        }
+        let (Some(start), Some(end)) = (
+            folded.original_offset_from(found_start, start_cursor),
+            folded.original_offset_from(found_end, end_cursor),
+        ) else {
+            return;
+        };
+        if !is_word_boundary(text, start, end) {
+            return;
+        }
+        let surface = &text[start..end];
+        let accepted = self.names.patterns[pattern]
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| name.accepts(surface))
+            .fold(0u64, |mask, (index, _)| mask | (1 << index));
+        if accepted == 0 {
+            return;
+        }
+        // Walks report matches by start, and from one start by end; keep the list in order of
+        // starts (longer first) by moving each new one back past the few it precedes.
+        let candidate = Candidate {
+            start,
+            end,
+            pattern,
+            accepted,
+        };
+        let before = |other: &Candidate| (other.start, std::cmp::Reverse(other.end)) > (start, std::cmp::Reverse(end));
+        let mut position = candidates.len();
+        while position > 0 && before(&candidates[position - 1]) {
+            position -= 1;
+            crate::work::step(1);
+        }
+        candidates.insert(position, candidate);
     }
 }
 

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::nfa::contiguous;
+use aho_corasick::MatchKind;
 
 use crate::model::{EntityIndex, Model};
 use crate::text::FoldedText;
@@ -48,7 +49,10 @@ use NameTableError::TooManySpellings;
 
 /// The automaton and, per pattern, the names that fold to it.
 pub struct NameTable {
-    pub automaton: AhoCorasick,
+    /// Walked from each word start only (anchored), never over the whole text: see
+    /// `Extractor::candidates`. A contiguous NFA: a DFA of the world layer's 30,000 names would
+    /// take hundreds of megabytes, and an anchored walk follows no failure transitions anyway.
+    pub automaton: contiguous::NFA,
     /// Indexed by automaton pattern id.
     pub patterns: Vec<Vec<WrittenName>>,
 }
@@ -117,10 +121,10 @@ impl NameTable {
                 }
             }
         }
-        // Standard semantics with overlapping search yields every candidate; the engine then
+        // Standard semantics with every match reported yields every candidate; the engine then
         // picks leftmost-longest among the ones that pass the case and boundary rules, so a
         // longer name that fails a rule does not hide a shorter one that passes.
-        let automaton = AhoCorasickBuilder::new()
+        let automaton = contiguous::NFA::builder()
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
             .build(&keys)?;

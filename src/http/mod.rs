@@ -77,15 +77,20 @@ fn route(request: &http::Request<Body>) -> Route {
         .get(http::header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("")
-        .trim_start()
-        .to_ascii_lowercase();
-    if content_type.starts_with("application/grpc-web") {
+        .trim_start();
+    // Compared without a lower-cased copy: every gRPC call passes here.
+    let starts_with = |prefix: &str| {
+        content_type
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    if starts_with("application/grpc-web") {
         Route::GrpcWeb
-    } else if content_type.starts_with("application/grpc") {
+    } else if starts_with("application/grpc") {
         Route::Grpc
     } else if request.method() != http::Method::POST {
         Route::Page
-    } else if connect::is_json(&content_type) {
+    } else if connect::is_json(content_type) {
         Route::ConnectJson
     } else {
         Route::OtherPost

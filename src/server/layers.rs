@@ -68,7 +68,9 @@ pub struct CallService<S> {
     settings: CallLayer,
 }
 
-fn generate_request_id() -> String {
+/// A new request id: a per-process prefix and a counter in hex ("1a2b3c4d-2f"), written without
+/// formatting machinery; every call without a usable id of its own pays this.
+fn generate_request_id() -> http::HeaderValue {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     static PREFIX: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let prefix = PREFIX.get_or_init(|| {
@@ -77,7 +79,20 @@ fn generate_request_id() -> String {
         hasher.write_u32(std::process::id());
         hasher.finish() as u32
     });
-    format!("{prefix:08x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    // 8 digits of prefix, a dash, up to 16 digits of counter.
+    let mut id = [0u8; 25];
+    for (index, digit) in id[..8].iter_mut().enumerate() {
+        *digit = HEX[((prefix >> (28 - 4 * index)) & 0xf) as usize];
+    }
+    id[8] = b'-';
+    let counter = NEXT.fetch_add(1, Ordering::Relaxed);
+    let digits = (16 - (counter.leading_zeros() as usize) / 4).max(1);
+    for index in 0..digits {
+        id[9 + index] = HEX[((counter >> (4 * (digits - 1 - index))) & 0xf) as usize];
+    }
+    // Hex digits and a dash are always a valid header value.
+    http::HeaderValue::from_bytes(&id[..9 + digits]).unwrap_or_else(|_| http::HeaderValue::from_static("unknown"))
 }
 
 /// The longest request id accepted from a client.
@@ -225,7 +240,7 @@ impl http_body::Body for WatchedBody {
 struct CallRecord {
     metrics: Arc<Metrics>,
     rpc: Arc<str>,
-    request_id: String,
+    request_id: http::HeaderValue,
     started: Instant,
     body_failed: Arc<AtomicBool>,
     done: bool,
@@ -233,9 +248,9 @@ struct CallRecord {
 
 impl CallRecord {
     fn finish(&mut self, mut response: http::Response<Body>) -> http::Response<Body> {
-        if let Ok(value) = http::HeaderValue::from_str(&self.request_id) {
-            response.headers_mut().insert(REQUEST_ID_HEADER, value);
-        }
+        response
+            .headers_mut()
+            .insert(REQUEST_ID_HEADER, self.request_id.clone());
         // Errors come as trailers-only responses with the status in the headers; a response
         // without it carries its status in the trailers (OK for unary calls).
         let mut code = Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code());
@@ -284,9 +299,8 @@ where
         let request_id = request
             .headers()
             .get(REQUEST_ID_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .filter(|value| is_safe_request_id(value))
-            .map_or_else(generate_request_id, str::to_owned);
+            .filter(|value| value.to_str().is_ok_and(is_safe_request_id))
+            .map_or_else(generate_request_id, http::HeaderValue::clone);
         let client_deadline = request
             .headers()
             .get("grpc-timeout")
@@ -327,11 +341,18 @@ where
         // The service that was polled ready is the one to call; leave a fresh clone behind.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let settings = self.settings.clone();
-        let span = tracing::info_span!("rpc", rpc = %rpc, request_id = %request_id);
+        // Only what the call needs, not the whole settings: each Arc cloned is an atomic
+        // increment and decrement on a line every worker shares.
+        let metrics = Arc::clone(&self.settings.metrics);
+        let permits = (!exempt).then(|| Arc::clone(&self.settings.permits));
+        let max_call_duration = self.settings.max_call_duration;
+        let unimplemented = unknown_path.map(|method| Error::Unimplemented {
+            method,
+            services: self.settings.methods.services().to_owned(),
+        });
+        let span = tracing::info_span!("rpc", rpc = %rpc, request_id = request_id.to_str().unwrap_or_default());
         Box::pin(
             async move {
-                let metrics = Arc::clone(&settings.metrics);
                 let mut record = CallRecord {
                     metrics: Arc::clone(&metrics),
                     rpc,
@@ -346,17 +367,15 @@ where
                     }
                     return Ok(record.finish(refusal));
                 }
-                if let Some(method) = unknown_path {
-                    tracing::info!(method = ?method, "unknown method");
-                    return Ok(record.finish(status_response(Error::Unimplemented {
-                        method,
-                        services: settings.methods.services().to_owned(),
-                    })));
+                if let Some(unimplemented) = unimplemented {
+                    if let Error::Unimplemented { method, .. } = &unimplemented {
+                        tracing::info!(method = ?method, "unknown method");
+                    }
+                    return Ok(record.finish(status_response(unimplemented)));
                 }
-                let permit = if exempt {
-                    None
-                } else {
-                    match Arc::clone(&settings.permits).try_acquire_owned() {
+                let permit = match permits {
+                    None => None,
+                    Some(permits) => match permits.try_acquire_owned() {
                         Ok(permit) => Some(permit),
                         Err(_) => {
                             metrics.record_shed();
@@ -365,12 +384,12 @@ where
                                 message: "the server is at its limit of calls in progress; retry with backoff".into(),
                             })));
                         }
-                    }
+                    },
                 };
                 metrics.add_in_flight(1);
                 let _in_flight = InFlight(Arc::clone(&metrics));
-                let budget = client_deadline.map_or(settings.max_call_duration, |deadline| {
-                    deadline.saturating_sub(DEADLINE_MARGIN).min(settings.max_call_duration)
+                let budget = client_deadline.map_or(max_call_duration, |deadline| {
+                    deadline.saturating_sub(DEADLINE_MARGIN).min(max_call_duration)
                 });
                 let call = AssertUnwindSafe(inner.call(request)).catch_unwind();
                 let response = match tokio::time::timeout(budget, call).await {

@@ -89,8 +89,9 @@ pub(crate) fn items<'a>(
     end: usize,
     mentions: &[(usize, &Mention)],
     actor: &[bool],
-) -> Vec<Item<'a>> {
-    let mut items = Vec::new();
+    items: &mut Vec<Item<'a>>,
+) {
+    items.clear();
     let mut next_mention = 0;
     let mut position = start;
     let bytes_end = end.min(text.len());
@@ -152,8 +153,7 @@ pub(crate) fn items<'a>(
             position += c.len_utf8();
         }
     }
-    mark_modifiers(&mut items);
-    items
+    mark_modifiers(items);
 }
 
 /// A mention followed by a hyphen and a lower-case word ("Tripoli-based", "GNA-held",
@@ -216,19 +216,22 @@ pub(crate) fn actor_mask(
             None => next.entity_type == Some(EntityType::Person),
         };
         let between = text.get(m.span.byte_end..next.span.byte_start).unwrap_or("");
-        let words: Vec<&str> = between
+        if !person || between.len() > 80 {
+            continue;
+        }
+        let mut words = 0;
+        // Only titles between them: capitalised words, title and portfolio words.
+        let plain = between
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|w| !w.is_empty())
-            .collect();
-        // Only titles between them: capitalised words, title and portfolio words.
-        let plain = words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase)
-                || PERSON_TITLES.contains(w)
-                || PORTFOLIO_WORDS.contains(w)
-                || ["of", "the", "prime", "deputy", "foreign", "former", "then"].contains(w)
-        });
-        let words = words.len();
-        if person && plain && (1..=4).contains(&words) && j > i {
+            .inspect(|_| words += 1)
+            .all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || PERSON_TITLES.contains(w)
+                    || PORTFOLIO_WORDS.contains(w)
+                    || ["of", "the", "prime", "deputy", "foreign", "former", "then"].contains(&w)
+            });
+        if plain && (1..=4).contains(&words) && j > i {
             mask[i] = false;
         }
     }
@@ -479,7 +482,9 @@ mod tests {
     #[test]
     fn words_and_punctuation_are_items() {
         let text = "Kalın’s talks, in 2020.";
-        let items = items(text, 0, text.len(), &[], &[]);
+        let mut found = Vec::new();
+        items(text, 0, text.len(), &[], &[], &mut found);
+        let items = found;
         let shown: Vec<String> = items
             .iter()
             .map(|i| match &i.kind {

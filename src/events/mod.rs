@@ -219,6 +219,8 @@ pub fn extract(
     let starts = sentence_starts(text);
     let mut events = Vec::new();
     let mut cursor = 0;
+    // One buffer for every sentence's items.
+    let mut items = Vec::new();
     for (sentence_index, &start) in starts.iter().enumerate() {
         let end = starts.get(sentence_index + 1).copied().unwrap_or(text.len());
         let first = cursor;
@@ -242,7 +244,7 @@ pub fn extract(
             return None;
         }
         let trimmed_end = start + text[start..end].trim_end().len();
-        let items = items::items(text, start, trimmed_end, &in_sentence, &mask);
+        items::items(text, start, trimmed_end, &in_sentence, &mask, &mut items);
         let sentence = Sentence {
             text,
             lexicon,

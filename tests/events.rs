@@ -168,6 +168,15 @@ fn nominal_triggers_take_a_possessor_or_a_governing_verb() {
         events_of("Russia launched an offensive against Ukraine."),
         ["Russia 190 Ukraine"]
     );
+    // "by" after the noun's object names the doer.
+    assert_eq!(
+        events_of("Attacks on Ukraine by Russia continued."),
+        ["Russia 190 Ukraine"]
+    );
+    assert_eq!(
+        events_of("Sanctions on Iran by Canada were lifted."),
+        ["Canada 163 Iran"]
+    );
     // "from" names the doer; the clause's subject is the target.
     assert_eq!(
         events_of("Norway's whaling drew criticism from Australia."),

@@ -60,7 +60,8 @@
 //!    preposition right after the noun. A possessive pronoun ("his trip") gives no event.
 //! 3. A hyphenated group before the noun ("the Egypt-Turkey deal"): mutual.
 //! 4. "from" before the object ("controversy from Egypt"): the group after it is the source,
-//!    the subject of the clause the target.
+//!    the subject of the clause the target; "by" right after the object ("attacks on Ukraine by
+//!    Russia", with no governing verb): the group after "by" is the source.
 //! 5. A light verb governing the noun within eight items ("imposed … embargoes on",
 //!    "launched an offensive against", "in support of"): the verb's subject is the source, the
 //!    object after the noun's preposition the target, and the trigger span runs from the verb.
@@ -125,6 +126,7 @@ pub enum Rule {
     NounCompound,
     NounFrom,
     NounGoverned,
+    NounBy,
     AgentNoun,
     Speech,
     ReportedOwnAct,
@@ -148,6 +150,7 @@ impl Rule {
             Rule::NounGoverned => {
                 "noun governed by a verb (\"imposed sanctions on\"): the verb's subject is the source"
             }
+            Rule::NounBy => "noun with \"by X\" after its object (\"attacks on Ukraine by Russia\"): X is the source",
             Rule::AgentNoun => "agent noun (\"a backer of\"): the subject is the source, the noun's object the target",
             Rule::Speech => "speech: the speaker is the source, the actor named in what is said the target",
             Rule::ReportedOwnAct => {
@@ -161,7 +164,7 @@ impl Rule {
             Rule::ActiveVerb | Rule::PassiveVerb => 0.85,
             Rule::HyphenParticiple | Rule::NounPossessive | Rule::NounBetween | Rule::AgentNoun => 0.8,
             Rule::RelativeClause | Rule::Mutual | Rule::NounCompound | Rule::NounGoverned => 0.75,
-            Rule::SharedSubject | Rule::NounFrom => 0.7,
+            Rule::SharedSubject | Rule::NounFrom | Rule::NounBy => 0.7,
             Rule::Speech | Rule::ParticipleClause | Rule::ReportedOwnAct => 0.65,
         }
     }
@@ -494,6 +497,16 @@ impl Sentence<'_> {
             return Some(found(members, Vec::new(), true, Rule::NounCompound, trigger.first));
         }
         let governor = patterns::governor(self.lexicon, items, trigger.first);
+        // "Attacks on Ukraine by Russia": "by" after the noun's object names the doer.
+        if governor.is_none() {
+            if let Object::Group { members, from: false } =
+                patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW)
+            {
+                if let Some(doers) = members.last().and_then(|&last| patterns::by_agent(items, last + 1)) {
+                    return Some(found(doers, members, false, Rule::NounBy, trigger.first));
+                }
+            }
+        }
         let object = patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW);
         if let Object::Group { members, from: true } = &object {
             return match patterns::subject(items, governor.unwrap_or(trigger.first)) {

@@ -115,8 +115,9 @@ fn after_a_verb(items: &[Item<'_>], at: usize) -> bool {
 /// Whether the word at `at` stands where a noun does: after a determiner, a possessive or a
 /// preposition, or as the object of a light verb.
 fn noun_context(lexicon: &Lexicon, items: &[Item<'_>], at: usize) -> bool {
+    // A sentence's first word is no finite verb in news: "Attacks on Ukraine by Russia …".
     let Some(previous) = at.checked_sub(1).and_then(|p| items.get(p)) else {
-        return false;
+        return true;
     };
     // "to" before a verb marks the infinitive ("to assist Greece").
     let preposition = previous.is_word_in(PREPOSITIONS) && !previous.is_word("to");

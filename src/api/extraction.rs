@@ -240,15 +240,12 @@ impl ExtractionService for ExtractionApi {
             let snapshot = Arc::clone(&snapshot);
             let metrics = Arc::clone(&metrics);
             async move {
-                let result = match item.request {
-                    None => Err(missing_request()),
-                    Some(request) => match read_request(&request, limits.max_text_bytes) {
-                        Ok(options) => {
-                            guarded(extract(snapshot, request, options, limits.max_response_bytes, &metrics)).await
-                        }
-                        Err(error) => Err(error),
-                    },
-                };
+                let result = answer_item(
+                    item.request,
+                    |request| read_request(request, limits.max_text_bytes),
+                    |request, options| extract(snapshot, request, options, limits.max_response_bytes, &metrics),
+                )
+                .await;
                 pb::StreamExtractEntitiesResponse {
                     request_id: item.request_id,
                     result: Some(match result {
@@ -293,22 +290,14 @@ impl ExtractionService for ExtractionApi {
             let snapshot = Arc::clone(&snapshot);
             let metrics = Arc::clone(&metrics);
             async move {
-                let result = match item.request {
-                    None => Err(missing_request()),
-                    Some(request) => match super::events::read_request(&request, limits.max_text_bytes) {
-                        Ok(options) => {
-                            guarded(super::events::extract(
-                                snapshot,
-                                request,
-                                options,
-                                limits.max_response_bytes,
-                                &metrics,
-                            ))
-                            .await
-                        }
-                        Err(error) => Err(error),
+                let result = answer_item(
+                    item.request,
+                    |request| super::events::read_request(request, limits.max_text_bytes),
+                    |request, options| {
+                        super::events::extract(snapshot, request, options, limits.max_response_bytes, &metrics)
                     },
-                };
+                )
+                .await;
                 pb::StreamExtractEventsResponse {
                     request_id: item.request_id,
                     result: Some(match result {
@@ -334,6 +323,21 @@ fn item_error(error: &Error) -> pb::StreamItemError {
         reason: error.reason(),
         message: error.to_string(),
     }
+}
+
+/// One stream item, answered as its unary twin is: validated by `read`, worked by `work`,
+/// guarded against panics; a missing request is the item's own error.
+async fn answer_item<Req, Opts, Resp, Fut>(
+    request: Option<Req>,
+    read: impl FnOnce(&Req) -> Result<Opts, Error>,
+    work: impl FnOnce(Req, Opts) -> Fut,
+) -> Result<Resp, Error>
+where
+    Fut: std::future::Future<Output = Result<Resp, Error>>,
+{
+    let request = request.ok_or_else(missing_request)?;
+    let options = read(&request)?;
+    guarded(work(request, options)).await
 }
 
 /// The call layer turns a panic into INTERNAL for unary calls; a stream's items run in the

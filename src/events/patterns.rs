@@ -211,62 +211,41 @@ pub(crate) fn group(items: &[Item<'_>], at: usize) -> Vec<usize> {
 
 /// The actor joined to actor item `at` from the left, and whether only a comma joins them.
 fn joined_before(items: &[Item<'_>], at: usize) -> Option<(usize, bool)> {
-    let mut j = at;
-    let mut comma_only = true;
-    let mut joined = false;
-    let mut steps = 0;
-    while j > 0 && steps < 4 {
-        j -= 1;
-        steps += 1;
-        let item = &items[j];
-        if item.actor().is_some() {
-            return joined.then_some((j, comma_only));
-        }
-        match &item.kind {
-            ItemKind::Punct(',') => joined = true,
-            ItemKind::Punct(c) if is_hyphen(*c) || *c == '/' || *c == '&' => {
-                joined = true;
-                comma_only = false;
-            }
-            ItemKind::Word { lower, .. } if lower == "and" || lower == "or" => {
-                joined = true;
-                comma_only = false;
-            }
-            ItemKind::Word { lower, .. } if lower == "the" => {}
-            _ => return None,
-        }
-    }
-    None
+    joined(items, (0..at).rev().take(4))
 }
 
 /// The actor joined to actor item `at` from the right.
 fn joined_after(items: &[Item<'_>], at: usize) -> Option<(usize, bool)> {
-    let mut j = at + 1;
-    let mut steps = 0;
-    let mut joined = false;
+    let (next, comma_only) = joined(items, (at + 1..items.len()).take(4))?;
+    // "Sabha and Libya's largest oil field": an owner is not one of the objects.
+    let owner = items.get(next + 1).and_then(Item::punct).is_some_and(is_apostrophe);
+    (!owner).then_some((next, comma_only))
+}
+
+/// The first actor along `path` (item indexes walking away from a name) when only joints stand
+/// before it — a comma, "and", "or", a hyphen, slash or ampersand, and "the" — at least one
+/// of them not "the"; with whether commas alone join them.
+fn joined(items: &[Item<'_>], path: impl Iterator<Item = usize>) -> Option<(usize, bool)> {
     let mut comma_only = true;
-    while j < items.len() && steps < 4 {
+    let mut any = false;
+    for j in path {
         let item = &items[j];
         if item.actor().is_some() {
-            // "Sabha and Libya's largest oil field": an owner is not one of the objects.
-            let owner = items.get(j + 1).and_then(Item::punct).is_some_and(is_apostrophe);
-            return (joined && !owner).then_some((j, comma_only));
+            return any.then_some((j, comma_only));
         }
         match &item.kind {
-            ItemKind::Punct(',') => joined = true,
+            ItemKind::Punct(',') => any = true,
             ItemKind::Punct(c) if is_hyphen(*c) || *c == '/' || *c == '&' => {
-                joined = true;
+                any = true;
                 comma_only = false;
             }
             ItemKind::Word { lower, .. } if lower == "and" || lower == "or" => {
-                joined = true;
+                any = true;
                 comma_only = false;
             }
             ItemKind::Word { lower, .. } if lower == "the" => {}
             _ => return None,
         }
-        j += 1;
-        steps += 1;
     }
     None
 }

@@ -460,11 +460,6 @@ impl Lexicon {
         self.code_by_str.get(code).copied()
     }
 
-    /// How many trigger forms there are.
-    pub fn form_count(&self) -> usize {
-        self.forms.len()
-    }
-
     pub(crate) fn form(&self, index: usize) -> &Form {
         &self.forms[index]
     }

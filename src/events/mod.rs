@@ -104,7 +104,6 @@ use std::collections::HashSet;
 
 use crate::extract::{ExtractOptions, Extraction, Extractor, Mention};
 use crate::model::{AgreementIndex, EntityIndex, Model, RelationIndex};
-use crate::text::sentence_starts;
 use items::{Item, ItemKind};
 use lexicon::{CodeIndex, Lexicon, Pos, Role, VerbForm};
 use patterns::{Object, Subject, TriggerAt};
@@ -219,7 +218,8 @@ pub fn extract(
     let lexicon = &model.event_lexicon;
     let mentions = &extraction.mentions;
     let mask = items::actor_mask(text, mentions, &|e| model.entities.get(e.get()).map(|x| x.entity_type));
-    let starts = sentence_starts(text);
+    // The extractor's sentences: the ones its mentions' sentence indexes count.
+    let starts = &extraction.sentence_starts;
     let mut events = Vec::new();
     let mut cursor = 0;
     // One buffer for every sentence's items.

@@ -141,6 +141,9 @@ pub struct Extraction {
     /// Most salient first.
     pub entities: Vec<EntitySalience>,
     pub sentence_count: usize,
+    /// The byte offset where each sentence starts (the first is 0): what `sentence_index`
+    /// counts, for callers that read the text sentence by sentence.
+    pub sentence_starts: Vec<usize>,
 }
 
 /// Per-entity facts the rules need, copied out of the model when the engine is built.
@@ -260,6 +263,7 @@ impl Extractor {
             mentions,
             entities,
             sentence_count: sentences.len(),
+            sentence_starts: sentences,
         })
     }
 }

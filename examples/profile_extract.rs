@@ -1,4 +1,5 @@
-//! Extracts a text file repeatedly, for profilers: `cargo run --release --example profile_extract -- FILE [ROUNDS]`.
+//! Extracts a text file repeatedly with the shipped layers (`data/world` under `data`), for
+//! profilers: `cargo run --release --example profile_extract -- FILE [ROUNDS]`.
 
 use actorgraph::extract::ExtractOptions;
 use actorgraph::snapshot::Snapshot;
@@ -8,7 +9,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let file = args.next().ok_or("usage: profile_extract FILE [ROUNDS]")?;
     let rounds: usize = args.next().map_or(Ok(20), |r| r.parse())?;
     let text = std::fs::read_to_string(file)?;
-    let snapshot = Snapshot::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/data")))?;
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let snapshot = Snapshot::load_layers(&[data.join("world"), data])?;
     let started = std::time::Instant::now();
     let mut mentions = 0;
     for _ in 0..rounds {

@@ -5,7 +5,7 @@
 
 use super::names::{NameTable, WrittenName};
 use super::Extractor;
-use crate::text::{base_before, is_word_char, FoldedText};
+use crate::text::{base_before, is_letter_or_digit, is_word_char, FoldedText};
 
 /// A match of the model's names that passed the boundary and case rules.
 #[derive(Debug, Clone, Copy)]
@@ -49,22 +49,46 @@ impl Extractor {
         // About one match in 64 bytes of news; a denser text grows the list as usual.
         let mut candidates: Vec<Candidate> = Vec::with_capacity(text.len() / 64);
         let (mut start_cursor, mut end_cursor) = (0, 0);
-        let automaton = &self.names.automaton;
+        let table = &self.names;
         // An NFA always has an anchored start state.
-        let root = automaton.start_state(Anchored::Yes).ok()?;
+        let root = table.automaton.start_state(Anchored::Yes).ok()?;
+        let lowercase_root = table.lowercase_automaton.start_state(Anchored::Yes).ok()?;
         let folded_bytes = folded.folded.as_bytes();
         let mut walks = 0usize;
-        for word_start in 0..folded_bytes.len() {
-            // Folding maps letters to letters (and drops the marks after them), so a letter or
-            // digit before this position in the folded text means no name starts here.
-            if word_start > 0 && folded_bytes[word_start - 1].is_ascii_alphanumeric() {
+        let mut next_start = 0;
+        while next_start < folded_bytes.len() {
+            let word_start = next_start;
+            // Folding maps letters to letters (and drops the marks after them), so a name starts
+            // only right after a byte that is no ASCII letter or digit: the next start after a
+            // word is past its end.
+            let first = folded_bytes[word_start];
+            next_start = if first.is_ascii_alphanumeric() {
+                let word_end = folded_bytes[word_start..]
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .map_or(folded_bytes.len(), |length| word_start + length);
+                crate::work::step(word_end - word_start);
+                word_end + 1
+            } else {
+                word_start + 1
+            };
+            // A word that starts with a lowercase letter (folded to one: nothing that folds to a
+            // lowercase ASCII letter is a capital, see the names' tests) can only be the names
+            // that accept a word without its first capital.
+            let lowercase = first.is_ascii_lowercase();
+            let wanted_bit = if lowercase { 2 } else { 1 };
+            if table.first_bytes[usize::from(first)] & wanted_bit == 0 {
                 continue;
             }
             walks += 1;
             if walks % STOP_CHECK_INTERVAL == 0 && stop() {
                 return None;
             }
-            let mut state = root;
+            let (automaton, mut state) = if lowercase {
+                (&table.lowercase_automaton, lowercase_root)
+            } else {
+                (&table.automaton, root)
+            };
             for (read, &byte) in folded_bytes[word_start..].iter().enumerate() {
                 crate::work::step(1);
                 state = automaton.next_state(Anchored::Yes, state, byte);
@@ -82,16 +106,22 @@ impl Extractor {
                     let pattern = automaton.match_pattern(state, index);
                     // A match state also lists the names that end here but start later (they
                     // are found from their own start).
-                    if automaton.pattern_len(pattern) == read + 1 {
-                        self.push_candidate(
-                            &mut candidates,
-                            text,
-                            &folded,
-                            (word_start, found_end),
-                            pattern.as_usize(),
-                            (&mut start_cursor, &mut end_cursor),
-                        );
+                    if automaton.pattern_len(pattern) != read + 1 {
+                        continue;
                     }
+                    let pattern = if lowercase {
+                        table.lowercase_patterns[pattern.as_usize()]
+                    } else {
+                        pattern.as_usize()
+                    };
+                    self.push_candidate(
+                        &mut candidates,
+                        text,
+                        &folded,
+                        (word_start, found_end),
+                        pattern,
+                        (&mut start_cursor, &mut end_cursor),
+                    );
                 }
             }
         }
@@ -162,7 +192,7 @@ impl Extractor {
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = base_before(text, start);
     let after = text[end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(is_word_char)
+    !before.is_some_and(is_letter_or_digit) && !after.is_some_and(is_word_char)
 }
 
 #[cfg(test)]

@@ -745,8 +745,11 @@ static ALL_LISTS: [&WordList; 16] = [
     &NOT_GIVEN_NAMES,
 ];
 
+/// The lists' words, by [`short_key`] when they have one.
+#[derive(Default)]
 struct ClassIndex {
-    classes: FxHashMap<&'static [u8], u16>,
+    short: FxHashMap<u128, u16>,
+    long: FxHashMap<&'static [u8], u16>,
     longest: usize,
 }
 
@@ -757,28 +760,57 @@ struct ClassIndex {
 pub fn classes(word: &str) -> u16 {
     static INDEX: OnceLock<ClassIndex> = OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut classes: FxHashMap<&'static [u8], u16> = FxHashMap::default();
+        let mut index = ClassIndex::default();
         for list in ALL_LISTS {
             for word in list.words {
-                *classes.entry(word.as_bytes()).or_insert(0) |= list.class;
+                let bytes = word.as_bytes();
+                let entry = match short_key(bytes.iter().copied()) {
+                    Some(key) => index.short.entry(key).or_insert(0),
+                    None => index.long.entry(bytes).or_insert(0),
+                };
+                *entry |= list.class;
+                index.longest = index.longest.max(bytes.len());
             }
         }
-        let longest = classes.keys().map(|w| w.len()).max().unwrap_or(0);
-        ClassIndex { classes, longest }
+        index
     });
     let word = word.strip_suffix('.').unwrap_or(word);
-    let mut buffer = [0u8; 64];
+    let lookup = |lower: &[u8]| match short_key(lower.iter().copied()) {
+        Some(key) => index.short.get(&key).copied().unwrap_or(0),
+        None => index.long.get(lower).copied().unwrap_or(0),
+    };
     if word.is_ascii() {
         if word.len() > index.longest {
             return 0;
         }
-        let lower = &mut buffer[..word.len()];
+        // Lowercased on the way into the key: no copy for the usual short word.
+        if let Some(key) = short_key(word.bytes().map(|b| b.to_ascii_lowercase())) {
+            return index.short.get(&key).copied().unwrap_or(0);
+        }
+        let mut buffer = [0u8; 64];
+        let Some(lower) = buffer.get_mut(..word.len()) else {
+            return 0;
+        };
         lower.copy_from_slice(word.as_bytes());
         lower.make_ascii_lowercase();
-        return index.classes.get(&*lower).copied().unwrap_or(0);
+        return lookup(lower);
     }
     if word.len() > index.longest * 2 {
         return 0;
     }
-    index.classes.get(word.to_lowercase().as_bytes()).copied().unwrap_or(0)
+    lookup(word.to_lowercase().as_bytes())
+}
+
+/// A word of at most 15 bytes as one number (its bytes, and its length in the top byte): most
+/// words are that short, and a number hashes and compares in one step where a string takes a
+/// loop.
+fn short_key(word: impl ExactSizeIterator<Item = u8>) -> Option<u128> {
+    let length = word.len();
+    if length >= 16 {
+        return None;
+    }
+    let bytes = word
+        .enumerate()
+        .fold(0u128, |key, (index, byte)| key | u128::from(byte) << (8 * index));
+    Some(bytes | (length as u128) << 120)
 }

@@ -30,6 +30,9 @@ pub struct WrittenName {
     pub is_canonical: bool,
     /// True when the name has capitals: the text must then show at least one capital.
     has_capitals: bool,
+    /// True when the name starts with a capital that the text must show too (see
+    /// [`WrittenName::accepts`]).
+    capital_first: bool,
     /// True for a one-word short form of a multi-word person name ("Haftar").
     pub is_person_short_form: bool,
 }
@@ -44,17 +47,49 @@ pub enum NameTableError {
     TooManySpellings { name: String },
     #[error(transparent)]
     Automaton(#[from] aho_corasick::BuildError),
+    #[error("the name automaton has no anchored start: {0}")]
+    NoAnchoredStart(#[from] aho_corasick::MatchError),
 }
 use NameTableError::TooManySpellings;
 
-/// The automaton and, per pattern, the names that fold to it.
+/// The automata and, per pattern, the names that fold to it.
 pub struct NameTable {
-    /// Walked from each word start only (anchored), never over the whole text: see
-    /// `Extractor::candidates`. A contiguous NFA: a DFA of the world layer's 30,000 names would
-    /// take hundreds of megabytes, and an anchored walk follows no failure transitions anyway.
+    /// Every name. Walked from each word start only (anchored), never over the whole text: see
+    /// `Extractor::candidates`. A contiguous NFA: an anchored DFA of the world layer's names
+    /// takes 22 MB, 20 times as much, and an anchored walk follows no failure transitions
+    /// anyway.
     pub automaton: contiguous::NFA,
+    /// Only the names a word written with a lowercase first letter may be (see
+    /// [`WrittenName::accepts`]): most words of a text start in lowercase, and from those the
+    /// walk need not read the rest of the names. Its pattern `i` is `lowercase_patterns[i]` of
+    /// `automaton`.
+    pub lowercase_automaton: contiguous::NFA,
+    pub lowercase_patterns: Vec<usize>,
+    /// The bytes a name of `automaton` can start with (bit 0) and those a name of
+    /// `lowercase_automaton` can (bit 1): a walk from any other byte would end at once, and most
+    /// word starts of a text (the spaces before words, and lowercase words) are such bytes.
+    pub first_bytes: [u8; 256],
     /// Indexed by automaton pattern id.
     pub patterns: Vec<Vec<WrittenName>>,
+}
+
+/// Whether a name keeps its first capital in text: it has a capital first letter, and it does
+/// not open with a particle of at most three letters joined by a hyphen or an apostrophe
+/// ("Al-Qaeda" is also written "al-Qaeda", "D'Artagnan" "d'Artagnan"; "Guinea-Bissau" keeps its
+/// capital).
+fn is_capital_first(written: &str) -> bool {
+    /// The longest particle, in letters.
+    const LONGEST_PARTICLE: usize = 3;
+    let mut chars = written.chars();
+    if !chars.next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let particle = chars.by_ref().take_while(|c| c.is_alphabetic()).count() < LONGEST_PARTICLE;
+    let joined = written
+        .chars()
+        .find(|c| !c.is_alphabetic())
+        .is_some_and(|c| matches!(c, '-' | '\'' | '\u{2019}' | '\u{2010}' | '\u{2011}'));
+    !(particle && joined)
 }
 
 /// An acronym is written in capitals only, with at least two letters ("UN", "U.N.", "LAAF").
@@ -96,6 +131,7 @@ impl NameTable {
                     kind,
                     written: Arc::from(written),
                     has_capitals: written.chars().any(char::is_uppercase),
+                    capital_first: is_capital_first(written),
                     folded,
                     is_canonical,
                     is_person_short_form: entity.entity_type == crate::model::EntityType::Person
@@ -124,23 +160,47 @@ impl NameTable {
         // Standard semantics with every match reported yields every candidate; the engine then
         // picks leftmost-longest among the ones that pass the case and boundary rules, so a
         // longer name that fails a rule does not hide a shorter one that passes.
-        let automaton = contiguous::NFA::builder()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(&keys)?;
-        Ok(NameTable { automaton, patterns })
+        let mut builder = contiguous::NFA::builder();
+        builder.match_kind(MatchKind::Standard).ascii_case_insensitive(true);
+        let automaton = builder.build(&keys)?;
+        let lowercase_patterns: Vec<usize> = (0..patterns.len())
+            .filter(|&pattern| patterns[pattern].iter().any(|name| !name.capital_first))
+            .collect();
+        let lowercase_automaton = builder.build(lowercase_patterns.iter().map(|&pattern| &keys[pattern]))?;
+        let mut first_bytes = [0u8; 256];
+        for (bit, nfa) in [(1, &automaton), (2, &lowercase_automaton)] {
+            use aho_corasick::automaton::Automaton as _;
+            let root = nfa.start_state(aho_corasick::Anchored::Yes)?;
+            for (byte, first) in (0..=u8::MAX).zip(first_bytes.iter_mut()) {
+                if !nfa.is_dead(nfa.next_state(aho_corasick::Anchored::Yes, root, byte)) {
+                    *first |= bit;
+                }
+            }
+        }
+        Ok(NameTable {
+            automaton,
+            lowercase_automaton,
+            lowercase_patterns,
+            first_bytes,
+            patterns,
+        })
     }
 }
 
 impl WrittenName {
     /// Whether `surface` (the original text of a match) may be this name: acronyms must show
-    /// the same capitals, other names at least one capital when they have any.
+    /// the same capitals; other names at least one capital when they have any, and their first
+    /// capital when they start with one ("turkey" and "egypT" are not names), unless they open
+    /// with a short particle joined by a hyphen or apostrophe ("al-Qaeda" is "Al-Qaeda").
     pub fn accepts(&self, surface: &str) -> bool {
         match self.kind {
             // ASCII text (the usual case) compares as it is, without folding a copy.
             MentionKind::Acronym if surface.is_ascii() => surface == self.folded,
             MentionKind::Acronym => FoldedText::new(surface).folded == self.folded,
             _ => {
+                if self.capital_first && !surface.chars().next().is_some_and(char::is_uppercase) {
+                    return false;
+                }
                 !self.has_capitals
                     || surface.chars().any(char::is_uppercase)
                     || !surface.chars().any(char::is_lowercase)
@@ -153,5 +213,65 @@ impl WrittenName {
     pub fn is_exact(&self, surface: &str) -> bool {
         use unicode_normalization::UnicodeNormalization as _;
         surface == &*self.written || (!surface.is_ascii() && surface.nfc().eq(self.written.nfc()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tests::shipped;
+
+    /// The first name of the shipped model written exactly `written`.
+    fn name(written: &str) -> WrittenName {
+        let table = &shipped().extractor.names;
+        let found = table.patterns.iter().flatten().find(|name| &*name.written == written);
+        match found {
+            Some(name) => name.clone(),
+            None => panic!("the shipped model has no name {written:?}"),
+        }
+    }
+
+    #[test]
+    fn a_name_with_a_capital_first_letter_needs_it_in_the_text() {
+        let egypt = name("Egypt");
+        assert!(egypt.accepts("Egypt") && egypt.accepts("EGYPT"));
+        assert!(!egypt.accepts("egypt") && !egypt.accepts("egypT"));
+    }
+
+    #[test]
+    fn a_particle_joined_by_a_hyphen_may_start_in_lowercase() {
+        // The model writes "Al-Qaeda"; news writes both.
+        let al_qaeda = name("Al-Qaeda");
+        assert!(al_qaeda.accepts("Al-Qaeda") && al_qaeda.accepts("al-Qaeda"));
+        assert!(!al_qaeda.accepts("al-qaeda"));
+        assert!(is_capital_first("Al Qaeda") && !is_capital_first("D'Artagnan") && !is_capital_first("al-Qaida"));
+        assert!(is_capital_first("Guinea-Bissau") && !is_capital_first("Ash-Shabaab"));
+    }
+
+    #[test]
+    fn the_lowercase_automaton_holds_exactly_the_names_a_lowercase_word_may_be() {
+        let table = &shipped().extractor.names;
+        for (pattern, names) in table.patterns.iter().enumerate() {
+            let expected = names.iter().any(|name| !name.capital_first);
+            assert_eq!(
+                table.lowercase_patterns.binary_search(&pattern).is_ok(),
+                expected,
+                "{names:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_folds_to_a_lowercase_letter_is_no_capital() {
+        // `candidates` walks only the lowercase automaton from a word whose folded first byte is
+        // a lowercase ASCII letter; that is only right if the character itself is no capital,
+        // which `accepts` then rejects for a name with a capital first letter ("°" folds to
+        // "deg").
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            let folded = FoldedText::new(c.encode_utf8(&mut [0; 4])).folded.into_owned();
+            if folded.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+                assert!(!c.is_uppercase(), "{c:?} folds to {folded:?} but is a capital");
+            }
+        }
     }
 }

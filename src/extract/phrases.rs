@@ -9,7 +9,7 @@
 
 use super::lexicon;
 use crate::model::EntityType;
-use crate::text::{base_before, is_combining_mark, is_word_char};
+use crate::text::{base_before, find_byte, is_combining_mark, is_word_char};
 
 /// A word of the text: letters and digits, with the dots of abbreviations ("U.S.") and the
 /// apostrophes inside names ("O'Brien"), and the combining marks written on its letters
@@ -65,23 +65,14 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// The start of the next word at or after `from` whose first letter is a capital.
 fn next_capitalised_word(text: &str, from: usize) -> Option<usize> {
-    // ASCII capitals and the first bytes of multi-byte characters; the scan skips the rest in a
-    // tight loop, since most of a text is lowercase prose.
-    const CANDIDATES: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut byte = 0;
-        while byte < 256 {
-            table[byte] = (byte >= b'A' as usize && byte <= b'Z' as usize) || byte >= 0xC0;
-            byte += 1;
-        }
-        table
-    };
     let bytes = text.as_bytes();
     let mut index = from;
     while index < bytes.len() {
-        let skipped = bytes[index..].iter().position(|&b| CANDIDATES[usize::from(b)]);
-        crate::work::step(skipped.unwrap_or(bytes.len() - index) + 1);
-        index += skipped?;
+        // ASCII capitals and the first bytes of multi-byte characters; the scan skips the rest,
+        // most of a text being lowercase prose, a block at a time.
+        let found = find_byte(bytes, index, |b| (b.wrapping_sub(b'A') < 26) | (b >= 0xC0));
+        crate::work::step(found.unwrap_or(bytes.len()) - index + 1);
+        index = found?;
         let byte = bytes[index];
         if byte.is_ascii() {
             if byte.is_ascii_uppercase() && is_word_start(text, index) {
@@ -171,11 +162,7 @@ fn token_at(text: &str, start: usize) -> Token {
 
 // ASCII fast paths of the `char` predicates: most of a news text is ASCII.
 fn is_alphanumeric(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric()
-    }
+    crate::text::is_letter_or_digit(c)
 }
 
 fn is_alphabetic(c: char) -> bool {

@@ -100,11 +100,7 @@ fn is_word_start(text: &str, index: usize) -> bool {
 
 /// The token that starts at `start` (a letter or digit).
 fn token_at(text: &str, start: usize) -> Token {
-    let mut chars = text[start..]
-        .char_indices()
-        .map(|(offset, c)| (start + offset, c))
-        .peekable();
-    let Some((_, first)) = chars.next() else {
+    let Some(first) = text[start..].chars().next() else {
         return Token {
             start,
             end: start,
@@ -120,6 +116,26 @@ fn token_at(text: &str, start: usize) -> Token {
     // Whether the token so far is single characters joined by dots ("U", "U.S"), kept as the
     // token grows so that a dotted run costs O(1) a character ("A.A.A.A…" included).
     let mut single_characters = true;
+    // The ASCII letters and digits after the first character, most of a word, a byte at a time;
+    // the rules below go on from the first other character.
+    let ascii_run = text.as_bytes()[end..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .inspect(|b| {
+            letters += usize::from(b.is_ascii_alphabetic());
+            uppercase += usize::from(b.is_ascii_uppercase());
+        })
+        .count();
+    if ascii_run > 0 {
+        end += ascii_run;
+        previous = char::from(text.as_bytes()[end - 1]);
+        single_characters = false;
+    }
+    let rest_start = end;
+    let mut chars = text[rest_start..]
+        .char_indices()
+        .map(|(offset, c)| (rest_start + offset, c))
+        .peekable();
     while let Some(&(offset, next)) = chars.peek() {
         if is_combining_mark(next) {
             // Written on the character before it, which stays the one the rules look back at.

@@ -84,45 +84,25 @@ impl Extractor {
             if walks % STOP_CHECK_INTERVAL == 0 && stop() {
                 return None;
             }
-            let (automaton, mut state) = if lowercase {
-                (&table.lowercase_automaton, lowercase_root)
-            } else {
-                (&table.automaton, root)
+            let mut found = |found_end: usize, pattern: usize| {
+                self.push_candidate(
+                    &mut candidates,
+                    text,
+                    &folded,
+                    (word_start, found_end),
+                    pattern,
+                    (&mut start_cursor, &mut end_cursor),
+                );
             };
-            for (read, &byte) in folded_bytes[word_start..].iter().enumerate() {
-                crate::work::step(1);
-                state = automaton.next_state(Anchored::Yes, state, byte);
-                if !automaton.is_special(state) {
-                    continue;
-                }
-                if automaton.is_dead(state) {
-                    break;
-                }
-                if !automaton.is_match(state) {
-                    continue;
-                }
-                let found_end = word_start + read + 1;
-                for index in 0..automaton.match_len(state) {
-                    let pattern = automaton.match_pattern(state, index);
-                    // A match state also lists the names that end here but start later (they
-                    // are found from their own start).
-                    if automaton.pattern_len(pattern) != read + 1 {
-                        continue;
-                    }
-                    let pattern = if lowercase {
-                        table.lowercase_patterns[pattern.as_usize()]
-                    } else {
-                        pattern.as_usize()
-                    };
-                    self.push_candidate(
-                        &mut candidates,
-                        text,
-                        &folded,
-                        (word_start, found_end),
-                        pattern,
-                        (&mut start_cursor, &mut end_cursor),
-                    );
-                }
+            let word = &folded_bytes[word_start..];
+            if lowercase {
+                walk(&table.lowercase_automaton, lowercase_root, word, |read, pattern| {
+                    found(word_start + read, table.lowercase_patterns[pattern]);
+                });
+            } else {
+                walk(&table.automaton, root, word, |read, pattern| {
+                    found(word_start + read, pattern)
+                });
             }
         }
         Some(candidates)
@@ -183,6 +163,40 @@ impl Extractor {
             crate::work::step(1);
         }
         candidates.insert(position, candidate);
+    }
+}
+
+/// Walks `automaton` anchored from the start of `bytes` until no name continues, and reports each
+/// name that starts there as (its length, its pattern).
+#[inline(always)]
+fn walk<A: aho_corasick::automaton::Automaton>(
+    automaton: &A,
+    root: aho_corasick::automaton::StateID,
+    bytes: &[u8],
+    mut found: impl FnMut(usize, usize),
+) {
+    use aho_corasick::Anchored;
+    let mut state = root;
+    for (read, &byte) in bytes.iter().enumerate() {
+        crate::work::step(1);
+        state = automaton.next_state(Anchored::Yes, state, byte);
+        if !automaton.is_special(state) {
+            continue;
+        }
+        if automaton.is_dead(state) {
+            break;
+        }
+        if !automaton.is_match(state) {
+            continue;
+        }
+        for index in 0..automaton.match_len(state) {
+            let pattern = automaton.match_pattern(state, index);
+            // A match state also lists the names that end here but start later (they are found
+            // from their own start).
+            if automaton.pattern_len(pattern) == read + 1 {
+                found(read + 1, pattern.as_usize());
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use aho_corasick::dfa;
 use aho_corasick::nfa::contiguous;
 use aho_corasick::MatchKind;
 
@@ -63,7 +64,8 @@ pub struct NameTable {
     /// [`WrittenName::accepts`]): most words of a text start in lowercase, and from those the
     /// walk need not read the rest of the names. Its pattern `i` is `lowercase_patterns[i]` of
     /// `automaton`.
-    pub lowercase_automaton: contiguous::NFA,
+    /// A DFA: it is small (tens of names), and most walks of a text are in it.
+    pub lowercase_automaton: dfa::DFA,
     pub lowercase_patterns: Vec<usize>,
     /// The bytes a name of `automaton` can start with (bit 0) and those a name of
     /// `lowercase_automaton` can (bit 1): a walk from any other byte would end at once, and most
@@ -166,17 +168,14 @@ impl NameTable {
         let lowercase_patterns: Vec<usize> = (0..patterns.len())
             .filter(|&pattern| patterns[pattern].iter().any(|name| !name.capital_first))
             .collect();
-        let lowercase_automaton = builder.build(lowercase_patterns.iter().map(|&pattern| &keys[pattern]))?;
+        let lowercase_automaton = dfa::DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .start_kind(aho_corasick::StartKind::Anchored)
+            .build(lowercase_patterns.iter().map(|&pattern| &keys[pattern]))?;
         let mut first_bytes = [0u8; 256];
-        for (bit, nfa) in [(1, &automaton), (2, &lowercase_automaton)] {
-            use aho_corasick::automaton::Automaton as _;
-            let root = nfa.start_state(aho_corasick::Anchored::Yes)?;
-            for (byte, first) in (0..=u8::MAX).zip(first_bytes.iter_mut()) {
-                if !nfa.is_dead(nfa.next_state(aho_corasick::Anchored::Yes, root, byte)) {
-                    *first |= bit;
-                }
-            }
-        }
+        mark_first_bytes(&automaton, 1, &mut first_bytes)?;
+        mark_first_bytes(&lowercase_automaton, 2, &mut first_bytes)?;
         Ok(NameTable {
             automaton,
             lowercase_automaton,
@@ -185,6 +184,21 @@ impl NameTable {
             patterns,
         })
     }
+}
+
+/// Sets `bit` in `first_bytes` for every byte a name of `automaton` starts with.
+fn mark_first_bytes(
+    automaton: &impl aho_corasick::automaton::Automaton,
+    bit: u8,
+    first_bytes: &mut [u8; 256],
+) -> Result<(), NameTableError> {
+    let root = automaton.start_state(aho_corasick::Anchored::Yes)?;
+    for (byte, first) in (0..=u8::MAX).zip(first_bytes.iter_mut()) {
+        if !automaton.is_dead(automaton.next_state(aho_corasick::Anchored::Yes, root, byte)) {
+            *first |= bit;
+        }
+    }
+    Ok(())
 }
 
 impl WrittenName {

@@ -3,7 +3,7 @@
 //! It reads the name table only: which match wins, what an unknown name is and which entity a
 //! name is are decided by the later stages.
 
-use super::names::{NameTable, WrittenName};
+use super::names::{pair_bit, NameTable, WrittenName};
 use super::Extractor;
 use crate::text::{base_before, is_letter_or_digit, is_word_char, FoldedText};
 
@@ -76,8 +76,16 @@ impl Extractor {
             // lowercase ASCII letter is a capital, see the names' tests) can only be the names
             // that accept a word without its first capital.
             let lowercase = first.is_ascii_lowercase();
-            let wanted_bit = if lowercase { 2 } else { 1 };
-            if table.first_bytes[usize::from(first)] & wanted_bit == 0 {
+            let may_start = if lowercase {
+                // A word of one byte at the end of the text pairs with nothing: walk it.
+                folded_bytes.get(word_start + 1).is_none_or(|&second| {
+                    let (word, bit) = pair_bit(first, second);
+                    table.lowercase_pairs.get(word).is_some_and(|bits| bits & bit != 0)
+                })
+            } else {
+                table.first_bytes[usize::from(first)]
+            };
+            if !may_start {
                 continue;
             }
             walks += 1;

@@ -4,8 +4,10 @@
 
 use std::sync::Arc;
 
+use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa;
 use aho_corasick::nfa::contiguous;
+use aho_corasick::Anchored;
 use aho_corasick::MatchKind;
 
 use crate::model::{EntityIndex, Model};
@@ -67,10 +69,13 @@ pub struct NameTable {
     /// A DFA: it is small (tens of names), and most walks of a text are in it.
     pub lowercase_automaton: dfa::DFA,
     pub lowercase_patterns: Vec<usize>,
-    /// The bytes a name of `automaton` can start with (bit 0) and those a name of
-    /// `lowercase_automaton` can (bit 1): a walk from any other byte would end at once, and most
-    /// word starts of a text (the spaces before words, and lowercase words) are such bytes.
-    pub first_bytes: [u8; 256],
+    /// The bytes a name of `automaton` can start with: a walk from any other byte would end at
+    /// once, and most word starts of a text (the spaces before words) are such bytes.
+    pub first_bytes: [bool; 256],
+    /// The pairs of bytes a name of `lowercase_automaton` can start with (or one byte, when it
+    /// is a whole name), one bit a pair: hardly any lowercase word starts like one, so most
+    /// lowercase words are passed over by one lookup instead of a walk.
+    pub lowercase_pairs: Vec<u64>,
     /// Indexed by automaton pattern id.
     pub patterns: Vec<Vec<WrittenName>>,
 }
@@ -173,32 +178,55 @@ impl NameTable {
             .ascii_case_insensitive(true)
             .start_kind(aho_corasick::StartKind::Anchored)
             .build(lowercase_patterns.iter().map(|&pattern| &keys[pattern]))?;
-        let mut first_bytes = [0u8; 256];
-        mark_first_bytes(&automaton, 1, &mut first_bytes)?;
-        mark_first_bytes(&lowercase_automaton, 2, &mut first_bytes)?;
+        let first_bytes = first_bytes(&automaton)?;
+        let lowercase_pairs = first_pairs(&lowercase_automaton)?;
         Ok(NameTable {
             automaton,
             lowercase_automaton,
             lowercase_patterns,
             first_bytes,
+            lowercase_pairs,
             patterns,
         })
     }
 }
 
-/// Sets `bit` in `first_bytes` for every byte a name of `automaton` starts with.
-fn mark_first_bytes(
-    automaton: &impl aho_corasick::automaton::Automaton,
-    bit: u8,
-    first_bytes: &mut [u8; 256],
-) -> Result<(), NameTableError> {
-    let root = automaton.start_state(aho_corasick::Anchored::Yes)?;
-    for (byte, first) in (0..=u8::MAX).zip(first_bytes.iter_mut()) {
-        if !automaton.is_dead(automaton.next_state(aho_corasick::Anchored::Yes, root, byte)) {
-            *first |= bit;
+/// The bytes a name of `automaton` starts with.
+fn first_bytes(automaton: &impl Automaton) -> Result<[bool; 256], NameTableError> {
+    let root = automaton.start_state(Anchored::Yes)?;
+    let mut first = [false; 256];
+    for (byte, first) in (0..=u8::MAX).zip(first.iter_mut()) {
+        *first = !automaton.is_dead(automaton.next_state(Anchored::Yes, root, byte));
+    }
+    Ok(first)
+}
+
+/// The pairs of bytes a name of `automaton` starts with, as bits (see [`pair_bit`]); a byte that
+/// is a whole name pairs with every byte.
+fn first_pairs(automaton: &impl Automaton) -> Result<Vec<u64>, NameTableError> {
+    let root = automaton.start_state(Anchored::Yes)?;
+    let mut pairs = vec![0u64; 65536 / 64];
+    for first in 0..=u8::MAX {
+        let state = automaton.next_state(Anchored::Yes, root, first);
+        if automaton.is_dead(state) {
+            continue;
+        }
+        for second in 0..=u8::MAX {
+            let next = automaton.next_state(Anchored::Yes, state, second);
+            if automaton.is_match(state) || !automaton.is_dead(next) {
+                let (word, bit) = pair_bit(first, second);
+                pairs[word] |= bit;
+            }
         }
     }
-    Ok(())
+    Ok(pairs)
+}
+
+/// Where the pair (`first`, `second`) is in a table of [`first_pairs`]: its word and bit.
+#[inline]
+pub fn pair_bit(first: u8, second: u8) -> (usize, u64) {
+    let index = usize::from(first) << 8 | usize::from(second);
+    (index / 64, 1 << (index % 64))
 }
 
 impl WrittenName {

@@ -62,10 +62,10 @@ impl Extractor {
             // only right after a byte that is no ASCII letter or digit: the next start after a
             // word is past its end.
             let first = folded_bytes[word_start];
-            next_start = if first.is_ascii_alphanumeric() {
+            next_start = if ASCII_ALPHANUMERIC[usize::from(first)] {
                 let word_end = folded_bytes[word_start..]
                     .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
+                    .position(|&b| !ASCII_ALPHANUMERIC[usize::from(b)])
                     .map_or(folded_bytes.len(), |length| word_start + length);
                 crate::work::step(word_end - word_start);
                 word_end + 1
@@ -173,6 +173,17 @@ impl Extractor {
         candidates.insert(position, candidate);
     }
 }
+
+/// [`u8::is_ascii_alphanumeric`] as one table lookup, for the scan over every byte of a text.
+static ASCII_ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
 
 /// Walks `automaton` anchored from the start of `bytes` until no name continues, and reports each
 /// name that starts there as (its length, its pattern).

@@ -27,7 +27,7 @@ pub(super) fn previous_word(text: &str, start: usize) -> Option<&str> {
 /// Keeps the leftmost-longest non-overlapping mentions; returns them and the known candidates
 /// nested inside them (for the `include_nested` option), both in text order.
 pub(super) fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Candidate>) {
-    let mut top: Vec<Found> = Vec::new();
+    let mut top: Vec<Found> = Vec::with_capacity(found.len());
     let mut nested = Vec::new();
     let mut covered_until = 0;
     let mut current: Option<(usize, usize)> = None;
@@ -68,7 +68,9 @@ impl Extractor {
     /// Decides the entity of each top-level mention: shared names by context, capitals by their
     /// use as place or government.
     pub(super) fn link(&self, text: &str, top: &[Found]) -> Vec<Link<'_>> {
-        let mut context: HashMap<EntityIndex, usize> = HashMap::default();
+        // Sized for the usual text, where a few names come back again and again.
+        let mut context: HashMap<EntityIndex, usize> =
+            HashMap::with_capacity_and_hasher(top.len().min(256), Default::default());
         for found in top {
             if let Found::Known(candidate) = found {
                 if let Some(only) = single_entity(candidate.names(&self.names)) {
@@ -78,7 +80,8 @@ impl Extractor {
         }
         // The countries the text's places are in (and the countries it names): a name several
         // places share goes to the place in the same country ("Atlanta, Georgia").
-        let mut countries: HashMap<EntityIndex, usize> = HashMap::default();
+        let mut countries: HashMap<EntityIndex, usize> =
+            HashMap::with_capacity_and_hasher(context.len(), Default::default());
         for (&entity, &count) in &context {
             if let Some(country) = self.country_of(entity) {
                 *countries.entry(country).or_insert(0) += count;

@@ -38,7 +38,8 @@ impl Token {
 /// of a text, so the cost is one byte scan plus work in proportion to the capitalised words.
 pub fn tokens(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut tokens = Vec::new();
+    // About one capitalised word in 40 bytes of news.
+    let mut tokens = Vec::with_capacity(text.len() / 40);
     let mut position = 0;
     while let Some(start) = next_capitalised_word(text, position) {
         let mut token = token_at(text, start);
@@ -228,7 +229,7 @@ pub struct Segment {
 /// Finds the segments of a text. `is_sentence_start` tells whether a token at a byte offset
 /// opens a sentence.
 pub fn segments(text: &str, tokens: &[Token], is_sentence_start: impl Fn(usize) -> bool) -> Vec<Segment> {
-    let mut segments = Vec::new();
+    let mut segments = Vec::with_capacity(tokens.len() / 2);
     let mut index = 0;
     while index < tokens.len() {
         if !tokens[index].capitalised {

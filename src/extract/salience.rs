@@ -9,7 +9,8 @@ use crate::text::Span;
 
 /// Aggregates the linked top-level mentions per entity (see [`EntitySalience::salience`]).
 pub(super) fn salience(mentions: &[Mention]) -> Vec<EntitySalience> {
-    let mut by_entity: HashMap<EntityIndex, (usize, Span, f32)> = HashMap::default();
+    let mut by_entity: HashMap<EntityIndex, (usize, Span, f32)> =
+        HashMap::with_capacity_and_hasher(mentions.len().min(256), Default::default());
     for mention in mentions.iter().filter(|m| !m.nested) {
         let Some(entity) = mention.entity else { continue };
         let weight = 1.0 + 1.0 / (1.0 + mention.sentence_index as f32);

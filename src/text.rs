@@ -341,6 +341,12 @@ pub fn is_combining_mark(c: char) -> bool {
 ///
 /// The walk costs the number of marks right before `index`.
 pub fn base_before(text: &str, index: usize) -> Option<char> {
+    // An ASCII character (the usual case) carries no marks.
+    if let Some(&byte) = index.checked_sub(1).and_then(|before| text.as_bytes().get(before)) {
+        if byte.is_ascii() {
+            return Some(char::from(byte));
+        }
+    }
     let mut walked = 0;
     let base = text[..index].chars().rev().find(|&c| {
         walked += 1;

@@ -83,7 +83,7 @@ fn next_capitalised_word(text: &str, from: usize) -> Option<usize> {
         } else if byte >= 0xC0 {
             // The first byte of a multi-byte character: check the character itself.
             let c = text[index..].chars().next()?;
-            if c.is_uppercase() && is_word_start(text, index) {
+            if is_uppercase(c) && is_word_start(text, index) {
                 return Some(index);
             }
             index += c.len_utf8();
@@ -193,6 +193,9 @@ fn is_alphabetic(c: char) -> bool {
 fn is_uppercase(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_uppercase()
+    } else if ('\u{2000}'..='\u{206F}').contains(&c) {
+        // General Punctuation: quotes and dashes beside names, and no letters.
+        false
     } else {
         c.is_uppercase()
     }
@@ -433,6 +436,14 @@ mod tests {
             .into_iter()
             .map(|s| (text[tokens[s.first].start..tokens[s.end - 1].end].to_owned(), s.class))
             .collect()
+    }
+
+    #[test]
+    fn the_fast_character_tests_agree_with_the_standard_library() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_uppercase(c), c.is_uppercase(), "{c:?}");
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+        }
     }
 
     #[test]

@@ -54,6 +54,9 @@ impl Extractor {
             furthest_end.push(last.max(candidate.end));
         }
         let mut first_inside = 0;
+        // Reused from segment to segment: most segments are a word or two.
+        let mut inside = Vec::new();
+        let mut covered_flags = Vec::new();
         for segment in segments {
             let start = tokens[segment.first].start;
             let end = tokens[segment.end - 1].end;
@@ -62,7 +65,7 @@ impl Extractor {
                 first_inside += 1;
             }
             let starting_inside = candidates[first_inside..].iter().take_while(|c| c.start < end);
-            let mut inside = Vec::new();
+            inside.clear();
             let mut overlapping_outside = furthest_end[first_inside] > start;
             for (offset, candidate) in starting_inside.enumerate() {
                 crate::work::step(1);
@@ -76,7 +79,11 @@ impl Extractor {
                 continue;
             }
             let segment_tokens = &tokens[segment.first..segment.end];
-            let covered_flags = covered_tokens(segment_tokens, inside.iter().map(|&i| &candidates[i]));
+            covered_tokens(
+                segment_tokens,
+                inside.iter().map(|&i| &candidates[i]),
+                &mut covered_flags,
+            );
             let covered = |index: usize| covered_flags[index];
             let uncovered = covered_flags.iter().filter(|&&c| !c).count();
             if segment.class == SegmentClass::OutOfScope {
@@ -198,22 +205,20 @@ impl Extractor {
     }
 }
 
-/// For each token of a segment, whether one of the candidates inside the segment (in order of
-/// their starts) spans it: one sweep, since the candidates that start at or before a token are
+/// Sets `covered` to, for each token of a segment, whether one of the candidates inside the
+/// segment (in order of their starts) spans it: one sweep, since the candidates that start at or before a token are
 /// a prefix of the list and only the furthest end among them matters.
-fn covered_tokens<'c>(tokens: &[Token], inside: impl Iterator<Item = &'c Candidate>) -> Vec<bool> {
+fn covered_tokens<'c>(tokens: &[Token], inside: impl Iterator<Item = &'c Candidate>, covered: &mut Vec<bool>) {
     let mut inside = inside.peekable();
     let mut reach = 0;
-    tokens
-        .iter()
-        .map(|token| {
-            while let Some(candidate) = inside.next_if(|c| c.start <= token.start) {
-                reach = reach.max(candidate.end);
-            }
-            crate::work::step(1);
-            reach >= token.end
-        })
-        .collect()
+    covered.clear();
+    covered.extend(tokens.iter().map(|token| {
+        while let Some(candidate) = inside.next_if(|c| c.start <= token.start) {
+            reach = reach.max(candidate.end);
+        }
+        crate::work::step(1);
+        reach >= token.end
+    }));
 }
 
 /// How a line is written, which decides how much its capitals say.

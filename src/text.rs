@@ -331,8 +331,10 @@ fn open_unchanged_run(segments: &mut Vec<Segment>, open: &mut bool, folded_start
 /// vowel sign, an enclosing circle, a variation selector, written on the character before it.
 /// The table is the `unicode-normalization` crate's, kept in step with Unicode by its authors.
 pub fn is_combining_mark(c: char) -> bool {
-    // Every mark is at or above U+0300; most text is below, and answers without a lookup.
-    c >= '\u{300}' && unicode_normalization::char::is_combining_mark(c)
+    // Every mark is at or above U+0300; most text is below, and answers without a lookup, as do
+    // the typographic quotes and dashes of General Punctuation (U+2000 to U+206F), which has no
+    // marks.
+    c >= '\u{300}' && !('\u{2000}'..='\u{206F}').contains(&c) && unicode_normalization::char::is_combining_mark(c)
 }
 
 /// The character before byte offset `index` (a char boundary) past the combining marks written
@@ -519,6 +521,17 @@ pub fn seek<T>(items: &[T], cursor: &mut usize, at_or_before: impl Fn(&T) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn combining_marks_are_those_of_the_unicode_tables() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(
+                is_combining_mark(c),
+                unicode_normalization::char::is_combining_mark(c),
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn letters_and_digits_are_those_of_the_standard_library() {

@@ -758,22 +758,7 @@ struct ClassIndex {
 /// One hash lookup answers for every list, and it never allocates for ASCII words: the rules
 /// ask about most capitalised words of a text, so tokens keep the answer.
 pub fn classes(word: &str) -> u16 {
-    static INDEX: OnceLock<ClassIndex> = OnceLock::new();
-    let index = INDEX.get_or_init(|| {
-        let mut index = ClassIndex::default();
-        for list in ALL_LISTS {
-            for word in list.words {
-                let bytes = word.as_bytes();
-                let entry = match short_key(bytes.iter().copied()) {
-                    Some(key) => index.short.entry(key).or_insert(0),
-                    None => index.long.entry(bytes).or_insert(0),
-                };
-                *entry |= list.class;
-                index.longest = index.longest.max(bytes.len());
-            }
-        }
-        index
-    });
+    let index = class_index();
     let word = word.strip_suffix('.').unwrap_or(word);
     let lookup = |lower: &[u8]| match short_key(lower.iter().copied()) {
         Some(key) => index.short.get(&key).copied().unwrap_or(0),
@@ -801,6 +786,53 @@ pub fn classes(word: &str) -> u16 {
     lookup(word.to_lowercase().as_bytes())
 }
 
+/// [`classes`] of the word `text[start..end]`, faster for the usual short ASCII word when at
+/// least 16 bytes of text follow its start: its bytes are read as one number, lowercased all at
+/// once, and looked up as the key [`short_key`] would build.
+pub fn classes_in(text: &str, start: usize, end: usize) -> u16 {
+    const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+    const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
+    let bytes = text.as_bytes();
+    let length = end - start - usize::from(end > start && bytes.get(end - 1) == Some(&b'.'));
+    let window = bytes
+        .get(start..start + 16)
+        .and_then(|window| <[u8; 16]>::try_from(window).ok());
+    let (Some(window), true) = (window, length < 16) else {
+        return text.get(start..end).map_or(0, classes);
+    };
+    let word = u128::from_le_bytes(window) & ((1u128 << (8 * length)) - 1);
+    if word & HIGH_BITS != 0 {
+        return text.get(start..end).map_or(0, classes);
+    }
+    // Each byte is below 0x80, so adding to it never carries into the next: bit 7 of a byte of
+    // `word + 0x3F…` is set from 'A' up, of `word + 0x25…` from past 'Z' up.
+    let at_least_a = (word + 0x3F * ONES) & HIGH_BITS;
+    let past_z = (word + 0x25 * ONES) & HIGH_BITS;
+    let lower = word | ((at_least_a & !past_z) >> 2);
+    let key = lower | (length as u128) << 120;
+    class_index().short.get(&key).copied().unwrap_or(0)
+}
+
+/// The lists' words, indexed once.
+fn class_index() -> &'static ClassIndex {
+    static INDEX: OnceLock<ClassIndex> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = ClassIndex::default();
+        for list in ALL_LISTS {
+            for word in list.words {
+                let bytes = word.as_bytes();
+                let entry = match short_key(bytes.iter().copied()) {
+                    Some(key) => index.short.entry(key).or_insert(0),
+                    None => index.long.entry(bytes).or_insert(0),
+                };
+                *entry |= list.class;
+                index.longest = index.longest.max(bytes.len());
+            }
+        }
+        index
+    })
+}
+
 /// A word of at most 15 bytes as one number (its bytes, and its length in the top byte): most
 /// words are that short, and a number hashes and compares in one step where a string takes a
 /// loop.
@@ -813,4 +845,46 @@ fn short_key(word: impl ExactSizeIterator<Item = u8>) -> Option<u128> {
         .enumerate()
         .fold(0u128, |key, (index, byte)| key | u128::from(byte) << (8 * index));
     Some(bytes | (length as u128) << 120)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_in_a_text_are_the_classes_of_the_word() {
+        let mut words: Vec<String> = ALL_LISTS
+            .iter()
+            .flat_map(|list| list.words.iter())
+            .map(|w| w.to_string())
+            .collect();
+        words.extend(
+            [
+                "Libya",
+                "U.S.",
+                "Minister.",
+                "",
+                ".",
+                "Türkiye",
+                "Şehir",
+                "internationalisation",
+            ]
+            .map(String::from),
+        );
+        for word in words {
+            for written in [word.clone(), word.to_uppercase(), format!("{word}.")] {
+                // With a long text after the word, and with the word at the very end.
+                for text in [format!("{written} and the rest of the sentence"), written.clone()] {
+                    assert_eq!(
+                        classes_in(&text, 0, written.len()),
+                        classes(&written),
+                        "{written:?} in {text:?}"
+                    );
+                }
+            }
+        }
+        // Letters either side of 'A' to 'Z' are not folded.
+        let text = "@[`{ and more text after";
+        assert_eq!(classes_in(text, 0, 4), classes("@[`{"));
+    }
 }

@@ -173,7 +173,7 @@ fn token_at(text: &str, start: usize) -> Token {
         end,
         capitalised: is_uppercase(first),
         all_capitals: letters >= 2 && uppercase == letters,
-        classes: lexicon::classes(&text[start..end]),
+        classes: lexicon::classes_in(text, start, end),
     }
 }
 

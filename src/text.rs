@@ -29,7 +29,16 @@ const SCAN_BLOCK: usize = 32;
 /// sentence ends) cost a fraction of a byte-by-byte loop.
 #[inline(always)]
 pub fn find_byte(bytes: &[u8], from: usize, wanted: impl Fn(u8) -> bool) -> Option<usize> {
+    /// Bytes tested one by one first: when the wanted bytes are dense (a capital every other
+    /// byte), a whole block for each would cost many times the bytes it passes over.
+    const HEAD: usize = 8;
     let rest = bytes.get(from..)?;
+    let head = &rest[..rest.len().min(HEAD)];
+    if let Some(found) = head.iter().position(|&byte| wanted(byte)) {
+        return Some(from + found);
+    }
+    let from = from + head.len();
+    let rest = &rest[head.len()..];
     let (blocks, remainder) = as_blocks(rest);
     for (index, block) in blocks.enumerate() {
         // A fixed-size block, tested whole: this shape is the one the compiler vectorises.

@@ -120,11 +120,17 @@ pub(crate) fn items<'a>(
         let Some(c) = text.get(position..limit).and_then(|rest| rest.chars().next()) else {
             break;
         };
-        if c.is_alphanumeric() {
-            let word_end = text[position..limit]
+        if crate::text::is_letter_or_digit(c) {
+            // ASCII letters and digits a byte at a time, then the characters after them.
+            let ascii_end = position
+                + text.as_bytes()[position..limit]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+            let word_end = text[ascii_end..limit]
                 .char_indices()
-                .find(|&(_, c)| !(c.is_alphanumeric() || crate::text::is_combining_mark(c)))
-                .map_or(limit, |(i, _)| position + i);
+                .find(|&(_, c)| !crate::text::is_word_char(c))
+                .map_or(limit, |(i, _)| ascii_end + i);
             let word = &text[position..word_end];
             items.push(Item {
                 kind: ItemKind::Word {

@@ -294,6 +294,21 @@ mod tests {
     }
 
     #[test]
+    fn the_engine_applies_the_first_capital_rule() {
+        let text = "egypT denied it; al-Qaeda and Al-Qaeda did not, nor did Egypt.";
+        let extraction = shipped()
+            .extractor
+            .extract(text, &crate::extract::ExtractOptions::default());
+        let found: Vec<&str> = extraction
+            .mentions
+            .iter()
+            .filter(|m| m.entity.is_some())
+            .map(|m| &text[m.span.byte_start..m.span.byte_end])
+            .collect();
+        assert_eq!(found, vec!["al-Qaeda", "Al-Qaeda", "Egypt"]);
+    }
+
+    #[test]
     fn the_lowercase_automaton_holds_exactly_the_names_a_lowercase_word_may_be() {
         let table = &shipped().extractor.names;
         for (pattern, names) in table.patterns.iter().enumerate() {

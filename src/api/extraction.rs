@@ -21,9 +21,10 @@ use crate::pb::extraction_service_server::ExtractionService;
 use crate::snapshot::Snapshot;
 
 /// Texts up to this size are extracted on the async worker; larger ones on the blocking pool, so
-/// a long text does not hold up the small calls queued behind it. The line sits where extraction
-/// takes about 100 µs: the criterion bench measures about 50 MiB/s on news text (82 µs for the
-/// 4.2 KB seed article; see BENCHMARKS.md), so 5 KiB.
+/// a long text does not hold up the small calls queued behind it. At 5 KiB entity extraction
+/// takes about 30 µs and event extraction about 60 µs (the criterion bench measures 175–195 MiB/s
+/// for entities with the shipped layers, and events at about twice that time; see
+/// BENCHMARKS.md), well under what a hand-off to another thread is worth waiting for.
 pub(super) const INLINE_EXTRACTION_BYTES: usize = 5 * 1024;
 
 /// How many answers a stream may have waiting for a slow reader before it stops reading

@@ -171,7 +171,9 @@ fn count_characters(bytes: &[u8]) -> (usize, usize) {
 /// Folds one character for matching: Latin letters lose their accents (`ü`→`u`, `ı`→`i`,
 /// `İ`→`I`), typographic apostrophes and dashes become ASCII, compatibility forms of ASCII become
 /// the ASCII they stand for (`Ｔ`→`T`, `ﬁ`→`fi`, U+3000 IDEOGRAPHIC SPACE→` `). Case is kept,
-/// because matching is ASCII-case-insensitive and acronyms need the original case. Every folding
+/// because matching is ASCII-case-insensitive and acronyms need the original case (the few
+/// capitals transliterated in lowercase, `Ŋ`→`ng`, get their capital back in
+/// [`FoldedText::new`]). Every folding
 /// is ASCII, and maps letters to letters, digits to digits and the rest to neither.
 ///
 /// Other scripts are kept as they are: transliterating them would invent word boundaries.

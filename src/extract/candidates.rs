@@ -40,7 +40,7 @@ impl Extractor {
     pub(super) fn candidates(&self, text: &str, stop: &dyn Fn() -> bool) -> Option<Vec<Candidate>> {
         use aho_corasick::automaton::Automaton as _;
         use aho_corasick::Anchored;
-        /// How many walks between two questions to `stop`.
+        /// How many word starts between two questions to `stop`.
         const STOP_CHECK_INTERVAL: usize = 4096;
         let folded = FoldedText::new(text);
         if stop() {
@@ -50,17 +50,21 @@ impl Extractor {
         let mut candidates: Vec<Candidate> = Vec::with_capacity(text.len() / 64);
         let (mut start_cursor, mut end_cursor) = (0, 0);
         let table = &self.names;
-        // An NFA always has an anchored start state.
+        // Both automata are built with anchored start states.
         let root = table.automaton.start_state(Anchored::Yes).ok()?;
         let lowercase_root = table.lowercase_automaton.start_state(Anchored::Yes).ok()?;
         let folded_bytes = folded.folded.as_bytes();
-        let mut walks = 0usize;
+        let mut starts = 0usize;
         let mut next_start = 0;
         while next_start < folded_bytes.len() {
             let word_start = next_start;
             // Folding maps letters to letters (and drops the marks after them), so a name starts
             // only right after a byte that is no ASCII letter or digit: the next start after a
             // word is past its end.
+            starts += 1;
+            if starts % STOP_CHECK_INTERVAL == 0 && stop() {
+                return None;
+            }
             let first = folded_bytes[word_start];
             next_start = if ASCII_ALPHANUMERIC[usize::from(first)] {
                 let word_end = folded_bytes[word_start..]
@@ -87,10 +91,6 @@ impl Extractor {
             };
             if !may_start {
                 continue;
-            }
-            walks += 1;
-            if walks % STOP_CHECK_INTERVAL == 0 && stop() {
-                return None;
             }
             let mut found = |found_end: usize, pattern: usize| {
                 self.push_candidate(

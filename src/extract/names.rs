@@ -63,14 +63,15 @@ pub struct NameTable {
     /// walk follows no failure transitions anyway.
     pub automaton: contiguous::NFA,
     /// Only the names a word written with a lowercase first letter may be (see
-    /// [`WrittenName::accepts`]): most words of a text start in lowercase, and from those the
+    /// [`WrittenName::accepts`]) and that start with a lowercase ASCII letter once folded, the
+    /// only words it is walked from: most words of a text start in lowercase, and from those the
     /// walk need not read the rest of the names. Its pattern `i` is `lowercase_patterns[i]` of
-    /// `automaton`.
-    /// A DFA: it is small (tens of names), and most walks of a text are in it.
+    /// `automaton`. A DFA, since most walks of a text are in it: the names that open with a
+    /// lowercase word or a short particle are few (81 in the shipped model).
     pub lowercase_automaton: dfa::DFA,
     pub lowercase_patterns: Vec<usize>,
     /// The bytes a name of `automaton` can start with: a walk from any other byte would end at
-    /// once, and most word starts of a text (the spaces before words) are such bytes.
+    /// once (a second space, punctuation after punctuation).
     pub first_bytes: [bool; 256],
     /// The pairs of bytes a name of `lowercase_automaton` can start with (or one byte, when it
     /// is a whole name), one bit a pair: hardly any lowercase word starts like one, so most
@@ -107,8 +108,8 @@ fn is_acronym(name: &str) -> bool {
 
 impl NameTable {
     /// # Errors
-    /// When the automaton cannot be built (it would exceed the crate's size limits), or when
-    /// more than [`MAX_NAMES_PER_PATTERN`] spellings fold to one name.
+    /// When an automaton cannot be built (it would exceed the crate's size limits) or has no
+    /// anchored start, or when more than [`MAX_NAMES_PER_PATTERN`] spellings fold to one name.
     pub fn build(model: &Model) -> Result<NameTable, NameTableError> {
         let mut key_to_pattern: std::collections::HashMap<String, usize> = Default::default();
         let mut keys: Vec<String> = Vec::new();
@@ -174,7 +175,10 @@ impl NameTable {
             .dense_depth(3);
         let automaton = builder.build(&keys)?;
         let lowercase_patterns: Vec<usize> = (0..patterns.len())
-            .filter(|&pattern| patterns[pattern].iter().any(|name| !name.capital_first))
+            .filter(|&pattern| {
+                keys[pattern].as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+                    && patterns[pattern].iter().any(|name| !name.capital_first)
+            })
             .collect();
         let lowercase_automaton = dfa::DFA::builder()
             .match_kind(MatchKind::Standard)
@@ -312,7 +316,9 @@ mod tests {
     fn the_lowercase_automaton_holds_exactly_the_names_a_lowercase_word_may_be() {
         let table = &shipped().extractor.names;
         for (pattern, names) in table.patterns.iter().enumerate() {
-            let expected = names.iter().any(|name| !name.capital_first);
+            let key = crate::text::fold_for_compare(&names[0].written);
+            let expected = key.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
+                && names.iter().any(|name| !name.capital_first);
             assert_eq!(
                 table.lowercase_patterns.binary_search(&pattern).is_ok(),
                 expected,

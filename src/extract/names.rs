@@ -67,7 +67,7 @@ pub struct NameTable {
     /// only words it is walked from: most words of a text start in lowercase, and from those the
     /// walk need not read the rest of the names. Its pattern `i` is `lowercase_patterns[i]` of
     /// `automaton`. A DFA, since most walks of a text are in it: the names that open with a
-    /// lowercase word or a short particle are few (81 in the shipped model).
+    /// lowercase word or a short particle are few (a few dozen in the shipped model).
     pub lowercase_automaton: dfa::DFA,
     pub lowercase_patterns: Vec<usize>,
     /// The bytes a name of `automaton` can start with: a walk from any other byte would end at

@@ -345,7 +345,7 @@ pub fn is_combining_mark(c: char) -> bool {
     // Every mark is at or above U+0300; most text is below, and answers without a lookup, as do
     // the typographic quotes and dashes of General Punctuation (U+2000 to U+206F), which has no
     // marks.
-    c >= '\u{300}' && !('\u{2000}'..='\u{206F}').contains(&c) && unicode_normalization::char::is_combining_mark(c)
+    c >= '\u{300}' && !GENERAL_PUNCTUATION.contains(&c) && unicode_normalization::char::is_combining_mark(c)
 }
 
 /// The character before byte offset `index` (a char boundary) past the combining marks written
@@ -375,19 +375,34 @@ pub fn is_word_char(c: char) -> bool {
     is_letter_or_digit(c) || is_combining_mark(c)
 }
 
-/// [`char::is_alphanumeric`], answered without a table lookup for ASCII and for the General
-/// Punctuation block (U+2000 to U+206F: spaces, dashes, quotes, none a letter or digit), which
-/// between them hold nearly every character the engine asks about: a text's typographic
-/// apostrophes and quotes sit right beside its names.
+/// The General Punctuation block: spaces, dashes, quotes, and no letter, digit, capital or mark.
+const GENERAL_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2000}'..='\u{206F}';
+
+/// A character class answered without a table lookup for ASCII (`ascii`) and for General
+/// Punctuation (never in the class), which between them hold nearly every character the engine
+/// asks about: a text's typographic apostrophes and quotes sit right beside its names. `other`
+/// answers the rest.
 #[inline]
-pub fn is_letter_or_digit(c: char) -> bool {
+fn class_with_fast_paths(c: char, ascii: impl Fn(&char) -> bool, other: impl Fn(char) -> bool) -> bool {
     if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else if ('\u{2000}'..='\u{206F}').contains(&c) {
+        ascii(&c)
+    } else if GENERAL_PUNCTUATION.contains(&c) {
         false
     } else {
-        c.is_alphanumeric()
+        other(c)
     }
+}
+
+/// [`char::is_alphanumeric`], with the fast paths of [`class_with_fast_paths`].
+#[inline]
+pub fn is_letter_or_digit(c: char) -> bool {
+    class_with_fast_paths(c, char::is_ascii_alphanumeric, char::is_alphanumeric)
+}
+
+/// [`char::is_uppercase`], with the fast paths of [`class_with_fast_paths`].
+#[inline]
+pub fn is_capital(c: char) -> bool {
+    class_with_fast_paths(c, char::is_ascii_uppercase, char::is_uppercase)
 }
 
 /// Folds a whole string for comparison: accents removed (as in [`FoldedText`]) and lowercased.
@@ -584,6 +599,7 @@ mod tests {
     fn letters_and_digits_are_those_of_the_standard_library() {
         for c in (0..0x3_0000).filter_map(char::from_u32) {
             assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+            assert_eq!(is_capital(c), c.is_uppercase(), "{c:?}");
         }
     }
 

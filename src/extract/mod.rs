@@ -20,8 +20,9 @@
 //! - **Case**: acronyms ("UN", "GNU") match only in their own capitals; other names need at least
 //!   one capital in the text ("Libya", "LIBYA", but not "turkey" the bird), and their first
 //!   capital when the model writes one ("egypT" is not Egypt) — unless they open with a short
-//!   particle joined by a hyphen or apostrophe ("al-Qaeda" is "Al-Qaeda"). So a word written in
-//!   lowercase is walked only through a small automaton of the names that may start that way.
+//!   particle joined by a hyphen or apostrophe ("al-Qaeda" is "Al-Qaeda") or with a word of
+//!   direction before more words ("eastern Mediterranean"). So a word written in lowercase is
+//!   walked only through a small automaton of the names that may start that way.
 //! - **Longest wins**: among overlapping valid matches the leftmost, then longest, is kept;
 //!   the others are *nested* and returned only on request.
 //! - **Out-of-scope names** (events, treaties, facilities: "Second Libyan Civil War",

@@ -81,10 +81,33 @@ pub struct NameTable {
     pub patterns: Vec<Vec<WrittenName>>,
 }
 
-/// Whether a name keeps its first capital in text: it has a capital first letter, and it does
-/// not open with a particle of at most three letters joined by a hyphen or an apostrophe
+/// Words of direction that open place names ("Eastern Mediterranean", "Northern Syria") and that
+/// prose writes in lowercase before the same place ("the eastern Mediterranean").
+const LOWERCASE_QUALIFIERS: [&str; 17] = [
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "north-eastern",
+    "north-western",
+    "south-eastern",
+    "south-western",
+    "central",
+];
+
+/// Whether a name keeps its first capital in text: it has a capital first letter, it does not
+/// open with a particle of at most three letters joined by a hyphen or an apostrophe
 /// ("Al-Qaeda" is also written "al-Qaeda", "D'Artagnan" "d'Artagnan"; "Guinea-Bissau" keeps its
-/// capital).
+/// capital), and it is not a place name opened by a word of direction before more words
+/// ("Eastern Mediterranean" is also written "eastern Mediterranean"; "Southern" alone keeps it).
 fn is_capital_first(written: &str) -> bool {
     /// The longest particle, in letters.
     const LONGEST_PARTICLE: usize = 3;
@@ -97,7 +120,12 @@ fn is_capital_first(written: &str) -> bool {
         .chars()
         .find(|c| !c.is_alphabetic())
         .is_some_and(|c| matches!(c, '-' | '\'' | '\u{2019}' | '\u{2010}' | '\u{2011}'));
-    !(particle && joined)
+    let qualified = written.split_once(' ').is_some_and(|(first, _)| {
+        LOWERCASE_QUALIFIERS
+            .iter()
+            .any(|qualifier| qualifier.eq_ignore_ascii_case(first))
+    });
+    !(particle && joined) && !qualified
 }
 
 /// An acronym is written in capitals only, with at least two letters ("UN", "U.N.", "LAAF").
@@ -295,6 +323,8 @@ mod tests {
         assert!(!al_qaeda.accepts("al-qaeda"));
         assert!(is_capital_first("Al Qaeda") && !is_capital_first("D'Artagnan") && !is_capital_first("al-Qaida"));
         assert!(is_capital_first("Guinea-Bissau") && !is_capital_first("Ash-Shabaab"));
+        assert!(!is_capital_first("Eastern Mediterranean") && !is_capital_first("Central African Republic"));
+        assert!(is_capital_first("Southern") && is_capital_first("Eastbourne") && is_capital_first("New York"));
     }
 
     #[test]
@@ -310,6 +340,30 @@ mod tests {
             .map(|m| &text[m.span.byte_start..m.span.byte_end])
             .collect();
         assert_eq!(found, vec!["al-Qaeda", "Al-Qaeda", "Egypt"]);
+    }
+
+    #[test]
+    fn a_place_opened_by_a_direction_keeps_its_name_in_lowercase_prose() {
+        let data =
+            "[[entities]]\nid = \"eastern-mediterranean\"\nname = \"Eastern Mediterranean\"\ntype = \"region\"\n\n\
+                    [[entities]]\nid = \"egypt\"\nname = \"Egypt\"\ntype = \"country\"\n";
+        let model = match crate::model::load_from_str("inline.toml", data, std::path::Path::new(".")) {
+            Ok(model) => model,
+            Err(error) => panic!("the inline model loads: {error}"),
+        };
+        let extractor = match crate::extract::Extractor::new(&model) {
+            Ok(extractor) => extractor,
+            Err(error) => panic!("the engine builds: {error}"),
+        };
+        let text = "Drilling in the eastern Mediterranean angered Egypt, not egypT.";
+        let extraction = extractor.extract(text, &crate::extract::ExtractOptions::default());
+        let found: Vec<&str> = extraction
+            .mentions
+            .iter()
+            .filter(|m| m.entity.is_some())
+            .map(|m| &text[m.span.byte_start..m.span.byte_end])
+            .collect();
+        assert_eq!(found, vec!["eastern Mediterranean", "Egypt"]);
     }
 
     #[test]

@@ -125,7 +125,7 @@ fn is_capital_first(written: &str) -> bool {
             .iter()
             .any(|qualifier| qualifier.eq_ignore_ascii_case(first))
     });
-    !(particle && joined) && !qualified
+    !(qualified || (particle && joined))
 }
 
 /// An acronym is written in capitals only, with at least two letters ("UN", "U.N.", "LAAF").

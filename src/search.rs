@@ -62,33 +62,15 @@ const STOPWORDS: &[&str] = &[
     "del", "la", "le", "les", "el", "al",
 ];
 
-/// Directional words: a query that adds one to a name asks about part of it ("Eastern Libya");
-/// a query whose one differs from the name's asks about another thing ("Eastern" vs "Western
-/// Asia").
-const MODIFIERS: &[&str] = &[
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "central",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
-    "upper",
-    "lower",
-];
-
 fn is_stopword(word: &str) -> bool {
     STOPWORDS.contains(&word)
 }
 
+/// Directional words ([`crate::extract::DIRECTIONS`], lowercase here): a query that adds one to a name asks
+/// about part of it ("Eastern Libya"); a query whose one differs from the name's asks about
+/// another thing ("Eastern" vs "Western Asia").
 fn is_modifier(word: &str) -> bool {
-    MODIFIERS.contains(&word)
+    crate::extract::DIRECTIONS.contains(word)
 }
 
 /// The words of a folded name or query, articles and prepositions left out.

@@ -638,10 +638,11 @@ pub static NOT_RULER_NAMES: WordList = WordList::new(
     ],
 );
 
-/// Capitalised words before a place's name that are not given names: directions, periods and
-/// kinds of state ("Northern Cyprus", "Ancient Egypt", "Mainland China", "Free France").
-pub static NOT_GIVEN_NAMES: WordList = WordList::new(
-    1 << 15,
+/// Words of direction and position that qualify a place ("Eastern Mediterranean", "northern
+/// Syria", "Upper Egypt"): not given names before a place's name, words the name matcher lets
+/// open a name in lowercase, and in a search query a question about part of a place.
+pub static DIRECTIONS: WordList = WordList::new(
+    1 << 16,
     &[
         "north",
         "south",
@@ -652,8 +653,24 @@ pub static NOT_GIVEN_NAMES: WordList = WordList::new(
         "eastern",
         "western",
         "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
         "upper",
         "lower",
+    ],
+);
+
+/// Capitalised words before a place's name that are not given names, besides the
+/// [`DIRECTIONS`]: periods and kinds of state ("Ancient Egypt", "Mainland China", "Free France").
+pub static NOT_GIVEN_NAMES: WordList = WordList::new(
+    1 << 15,
+    &[
         "greater",
         "ancient",
         "modern",
@@ -705,12 +722,12 @@ pub static PLACE_PREPOSITIONS: [&str; 4] = ["in", "near", "outside", "around"];
 
 /// A lowercase word list: one bit of a word's [`classes`].
 pub struct WordList {
-    class: u16,
+    class: u32,
     words: &'static [&'static str],
 }
 
 impl WordList {
-    pub const fn new(class: u16, words: &'static [&'static str]) -> WordList {
+    pub const fn new(class: u32, words: &'static [&'static str]) -> WordList {
         WordList { class, words }
     }
 
@@ -720,13 +737,13 @@ impl WordList {
     }
 
     /// Whether a word with these [`classes`] is in the list.
-    pub fn has(&self, classes: u16) -> bool {
+    pub fn has(&self, classes: u32) -> bool {
         classes & self.class != 0
     }
 }
 
 /// Every list, for the combined index.
-static ALL_LISTS: [&WordList; 16] = [
+static ALL_LISTS: [&WordList; 17] = [
     &PERSON_TITLES,
     &FUNCTION_WORDS,
     &CALENDAR_WORDS,
@@ -743,13 +760,14 @@ static ALL_LISTS: [&WordList; 16] = [
     &RULER_NOUNS,
     &NOT_RULER_NAMES,
     &NOT_GIVEN_NAMES,
+    &DIRECTIONS,
 ];
 
 /// The lists' words, by [`short_key`] when they have one.
 #[derive(Default)]
 struct ClassIndex {
-    short: FxHashMap<u128, u16>,
-    long: FxHashMap<&'static [u8], u16>,
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<&'static [u8], u32>,
     longest: usize,
 }
 
@@ -757,7 +775,7 @@ struct ClassIndex {
 ///
 /// One hash lookup answers for every list, and it never allocates for ASCII words: the rules
 /// ask about most capitalised words of a text, so tokens keep the answer.
-pub fn classes(word: &str) -> u16 {
+pub fn classes(word: &str) -> u32 {
     let index = class_index();
     let word = word.strip_suffix('.').unwrap_or(word);
     let lookup = |lower: &[u8]| match short_key(lower.iter().copied()) {
@@ -789,7 +807,7 @@ pub fn classes(word: &str) -> u16 {
 /// [`classes`] of the word `text[start..end]`, faster for the usual short ASCII word when at
 /// least 16 bytes of text follow its start: its bytes are read as one number, lowercased all at
 /// once, and looked up as the key [`short_key`] would build.
-pub fn classes_in(text: &str, start: usize, end: usize) -> u16 {
+pub fn classes_in(text: &str, start: usize, end: usize) -> u32 {
     const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
     const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
     let bytes = text.as_bytes();

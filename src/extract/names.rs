@@ -81,33 +81,12 @@ pub struct NameTable {
     pub patterns: Vec<Vec<WrittenName>>,
 }
 
-/// Words of direction that open place names ("Eastern Mediterranean", "Northern Syria") and that
-/// prose writes in lowercase before the same place ("the eastern Mediterranean").
-const LOWERCASE_QUALIFIERS: [&str; 17] = [
-    "north",
-    "south",
-    "east",
-    "west",
-    "northern",
-    "southern",
-    "eastern",
-    "western",
-    "northeastern",
-    "northwestern",
-    "southeastern",
-    "southwestern",
-    "north-eastern",
-    "north-western",
-    "south-eastern",
-    "south-western",
-    "central",
-];
-
 /// Whether a name keeps its first capital in text: it has a capital first letter, it does not
 /// open with a particle of at most three letters joined by a hyphen or an apostrophe
 /// ("Al-Qaeda" is also written "al-Qaeda", "D'Artagnan" "d'Artagnan"; "Guinea-Bissau" keeps its
 /// capital), and it is not a place name opened by a word of direction before more words
-/// ("Eastern Mediterranean" is also written "eastern Mediterranean"; "Southern" alone keeps it).
+/// ([`super::lexicon::DIRECTIONS`]: "Eastern Mediterranean" is also written "eastern
+/// Mediterranean"; "Southern" alone keeps its capital).
 fn is_capital_first(written: &str) -> bool {
     /// The longest particle, in letters.
     const LONGEST_PARTICLE: usize = 3;
@@ -120,11 +99,9 @@ fn is_capital_first(written: &str) -> bool {
         .chars()
         .find(|c| !c.is_alphabetic())
         .is_some_and(|c| matches!(c, '-' | '\'' | '\u{2019}' | '\u{2010}' | '\u{2011}'));
-    let qualified = written.split_once(' ').is_some_and(|(first, _)| {
-        LOWERCASE_QUALIFIERS
-            .iter()
-            .any(|qualifier| qualifier.eq_ignore_ascii_case(first))
-    });
+    let qualified = written
+        .split_once(' ')
+        .is_some_and(|(first, _)| super::lexicon::DIRECTIONS.contains(first));
     !(qualified || (particle && joined))
 }
 
@@ -327,19 +304,24 @@ mod tests {
         assert!(is_capital_first("Southern") && is_capital_first("Eastbourne") && is_capital_first("New York"));
     }
 
-    #[test]
-    fn the_engine_applies_the_first_capital_rule() {
-        let text = "egypT denied it; al-Qaeda and Al-Qaeda did not, nor did Egypt.";
-        let extraction = shipped()
-            .extractor
-            .extract(text, &crate::extract::ExtractOptions::default());
-        let found: Vec<&str> = extraction
+    /// The linked mentions of `text`, as written.
+    fn linked<'t>(extractor: &crate::extract::Extractor, text: &'t str) -> Vec<&'t str> {
+        let extraction = extractor.extract(text, &crate::extract::ExtractOptions::default());
+        extraction
             .mentions
             .iter()
             .filter(|m| m.entity.is_some())
             .map(|m| &text[m.span.byte_start..m.span.byte_end])
-            .collect();
-        assert_eq!(found, vec!["al-Qaeda", "Al-Qaeda", "Egypt"]);
+            .collect()
+    }
+
+    #[test]
+    fn the_engine_applies_the_first_capital_rule() {
+        let text = "egypT denied it; al-Qaeda and Al-Qaeda did not, nor did Egypt.";
+        assert_eq!(
+            linked(&shipped().extractor, text),
+            vec!["al-Qaeda", "Al-Qaeda", "Egypt"]
+        );
     }
 
     #[test]
@@ -356,14 +338,7 @@ mod tests {
             Err(error) => panic!("the engine builds: {error}"),
         };
         let text = "Drilling in the eastern Mediterranean angered Egypt, not egypT.";
-        let extraction = extractor.extract(text, &crate::extract::ExtractOptions::default());
-        let found: Vec<&str> = extraction
-            .mentions
-            .iter()
-            .filter(|m| m.entity.is_some())
-            .map(|m| &text[m.span.byte_start..m.span.byte_end])
-            .collect();
-        assert_eq!(found, vec!["eastern Mediterranean", "Egypt"]);
+        assert_eq!(linked(&extractor, text), vec!["eastern Mediterranean", "Egypt"]);
     }
 
     #[test]

@@ -70,7 +70,7 @@ fn is_stopword(word: &str) -> bool {
 /// about part of it ("Eastern Libya"); a query whose one differs from the name's asks about
 /// another thing ("Eastern" vs "Western Asia").
 fn is_modifier(word: &str) -> bool {
-    crate::extract::DIRECTIONS.contains(word)
+    crate::extract::DIRECTIONS.contains(&word)
 }
 
 /// The words of a folded name or query, articles and prepositions left out.

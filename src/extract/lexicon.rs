@@ -638,83 +638,80 @@ pub static NOT_RULER_NAMES: WordList = WordList::new(
     ],
 );
 
+/// The words of [`NOT_GIVEN_NAMES`], the [`DIRECTIONS`] first.
+static NOT_GIVEN_NAME_WORDS: [&str; 61] = [
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "upper",
+    "lower",
+    "greater",
+    "ancient",
+    "modern",
+    "imperial",
+    "mainland",
+    "free",
+    "red",
+    "saint",
+    "san",
+    "santa",
+    "port",
+    "lake",
+    "mount",
+    "cape",
+    "fort",
+    "upstate",
+    "downtown",
+    "rural",
+    "occupied",
+    "independent",
+    "arab",
+    "greek",
+    "turkish",
+    "global",
+    "pre-war",
+    "postwar",
+    "post-war",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "all",
+    "only",
+    "even",
+    "both",
+    "whole",
+    "entire",
+    "little",
+    "big",
+    "great",
+    "united",
+    "neighbouring",
+    "neighboring",
+];
+
 /// Words of direction and position that qualify a place ("Eastern Mediterranean", "northern
 /// Syria", "Upper Egypt"): not given names before a place's name, words the name matcher lets
 /// open a name in lowercase, and in a search query a question about part of a place.
-pub static DIRECTIONS: WordList = WordList::new(
-    1 << 16,
-    &[
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "northeastern",
-        "northwestern",
-        "southeastern",
-        "southwestern",
-        "upper",
-        "lower",
-    ],
-);
+pub(crate) const DIRECTIONS: &[&str] = NOT_GIVEN_NAME_WORDS.split_at(19).0;
 
-/// Capitalised words before a place's name that are not given names, besides the
-/// [`DIRECTIONS`]: periods and kinds of state ("Ancient Egypt", "Mainland China", "Free France").
-pub static NOT_GIVEN_NAMES: WordList = WordList::new(
-    1 << 15,
-    &[
-        "greater",
-        "ancient",
-        "modern",
-        "imperial",
-        "mainland",
-        "free",
-        "red",
-        "saint",
-        "san",
-        "santa",
-        "port",
-        "lake",
-        "mount",
-        "cape",
-        "fort",
-        "upstate",
-        "downtown",
-        "rural",
-        "occupied",
-        "independent",
-        "arab",
-        "greek",
-        "turkish",
-        "global",
-        "pre-war",
-        "postwar",
-        "post-war",
-        "today",
-        "tomorrow",
-        "yesterday",
-        "all",
-        "only",
-        "even",
-        "both",
-        "whole",
-        "entire",
-        "little",
-        "big",
-        "great",
-        "united",
-        "neighbouring",
-        "neighboring",
-    ],
-);
+/// Capitalised words before a place's name that are not given names: the [`DIRECTIONS`],
+/// periods and kinds of state ("Northern Cyprus", "Ancient Egypt", "Mainland China", "Free
+/// France").
+pub static NOT_GIVEN_NAMES: WordList = WordList::new(1 << 15, &NOT_GIVEN_NAME_WORDS);
 
 /// Prepositions after which a single unknown name-shaped word is a place ("near Tarhuna"). Not
 /// "from" or "to", which as often come before people and organisations ("a call from Reuters").
@@ -722,12 +719,12 @@ pub static PLACE_PREPOSITIONS: [&str; 4] = ["in", "near", "outside", "around"];
 
 /// A lowercase word list: one bit of a word's [`classes`].
 pub struct WordList {
-    class: u32,
+    class: u16,
     words: &'static [&'static str],
 }
 
 impl WordList {
-    pub const fn new(class: u32, words: &'static [&'static str]) -> WordList {
+    pub const fn new(class: u16, words: &'static [&'static str]) -> WordList {
         WordList { class, words }
     }
 
@@ -737,13 +734,13 @@ impl WordList {
     }
 
     /// Whether a word with these [`classes`] is in the list.
-    pub fn has(&self, classes: u32) -> bool {
+    pub fn has(&self, classes: u16) -> bool {
         classes & self.class != 0
     }
 }
 
 /// Every list, for the combined index.
-static ALL_LISTS: [&WordList; 17] = [
+static ALL_LISTS: [&WordList; 16] = [
     &PERSON_TITLES,
     &FUNCTION_WORDS,
     &CALENDAR_WORDS,
@@ -760,14 +757,13 @@ static ALL_LISTS: [&WordList; 17] = [
     &RULER_NOUNS,
     &NOT_RULER_NAMES,
     &NOT_GIVEN_NAMES,
-    &DIRECTIONS,
 ];
 
 /// The lists' words, by [`short_key`] when they have one.
 #[derive(Default)]
 struct ClassIndex {
-    short: FxHashMap<u128, u32>,
-    long: FxHashMap<&'static [u8], u32>,
+    short: FxHashMap<u128, u16>,
+    long: FxHashMap<&'static [u8], u16>,
     longest: usize,
 }
 
@@ -775,7 +771,7 @@ struct ClassIndex {
 ///
 /// One hash lookup answers for every list, and it never allocates for ASCII words: the rules
 /// ask about most capitalised words of a text, so tokens keep the answer.
-pub fn classes(word: &str) -> u32 {
+pub fn classes(word: &str) -> u16 {
     let index = class_index();
     let word = word.strip_suffix('.').unwrap_or(word);
     let lookup = |lower: &[u8]| match short_key(lower.iter().copied()) {
@@ -807,7 +803,7 @@ pub fn classes(word: &str) -> u32 {
 /// [`classes`] of the word `text[start..end]`, faster for the usual short ASCII word when at
 /// least 16 bytes of text follow its start: its bytes are read as one number, lowercased all at
 /// once, and looked up as the key [`short_key`] would build.
-pub fn classes_in(text: &str, start: usize, end: usize) -> u32 {
+pub fn classes_in(text: &str, start: usize, end: usize) -> u16 {
     const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
     const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
     let bytes = text.as_bytes();
@@ -868,6 +864,14 @@ fn short_key(word: impl ExactSizeIterator<Item = u8>) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_directions_are_the_first_words_of_the_not_given_names() {
+        assert_eq!(DIRECTIONS.first(), Some(&"north"));
+        assert_eq!(DIRECTIONS.last(), Some(&"lower"));
+        assert!(DIRECTIONS.iter().all(|word| NOT_GIVEN_NAMES.contains(word)));
+        assert!(!DIRECTIONS.contains(&"greater"));
+    }
 
     #[test]
     fn classes_in_a_text_are_the_classes_of_the_word() {

@@ -101,7 +101,7 @@ fn is_capital_first(written: &str) -> bool {
         .is_some_and(|c| matches!(c, '-' | '\'' | '\u{2019}' | '\u{2010}' | '\u{2011}'));
     let qualified = written
         .split_once(' ')
-        .is_some_and(|(first, _)| super::lexicon::DIRECTIONS.contains(first));
+        .is_some_and(|(first, _)| super::lexicon::DIRECTIONS.iter().any(|d| d.eq_ignore_ascii_case(first)));
     !(qualified || (particle && joined))
 }
 

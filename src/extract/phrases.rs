@@ -22,7 +22,7 @@ pub struct Token {
     pub capitalised: bool,
     pub all_capitals: bool,
     /// The word lists the word is in (see [`lexicon::classes`]), looked up once.
-    pub classes: u32,
+    pub classes: u16,
 }
 
 impl Token {

@@ -364,7 +364,6 @@ fn is_name_word(text: &str, token: &Token) -> bool {
     token.capitalised
         && is_ruler_name(word, token)
         && !token.is(&lexicon::NOT_GIVEN_NAMES)
-        && !token.is(&lexicon::DIRECTIONS)
         && !token.is(&lexicon::PERSON_TITLES)
         && !token.is(&lexicon::CALENDAR_WORDS)
         && !token.is(&lexicon::ORGANIZATION_HEADS)

@@ -399,6 +399,12 @@ pub fn is_letter_or_digit(c: char) -> bool {
     class_with_fast_paths(c, char::is_ascii_alphanumeric, char::is_alphanumeric)
 }
 
+/// [`char::is_alphabetic`], with the fast paths of [`class_with_fast_paths`].
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    class_with_fast_paths(c, char::is_ascii_alphabetic, char::is_alphabetic)
+}
+
 /// [`char::is_uppercase`], with the fast paths of [`class_with_fast_paths`].
 #[inline]
 pub fn is_capital(c: char) -> bool {
@@ -600,6 +606,7 @@ mod tests {
         for c in (0..0x3_0000).filter_map(char::from_u32) {
             assert_eq!(is_letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
             assert_eq!(is_capital(c), c.is_uppercase(), "{c:?}");
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
         }
     }
 

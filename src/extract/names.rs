@@ -244,8 +244,8 @@ pub fn pair_bit(first: u8, second: u8) -> (usize, u64) {
 impl WrittenName {
     /// Whether `surface` (the original text of a match) may be this name: acronyms must show
     /// the same capitals; other names at least one capital when they have any, and their first
-    /// capital when they start with one ("turkey" and "egypT" are not names), unless they open
-    /// with a short particle joined by a hyphen or apostrophe ("al-Qaeda" is "Al-Qaeda").
+    /// capital when the model writes one ("turkey" and "egypT" are not names), except where
+    /// [`is_capital_first`] lets prose lower it ("al-Qaeda", "eastern Mediterranean").
     pub fn accepts(&self, surface: &str) -> bool {
         match self.kind {
             // ASCII text (the usual case) compares as it is, without folding a copy.

@@ -9,7 +9,7 @@
 
 use super::lexicon;
 use crate::model::EntityType;
-use crate::text::{base_before, find_byte, is_combining_mark, is_word_char};
+use crate::text::{base_before, find_byte, is_capital, is_combining_mark, is_letter, is_letter_or_digit, is_word_char};
 
 /// A word of the text: letters and digits, with the dots of abbreviations ("U.S.") and the
 /// apostrophes inside names ("O'Brien"), and the combining marks written on its letters
@@ -50,7 +50,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
                 break;
             }
             let next_start = token.end + 1;
-            if !text[next_start..].chars().next().is_some_and(is_alphanumeric) {
+            if !text[next_start..].chars().next().is_some_and(is_letter_or_digit) {
                 break;
             }
             token = token_at(text, next_start);
@@ -83,7 +83,7 @@ fn next_capitalised_word(text: &str, from: usize) -> Option<usize> {
         } else if byte >= 0xC0 {
             // The first byte of a multi-byte character: check the character itself.
             let c = text[index..].chars().next()?;
-            if is_uppercase(c) && is_word_start(text, index) {
+            if is_capital(c) && is_word_start(text, index) {
                 return Some(index);
             }
             index += c.len_utf8();
@@ -96,7 +96,7 @@ fn next_capitalised_word(text: &str, from: usize) -> Option<usize> {
 
 /// Whether no letter or digit comes before `index`, past the combining marks written on it.
 fn is_word_start(text: &str, index: usize) -> bool {
-    !base_before(text, index).is_some_and(is_alphanumeric)
+    !base_before(text, index).is_some_and(is_letter_or_digit)
 }
 
 /// The token that starts at `start` (a letter or digit).
@@ -111,8 +111,8 @@ fn token_at(text: &str, start: usize) -> Token {
         };
     };
     let mut end = start + first.len_utf8();
-    let mut letters = usize::from(is_alphabetic(first));
-    let mut uppercase = usize::from(is_uppercase(first));
+    let mut letters = usize::from(is_letter(first));
+    let mut uppercase = usize::from(is_capital(first));
     let mut previous = first;
     // Whether the token so far is single characters joined by dots ("U", "U.S"), kept as the
     // token grows so that a dotted run costs O(1) a character ("A.A.A.A…" included).
@@ -144,19 +144,19 @@ fn token_at(text: &str, start: usize) -> Token {
             chars.next();
             continue;
         }
-        if is_alphanumeric(next) {
-            letters += usize::from(is_alphabetic(next));
-            uppercase += usize::from(is_uppercase(next));
+        if is_letter_or_digit(next) {
+            letters += usize::from(is_letter(next));
+            uppercase += usize::from(is_capital(next));
             single_characters &= previous == '.';
-        } else if next == '.' && is_uppercase(previous) && single_characters {
+        } else if next == '.' && is_capital(previous) && single_characters {
             // Dotted abbreviations: "U.S.", "U.N."
-        } else if (next == '\'' || next == '\u{2019}') && is_alphabetic(previous) {
+        } else if (next == '\'' || next == '\u{2019}') && is_letter(previous) {
             // An apostrophe inside a name, but not a possessive "'s" at the end of a word.
             let after = &text[offset + next.len_utf8()..];
             let mut rest = after.chars();
             let following = rest.next();
             let possessive = matches!(following, Some('s' | 'S')) && !rest.next().is_some_and(is_word_char);
-            if !following.is_some_and(is_alphabetic) || possessive {
+            if !following.is_some_and(is_letter) || possessive {
                 break;
             }
             single_characters = false;
@@ -171,27 +171,10 @@ fn token_at(text: &str, start: usize) -> Token {
     Token {
         start,
         end,
-        capitalised: is_uppercase(first),
+        capitalised: is_capital(first),
         all_capitals: letters >= 2 && uppercase == letters,
         classes: lexicon::classes_in(text, start, end),
     }
-}
-
-// ASCII fast paths of the `char` predicates: most of a news text is ASCII.
-fn is_alphanumeric(c: char) -> bool {
-    crate::text::is_letter_or_digit(c)
-}
-
-fn is_alphabetic(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphabetic()
-    } else {
-        c.is_alphabetic()
-    }
-}
-
-fn is_uppercase(c: char) -> bool {
-    crate::text::is_capital(c)
 }
 
 /// What a segment names, judged by its words.
@@ -429,15 +412,6 @@ mod tests {
             .into_iter()
             .map(|s| (text[tokens[s.first].start..tokens[s.end - 1].end].to_owned(), s.class))
             .collect()
-    }
-
-    #[test]
-    fn the_fast_letter_test_agrees_with_the_standard_library() {
-        // (The capital and letter-or-digit tests are the text module's, tested there.)
-        let disagree = (0..0x3_0000)
-            .filter_map(char::from_u32)
-            .find(|&c| is_alphabetic(c) != c.is_alphabetic());
-        assert_eq!(disagree, None);
     }
 
     #[test]

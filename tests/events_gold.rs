@@ -23,6 +23,22 @@ use actorgraph::snapshot::Snapshot;
 const SEED_EVENT_F1_FLOOR: f64 = 0.80;
 const DEV_EVENT_F1_FLOOR: f64 = 0.70;
 const TRIGGER_GAP_CEILING: f64 = 0.05;
+/// Issue 20's starting point on dev2 (0.10); raised as the rules improve.
+const DEV2_EVENT_F1_FLOOR: f64 = 0.05;
+
+/// The second dev set (issue 20): eight situations far from the seed's. Text 06 is © United
+/// Nations and is read from `../shared/dev2/` beside the checkout, never copied; the others are
+/// in `tests/fixtures/dev2/` with their `SOURCES.md`.
+const DEV2_TEXTS: [&str; 8] = [
+    "01_wikipedia_ohrid_agreement_kosovo_serbia",
+    "02_fcdo_e3_statement_iaea_iran_2024",
+    "03_crs_india_pakistan_pulwama_2019",
+    "04_wikipedia_nagorno_karabakh_ceasefire_2020",
+    "05_wikipedia_third_taiwan_strait_crisis",
+    "06_un_sc_press_statement_drc_m23_2023",
+    "07_crs_houthi_attacks_red_sea_2024",
+    "08_voa_blinken_gaza_ceasefire_talks_2024",
+];
 
 const DEV_TEXTS: [&str; 6] = [
     "01_voa_france_greece_turkey_2020",
@@ -35,6 +51,16 @@ const DEV_TEXTS: [&str; 6] = [
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Where a dev2 text and its gold are: the fixtures, or else the team's shared set beside the
+/// checkout (text 06). `None` when neither has it (a clone without `../shared/`).
+fn dev2_file(name: &str, suffix: &str) -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    [fixtures().join("dev2"), root.join("../shared/dev2")]
+        .into_iter()
+        .map(|folder| folder.join(format!("{name}{suffix}")))
+        .find(|path| path.is_file())
 }
 
 use common::scorer_norm as norm;
@@ -292,6 +318,23 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
     }
     print_row("dev total (micro)", &dev);
 
+    let dev2_entities = entities_of(fixtures().join("dev2/entities.json"));
+    let mut dev2 = [Counts::default(); 3];
+    for name in DEV2_TEXTS {
+        let (Some(text), Some(gold)) = (dev2_file(name, ".txt"), dev2_file(name, ".events.jsonl")) else {
+            println!("{name:<44} not scored: not in tests/fixtures/dev2 nor ../shared/dev2");
+            continue;
+        };
+        let text = std::fs::read_to_string(text).expect("dev2 text");
+        let gold = load_gold(&gold, &dev2_entities);
+        let counts = score(&gold, &predict(&snapshot, &text));
+        print_row(name, &counts);
+        for (total, counts) in dev2.iter_mut().zip(counts) {
+            total.add(counts);
+        }
+    }
+    print_row("dev2 total (micro)", &dev2);
+
     assert!(
         seed[1].f1() >= SEED_EVENT_F1_FLOOR,
         "seed event F1 {:.3} < {SEED_EVENT_F1_FLOOR}",
@@ -302,7 +345,12 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
         "dev event F1 {:.3} < {DEV_EVENT_F1_FLOOR}",
         dev[1].f1()
     );
-    for (name, counts) in [("seed", seed), ("dev", dev)] {
+    assert!(
+        dev2[1].f1() >= DEV2_EVENT_F1_FLOOR,
+        "dev2 event F1 {:.3} < {DEV2_EVENT_F1_FLOOR}",
+        dev2[1].f1()
+    );
+    for (name, counts) in [("seed", seed), ("dev", dev), ("dev2", dev2)] {
         let gap = counts[1].f1() - counts[2].f1();
         assert!(
             gap <= TRIGGER_GAP_CEILING,

@@ -3,6 +3,7 @@
 //! (format: `docs/data-format.md`, "Event lexicon").
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -82,7 +83,7 @@ pub enum Role {
 }
 
 /// The part of speech of a trigger form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pos {
     Verb,
     Noun,
@@ -114,7 +115,14 @@ pub struct Form {
     pub refine: Vec<(usize, CodeIndex)>,
     /// A group of actors with no object acts with each other (always so for a symmetric code).
     pub mutual: bool,
+    /// Object phrases (lower-case words): when not empty, the form is a trigger only when one
+    /// of them follows it within [`OBJECT_PHRASE_GAP`] words ("imposed new sanctions").
+    pub objects: Arc<[Vec<String>]>,
 }
+
+/// How many words may stand between a verb and the object phrase its form needs ("imposed
+/// new sweeping sanctions").
+pub const OBJECT_PHRASE_GAP: usize = 3;
 
 /// The validated lexicon: what [`crate::events::EventExtractor`] matches.
 #[derive(Debug, Clone, Default)]
@@ -159,6 +167,8 @@ pub struct TriggerInput<'a> {
     pub refine: Vec<(Located<'a>, Located<'a>)>,
     /// A group with no object acts with each other.
     pub mutual: bool,
+    /// Object phrases the verbs need to give this code.
+    pub objects: Vec<Located<'a>>,
 }
 
 /// A word class record as the loader hands it over.
@@ -180,6 +190,16 @@ pub struct Built {
     pub lexicon: Lexicon,
     /// Problems that do not stop the load, each as a [`LexiconProblem`].
     pub warnings: Vec<LexiconProblem>,
+}
+
+/// A form's words and its object phrases: what one code per role is asked of.
+type FormKey<'a> = (&'a [String], &'a [Vec<String>]);
+
+/// A form read from a trigger record, before the forms later files define again are left out.
+struct Pending {
+    form: Form,
+    file: usize,
+    at: usize,
 }
 
 /// A problem of a lexicon record: (file, byte offset, message).
@@ -227,24 +247,33 @@ impl Lexicon {
                     ));
                 }
             }
-            if let Some(&(earlier_file, earlier_byte)) = defined_at.get(code) {
-                let _ = earlier_byte;
-                problems.push((
-                    file,
-                    byte,
-                    format!("event code {code:?} is defined twice (also in file #{earlier_file} of the model); define each code once"),
-                ));
-                continue;
-            }
-            defined_at.insert(code.to_owned(), (file, byte));
-            lexicon.code_by_str.insert(code.to_owned(), lexicon.codes.len());
-            lexicon.codes.push(Code {
+            let defined = Code {
                 code: code.to_owned(),
                 name: input.name.trim().to_owned(),
                 quad: Quad::of_root(root).unwrap_or(Quad::VerbalCooperation),
                 corroborates: input.corroborates.iter().map(|&(p, _)| p.to_owned()).collect(),
                 agreements: input.agreements,
-            });
+            };
+            // A later file refines a code (the hand-written lexicon names what the generated
+            // dictionary's codes corroborate); one file defines each code once.
+            if let Some(&(earlier_file, _)) = defined_at.get(code) {
+                if earlier_file == file {
+                    problems.push((
+                        file,
+                        byte,
+                        format!("event code {code:?} is defined twice in this file; define each code once"),
+                    ));
+                    continue;
+                }
+                if let Some(&index) = lexicon.code_by_str.get(code) {
+                    lexicon.codes[index] = defined;
+                }
+                defined_at.insert(code.to_owned(), (file, byte));
+                continue;
+            }
+            defined_at.insert(code.to_owned(), (file, byte));
+            lexicon.code_by_str.insert(code.to_owned(), lexicon.codes.len());
+            lexicon.codes.push(defined);
         }
         for input in classes {
             let (name, byte) = input.name;
@@ -301,7 +330,9 @@ impl Lexicon {
                 }
             }
         }
-        let mut owner: HashMap<(Vec<String>, Role), (CodeIndex, usize, usize)> = HashMap::new();
+        // Every form of every trigger first, so that a form a later file defines again (in any
+        // role) can be left to that file: the hand-written layer overrides the generated one.
+        let mut pending: Vec<Pending> = Vec::new();
         for input in triggers {
             let file = input.at.0;
             let (code, byte) = input.code;
@@ -352,14 +383,42 @@ impl Lexicon {
                     format!("trigger of code {code:?} has no words: give verbs, forms, nouns or agents"),
                 ));
             }
-            let mut written: Vec<(Vec<String>, Pos, VerbForm, usize)> = Vec::new();
+            let mut objects = Vec::new();
+            for &(phrase, at) in &input.objects {
+                match words_of(phrase) {
+                    Ok(words) => objects.push(words),
+                    Err(message) => problems.push((file, at, message)),
+                }
+            }
+            if !objects.is_empty() && (!input.nouns.is_empty() || !input.agents.is_empty() || role != Role::Act) {
+                problems.push((
+                    file,
+                    input.at.1,
+                    format!("trigger of code {code:?}: objects go with the verbs and forms of an act, not with nouns, agents or speech"),
+                ));
+            }
+            objects.sort();
+            let objects: Arc<[Vec<String>]> = objects.into();
             let mut add =
                 |value: &str, at: usize, expand: &Expand, pos: Pos, problems: &mut Vec<LexiconProblem>| match words_of(
                     value,
                 ) {
                     Ok(words) => {
                         for (form, verb_form) in expand(&words) {
-                            written.push((form, pos, verb_form, at));
+                            pending.push(Pending {
+                                form: Form {
+                                    words: form,
+                                    pos,
+                                    role,
+                                    verb_form,
+                                    code: code_index,
+                                    refine: refine.clone(),
+                                    mutual: input.mutual || lexicon.codes[code_index].symmetric(),
+                                    objects: Arc::clone(&objects),
+                                },
+                                file,
+                                at,
+                            });
                         }
                     }
                     Err(message) => problems.push((file, at, message)),
@@ -394,49 +453,79 @@ impl Lexicon {
                     &mut problems,
                 );
             }
-            for (words, pos, verb_form, at) in written {
-                let key = (words.clone(), role);
-                match owner.get(&key) {
-                    Some(&(other, _, _)) if other != code_index => {
-                        problems.push((
-                            file,
-                            at,
-                            format!(
-                                "{:?} is already a trigger of code {:?}; one form has one code per role",
-                                words.join(" "),
-                                lexicon.codes[other].code
-                            ),
-                        ));
-                        continue;
-                    }
-                    Some(_) => {}
-                    None => {
-                        owner.insert(key, (code_index, file, at));
-                    }
-                }
-                // The same words may be both a verb and a noun of one code ("support").
-                if lexicon
-                    .forms
-                    .iter()
-                    .any(|f| f.words == words && f.pos == pos && f.role == role)
-                {
+        }
+        // The words alone decide: a later file that writes a form takes every reading of it, with
+        // or without object phrases (the hand-written "promise" keeps its 033 and its refinements
+        // against the dictionary's "promise" + "to cooperate").
+        let mut last_file: HashMap<&[String], usize> = HashMap::new();
+        for p in &pending {
+            let latest = last_file.entry(&p.form.words).or_insert(p.file);
+            *latest = (*latest).max(p.file);
+        }
+        let mut owner: HashMap<(FormKey<'_>, Role), CodeIndex> = HashMap::new();
+        let mut kept: Vec<usize> = Vec::new();
+        let mut kept_keys: std::collections::HashSet<(FormKey<'_>, Pos, Role)> = std::collections::HashSet::new();
+        for (index, p) in pending.iter().enumerate() {
+            let key = (p.form.words.as_slice(), &*p.form.objects);
+            if last_file.get(key.0).is_some_and(|&latest| latest > p.file) {
+                continue;
+            }
+            match owner.get(&(key, p.form.role)) {
+                Some(&other) if other != p.form.code => {
+                    problems.push((
+                        p.file,
+                        p.at,
+                        format!(
+                            "{:?} is already a trigger of code {:?}; one form has one code per role",
+                            p.form.words.join(" "),
+                            lexicon.codes[other].code
+                        ),
+                    ));
                     continue;
                 }
-                lexicon
-                    .by_first_word
-                    .entry(words[0].clone())
-                    .or_default()
-                    .push(lexicon.forms.len());
-                lexicon.forms.push(Form {
-                    words,
-                    pos,
-                    role,
-                    verb_form,
-                    code: code_index,
-                    refine: refine.clone(),
-                    mutual: input.mutual || lexicon.codes[code_index].symmetric(),
-                });
+                Some(_) => {}
+                None => {
+                    owner.insert((key, p.form.role), p.form.code);
+                }
             }
+            // The same words may be both a verb and a noun of one code ("support").
+            if !kept_keys.insert((key, p.form.pos, p.form.role)) {
+                continue;
+            }
+            kept.push(index);
+        }
+        drop(owner);
+        drop(last_file);
+        drop(kept_keys);
+        let mut keep = vec![false; pending.len()];
+        for k in kept {
+            keep[k] = true;
+        }
+        // A noun the lexicon knows as a trigger is read by the noun rules ("provided military
+        // aid": a light verb and the noun, refined by its word classes), not as an object phrase.
+        let nouns: std::collections::HashSet<Vec<String>> = pending
+            .iter()
+            .zip(&keep)
+            .filter(|(p, keep)| **keep && p.form.pos == Pos::Noun)
+            .map(|(p, _)| p.form.words.clone())
+            .collect();
+        for (mut p, keep) in pending.into_iter().zip(keep) {
+            if !keep {
+                continue;
+            }
+            if !p.form.objects.is_empty() && p.form.objects.iter().any(|o| nouns.contains(o)) {
+                let left: Vec<Vec<String>> = p.form.objects.iter().filter(|o| !nouns.contains(*o)).cloned().collect();
+                if left.is_empty() {
+                    continue;
+                }
+                p.form.objects = left.into();
+            }
+            lexicon
+                .by_first_word
+                .entry(p.form.words[0].clone())
+                .or_default()
+                .push(lexicon.forms.len());
+            lexicon.forms.push(p.form);
         }
         for (index, verb) in lexicon.light_verbs.iter().enumerate() {
             if let Some(last) = verb.last() {
@@ -667,6 +756,7 @@ mod tests {
             agents: vec![],
             refine: vec![],
             mutual: false,
+            objects: vec![],
         };
         let problems = Lexicon::build(&codes, &[trigger("042", 10), trigger("051", 20)], &[], &|_| true)
             .err()
@@ -675,6 +765,93 @@ mod tests {
         assert!(
             problems[0].2.contains("already a trigger of code \"042\""),
             "{problems:?}"
+        );
+    }
+
+    fn code(file: usize, code: &'static str, name: &'static str) -> CodeInput<'static> {
+        CodeInput {
+            at: (file, 0),
+            code: (code, 0),
+            name,
+            corroborates: vec![],
+            agreements: false,
+        }
+    }
+
+    fn trigger(
+        file: usize,
+        code: &'static str,
+        verb: &'static str,
+        objects: Vec<&'static str>,
+    ) -> TriggerInput<'static> {
+        TriggerInput {
+            at: (file, 0),
+            code: (code, 0),
+            role: None,
+            verbs: vec![(verb, 0)],
+            forms: vec![],
+            nouns: vec![],
+            agents: vec![],
+            refine: vec![],
+            mutual: false,
+            objects: objects.into_iter().map(|o| (o, 0)).collect(),
+        }
+    }
+
+    fn codes_of(lexicon: &Lexicon, words: &str) -> Vec<(String, Vec<String>)> {
+        lexicon
+            .forms_starting(words)
+            .iter()
+            .map(|&i| {
+                let form = lexicon.form(i);
+                (
+                    lexicon.codes[form.code].code.clone(),
+                    form.objects.iter().map(|o| o.join(" ")).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_later_file_overrides_a_form_and_a_code_of_an_earlier_one() {
+        let codes = [
+            code(0, "042", "Make a visit"),
+            code(0, "051", "Praise or endorse"),
+            code(1, "051", "Praise or endorse (refined)"),
+        ];
+        let triggers = [trigger(0, "042", "hail", vec![]), trigger(1, "051", "hail", vec![])];
+        let Ok(built) = Lexicon::build(&codes, &triggers, &[], &|_| true) else {
+            panic!("a later file may redefine")
+        };
+        assert_eq!(codes_of(&built.lexicon, "hailed"), [("051".to_owned(), vec![])]);
+        let praise = built.lexicon.code("051").expect("defined");
+        assert_eq!(built.lexicon.codes[praise].name, "Praise or endorse (refined)");
+        // In one file, a code defined twice is still refused.
+        let twice = [code(0, "042", "Make a visit"), code(0, "042", "Again")];
+        assert!(Lexicon::build(&twice, &[], &[], &|_| true).is_err());
+    }
+
+    #[test]
+    fn a_verb_may_have_one_code_per_object_phrase() {
+        let codes = [
+            code(0, "163", "Impose embargo, boycott, or sanctions"),
+            code(0, "070", "Provide aid"),
+        ];
+        let triggers = [
+            trigger(0, "163", "extend", vec!["sanctions", "embargo"]),
+            trigger(0, "070", "extend", vec!["aid"]),
+        ];
+        let Ok(built) = Lexicon::build(&codes, &triggers, &[], &|_| true) else {
+            panic!("distinct objects")
+        };
+        let mut found = codes_of(&built.lexicon, "extended");
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("070".to_owned(), vec!["aid".to_owned()]),
+                ("163".to_owned(), vec!["embargo".to_owned(), "sanctions".to_owned()])
+            ]
         );
     }
 
@@ -697,6 +874,7 @@ mod tests {
             agents: vec![],
             refine: vec![],
             mutual: false,
+            objects: vec![],
         }];
         let problems = Lexicon::build(&codes, &triggers, &[], &|p| p == "backs")
             .err()

@@ -2,7 +2,7 @@
 //! barrier and precedence rules stated in `src/events/mod.rs`.
 
 use super::items::*;
-use super::lexicon::{Lexicon, Pos, Role, VerbForm};
+use super::lexicon::{Lexicon, Pos, Role, VerbForm, OBJECT_PHRASE_GAP};
 
 /// How far a subject is looked for before its trigger, in items.
 pub(crate) const SUBJECT_WINDOW: usize = 40;
@@ -52,6 +52,9 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
         if !matches {
             continue;
         }
+        if !form.objects.is_empty() && !object_phrase_follows(items, at + form.words.len(), &form.objects) {
+            continue;
+        }
         // A plain verb form before a particle of motion is another verb or an adverb ("went
         // back to", "back home"), unless the particle is part of the form.
         let after = at + form.words.len();
@@ -81,6 +84,8 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
             Some(current) => {
                 let current_form = lexicon.form(current.form);
                 candidate.end > current.end
+                    // A verb with the object phrase its code needs says more than the verb.
+                    || (candidate.end == current.end && !form.objects.is_empty() && current_form.objects.is_empty())
                     || (candidate.end == current.end
                         && noun_context
                         && form.pos != Pos::Verb
@@ -96,6 +101,30 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
         }
     }
     best
+}
+
+/// Whether one of `phrases` starts within [`OBJECT_PHRASE_GAP`] words after `at` ("imposed new
+/// sanctions", "recalled its ambassador"); only words stand between.
+fn object_phrase_follows(items: &[Item<'_>], at: usize, phrases: &[Vec<String>]) -> bool {
+    for start in at..=at + OBJECT_PHRASE_GAP {
+        let Some(item) = items.get(start) else {
+            return false;
+        };
+        if item.word().is_none() && item.punct().is_none_or(|c| !is_apostrophe(c)) {
+            return false;
+        }
+        for phrase in phrases {
+            crate::work::step(1);
+            if phrase
+                .iter()
+                .enumerate()
+                .all(|(k, w)| items.get(start + k).is_some_and(|item| item.is_word(w)))
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Whether a lower-case word that is neither an auxiliary, a modal, an adverb nor a function
@@ -555,6 +584,10 @@ pub(crate) fn negated(items: &[Item<'_>], at: usize) -> bool {
     if at >= 2 && items[at - 1].is_word("to") && items[at - 2].is_word_in(REFUSALS) {
         return true;
     }
+    // "denied supplying drones": a denial of the act that follows it as a gerund.
+    if at >= 1 && items[at - 1].is_word_in(DENIALS) && items[at].word().is_some_and(|w| w.ends_with("ing")) {
+        return true;
+    }
     let mut j = at;
     let mut steps = 0;
     while j > 0 && steps < 3 {
@@ -630,6 +663,15 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal:
                 if OBJECT_ENDS.contains(&lower.as_ref()) {
                     return Object::None;
                 }
+                // "warned that Turkey will respond": "that" before a name or a determiner opens
+                // a clause, whose subject is no object of the verb.
+                if lower == "that"
+                    && items
+                        .get(j + 1)
+                        .is_some_and(|next| next.is_mention() || next.is_word_in(DETERMINERS))
+                {
+                    return Object::None;
+                }
                 if is_reciprocal(items, j) {
                     return Object::Reciprocal;
                 }
@@ -661,6 +703,9 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal:
     }
     Object::None
 }
+
+/// Verbs that deny the act of a gerund after them ("denied supplying").
+const DENIALS: &[&str] = &["deny", "denies", "denied", "denying", "rejected", "rejects"];
 
 /// Auxiliaries that follow a subject.
 const AUXILIARIES: &[&str] = &[

@@ -222,6 +222,10 @@ pub struct EventTriggerRecord {
     pub agents: Vec<Spanned<String>>,
     #[serde(default)]
     pub refine: Vec<RefineRecord>,
+    /// Object phrases: the verbs give this code only when one of them follows ("impose" +
+    /// "sanctions" is 163).
+    #[serde(default)]
+    pub objects: Vec<Spanned<String>>,
     /// A group of actors with no object acts with each other ("Greece and Turkey dispute …").
     #[serde(default)]
     pub mutual: bool,

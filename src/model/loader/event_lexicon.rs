@@ -41,6 +41,7 @@ impl Loader {
                     nouns: r.nouns.iter().map(at).collect(),
                     agents: r.agents.iter().map(at).collect(),
                     refine: r.refine.iter().map(|f| (at(&f.near), at(&f.code))).collect(),
+                    objects: r.objects.iter().map(at).collect(),
                     mutual: r.mutual,
                 });
             }

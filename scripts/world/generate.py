@@ -21,8 +21,9 @@ Outputs, in --out:
                                                                      (generated, never edit)
 Hand-written inputs, in --out (read here, never written; see HAND_WRITTEN_FILES):
   organizations.toml   international and regional organisations
+  armed-groups.toml    armed groups, militias, militant movements, cartels, private military companies
   geo-regions.toml     geopolitical regions, seas, straits and contested territories
-Both are read only to reserve their ids, to check their entries, and to find the names they share
+All are read only to reserve their ids, to check their entries, and to find the names they share
 with every other entity of the layer; those shared names are declared in ambiguous-names.toml.
 
 The script is deterministic: its output depends only on the pinned packages and the hand tables
@@ -104,6 +105,7 @@ ARTICLE_IDS = {
 # type every entry must have). Each entry must also have a description and a source.
 HAND_WRITTEN_FILES = {
     "organizations.toml": ("organization", "organization"),
+    "armed-groups.toml": ("organization", "organization"),
     "geo-regions.toml": ("geo-region", "region"),
 }
 
@@ -1034,15 +1036,16 @@ def main() -> None:
     hand = {name: load_hand_written(args.out / name, kind, entity_type)
             for name, (kind, entity_type) in HAND_WRITTEN_FILES.items()}
     orgs = hand["organizations.toml"]
+    armed_groups = hand["armed-groups.toml"]
     geo_regions = hand["geo-regions.toml"]
     cities = build_cities(world, countries, report)
-    reserved = {e["id"] for e in countries + regions + orgs + geo_regions}
+    reserved = {e["id"] for e in countries + regions + orgs + armed_groups + geo_regions}
     assign_city_ids(cities, reserved, report)
     cities.sort(key=lambda c: c["id"])
 
     us_states = build_us_states(countries, reserved | {e["id"] for e in cities}, report)
 
-    entities = countries + cities + regions + us_states + orgs + geo_regions
+    entities = countries + cities + regions + us_states + orgs + armed_groups + geo_regions
     declarations = resolve_collisions(entities, report)
     check(entities, declarations)
 
@@ -1087,7 +1090,7 @@ def main() -> None:
         "common_word cities": sum(1 for c in cities if c.get("common_word")),
         "regions": len(regions), "us-states": len(us_states),
         "common_word us-states": sum(1 for s in us_states if s.get("common_word")),
-        "organizations": len(orgs), "geo-regions": len(geo_regions),
+        "organizations": len(orgs), "armed groups": len(armed_groups), "geo-regions": len(geo_regions),
         "ambiguous names": len(declarations),
     }
     report.append("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -6,8 +6,9 @@
 # Installs the pinned inputs (scripts/world/requirements.txt with hashes; scripts/world/package.json
 # with its lock file) into a temporary folder outside the repository, runs generate.py, and removes
 # the folder. Needs python3 (3.11 or newer), pip and npm, and access to PyPI and the npm registry.
-# The hand-written files of data/world (organizations.toml, geo-regions.toml) are read, never
-# written: rerun this after editing one of their names, so that ambiguous-names.toml follows.
+# The hand-written files of data/world (organizations.toml, armed-groups.toml, geo-regions.toml)
+# are read, never written: rerun this after editing one of their names, so that
+# ambiguous-names.toml follows.
 # Set WORLD_KEEP_TMP=1 to keep the temporary folder; WORLD_REPORT=FILE to keep the decisions log.
 set -euo pipefail
 

@@ -23,8 +23,9 @@ use actorgraph::snapshot::Snapshot;
 const SEED_EVENT_F1_FLOOR: f64 = 0.80;
 const DEV_EVENT_F1_FLOOR: f64 = 0.70;
 const TRIGGER_GAP_CEILING: f64 = 0.05;
-/// Issue 20's starting point on dev2 (0.10); raised as the rules improve.
-const DEV2_EVENT_F1_FLOOR: f64 = 0.05;
+/// Issue 20: dev2 started at 0.100; the armed groups of the world layer and the dictionary's
+/// object patterns hold 0.184. Raised as the rules improve.
+const DEV2_EVENT_F1_FLOOR: f64 = 0.17;
 
 /// The second dev set (issue 20): eight situations far from the seed's. Text 06 is © United
 /// Nations and is read from `../shared/dev2/` beside the checkout, never copied; the others are
@@ -275,6 +276,51 @@ fn score(gold: &[Ev], predicted: &[Ev]) -> [Counts; 3] {
     })
 }
 
+/// With `EVENTS_GOLD_DETAILS` set, prints the gold events no prediction matches and the
+/// predictions no gold event matches, each with its sentence: what to look at when a score moves.
+fn print_details(text: &str, gold: &[Ev], predicted: &[Ev]) {
+    if std::env::var_os("EVENTS_GOLD_DETAILS").is_none() {
+        return;
+    }
+    let sentence = |ev: &Ev| -> String {
+        text.chars()
+            .skip(ev.sentence.0)
+            .take(ev.sentence.1 - ev.sentence.0)
+            .collect()
+    };
+    let trigger = |ev: &Ev| -> String {
+        text.chars()
+            .skip(ev.trigger.0)
+            .take(ev.trigger.1 - ev.trigger.0)
+            .collect()
+    };
+    for g in gold {
+        if !predicted.iter().any(|p| compatible(g, p, Level::Event)) {
+            println!(
+                "  MISS {} -{}[{}]-> {}   | {}",
+                g.source,
+                g.code,
+                trigger(g),
+                g.target,
+                sentence(g)
+            );
+        }
+    }
+    for p in predicted {
+        if !gold.iter().any(|g| compatible(g, p, Level::Event)) {
+            println!(
+                "  FALSE {} -{}[{}]-> {}{}   | {}",
+                p.source,
+                p.code,
+                trigger(p),
+                p.target,
+                if p.negated { " (negated)" } else { "" },
+                sentence(p)
+            );
+        }
+    }
+}
+
 fn print_row(name: &str, counts: &[Counts; 3]) {
     for ((_, level), c) in LEVELS.iter().zip(counts) {
         println!(
@@ -302,16 +348,21 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
 
     let seed_entities = entities_of(fixtures().join("entities.json"));
     let gold = load_gold(&fixtures().join("seed_events.jsonl"), &seed_entities);
-    let seed = score(&gold, &predict(&snapshot, &common::article()));
+    let article = common::article();
+    let predicted = predict(&snapshot, &article);
+    let seed = score(&gold, &predicted);
     print_row("seed article", &seed);
+    print_details(&article, &gold, &predicted);
 
     let dev_entities = entities_of(fixtures().join("dev/entities.json"));
     let mut dev = [Counts::default(); 3];
     for name in DEV_TEXTS {
         let text = std::fs::read_to_string(fixtures().join(format!("dev/{name}.txt"))).expect("dev text");
         let gold = load_gold(&fixtures().join(format!("dev/{name}.events.jsonl")), &dev_entities);
-        let counts = score(&gold, &predict(&snapshot, &text));
+        let predicted = predict(&snapshot, &text);
+        let counts = score(&gold, &predicted);
         print_row(name, &counts);
+        print_details(&text, &gold, &predicted);
         for (total, counts) in dev.iter_mut().zip(counts) {
             total.add(counts);
         }
@@ -327,8 +378,10 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
         };
         let text = std::fs::read_to_string(text).expect("dev2 text");
         let gold = load_gold(&gold, &dev2_entities);
-        let counts = score(&gold, &predict(&snapshot, &text));
+        let predicted = predict(&snapshot, &text);
+        let counts = score(&gold, &predicted);
         print_row(name, &counts);
+        print_details(&text, &gold, &predicted);
         for (total, counts) in dev2.iter_mut().zip(counts) {
             total.add(counts);
         }
@@ -357,4 +410,207 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
             "{name}: event+trigger F1 is {gap:.3} below event F1"
         );
     }
+}
+
+/// One expected event of the sentence suite: surfaces, root, negation, and whether either
+/// direction is right.
+#[derive(Debug, Clone, PartialEq)]
+struct Expected {
+    source: String,
+    root: String,
+    target: String,
+    negated: bool,
+    mutual: bool,
+}
+
+/// Reads `tests/data/event-sentences.txt` (its header states the format): the sentences, each
+/// with its section and expected events.
+fn sentence_suite() -> Vec<(String, String, Vec<Expected>)> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/event-sentences.txt");
+    let text = std::fs::read_to_string(&path).expect("the sentence suite");
+    let mut section = String::new();
+    let mut suite = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if let Some(name) = line.strip_prefix("## ") {
+            section = name.trim().to_owned();
+            continue;
+        }
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (sentence, events) = line
+            .split_once('\t')
+            .unwrap_or_else(|| panic!("line {}: a sentence, a TAB, its events", number + 1));
+        let expected = if events.trim() == "-" {
+            Vec::new()
+        } else {
+            events
+                .split("; ")
+                .map(|event| {
+                    let words: Vec<&str> = event.split(' ').collect();
+                    let at = words
+                        .iter()
+                        .position(|w| {
+                            let code = w.trim_start_matches(['~', '!']);
+                            code.len() == 2 && code.bytes().all(|b| b.is_ascii_digit())
+                        })
+                        .unwrap_or_else(|| panic!("line {}: no root in {event:?}", number + 1));
+                    let root = words[at];
+                    Expected {
+                        source: words[..at].join(" "),
+                        root: root.trim_start_matches(['~', '!']).to_owned(),
+                        target: words[at + 1..].join(" "),
+                        negated: root.contains('!'),
+                        mutual: root.contains('~'),
+                    }
+                })
+                .collect()
+        };
+        suite.push((section.clone(), sentence.to_owned(), expected));
+    }
+    suite
+}
+
+/// The engine's events of one sentence as the suite writes them (surfaces, root, negation).
+fn suite_predictions(snapshot: &Snapshot, sentence: &str) -> Vec<Expected> {
+    let found = events::extract(
+        &snapshot.model,
+        &snapshot.extractor,
+        sentence,
+        &EventOptions::default(),
+        &|| false,
+    )
+    .expect("not stopped");
+    let surface = |span: &serde_json::Value| -> String {
+        let (start, end) = span_of(span);
+        sentence.chars().skip(start).take(end - start).collect()
+    };
+    events::json_lines(&snapshot.model, sentence, &found)
+        .iter()
+        .map(|p| Expected {
+            source: surface(&p["source_span"]),
+            root: root(p["code"].as_str().unwrap_or("")).to_owned(),
+            target: surface(&p["target_span"]),
+            negated: p["negated"].as_bool().unwrap_or(false),
+            mutual: false,
+        })
+        .collect()
+}
+
+fn span_of(value: &serde_json::Value) -> (usize, usize) {
+    span(value)
+}
+
+fn suite_match(expected: &Expected, predicted: &Expected) -> bool {
+    let same = |a: &str, b: &str| norm(a) == norm(b);
+    let straight = same(&expected.source, &predicted.source) && same(&expected.target, &predicted.target);
+    let swapped = same(&expected.source, &predicted.target) && same(&expected.target, &predicted.source);
+    expected.root == predicted.root
+        && expected.negated == predicted.negated
+        && (straight || (expected.mutual && swapped))
+}
+
+/// The suite's floors: what the rules held when the suite was written (issue 20), raised as they
+/// improve; a rule change that lowers either fails here.
+/// 2026-12-07: P 0.839, R 0.478 (before the dictionary, the armed groups and the "that" rule:
+/// 0.750 / 0.527 with every class of the dictionary, 0.874 / 0.451 with none).
+const SUITE_PRECISION_FLOOR: f64 = 0.82;
+const SUITE_RECALL_FLOOR: f64 = 0.46;
+
+#[test]
+fn the_own_sentence_suite_scores_at_least_its_floors() {
+    let snapshot = Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load");
+    let details = std::env::var_os("EVENTS_SUITE_DETAILS").is_some();
+    let mut total = Counts::default();
+    let mut sections: Vec<(String, Counts, usize)> = Vec::new();
+    for (section, sentence, expected) in sentence_suite() {
+        let predicted = suite_predictions(&snapshot, &sentence);
+        let mut used = vec![false; predicted.len()];
+        let mut counts = Counts::default();
+        let mut missed = Vec::new();
+        for e in &expected {
+            match (0..predicted.len()).find(|&j| !used[j] && suite_match(e, &predicted[j])) {
+                Some(j) => {
+                    used[j] = true;
+                    counts.tp += 1;
+                }
+                None => {
+                    counts.fn_ += 1;
+                    missed.push(e);
+                }
+            }
+        }
+        let wrong: Vec<&Expected> = predicted
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|(p, _)| p)
+            .collect();
+        counts.fp += wrong.len();
+        if details && (!missed.is_empty() || !wrong.is_empty()) {
+            println!("{sentence}");
+            for e in missed {
+                println!(
+                    "    MISS  {} {}{} {}",
+                    e.source,
+                    if e.negated { "!" } else { "" },
+                    e.root,
+                    e.target
+                );
+            }
+            for p in wrong {
+                println!(
+                    "    FALSE {} {}{} {}",
+                    p.source,
+                    if p.negated { "!" } else { "" },
+                    p.root,
+                    p.target
+                );
+            }
+        }
+        total.add(counts);
+        match sections.iter_mut().find(|(name, _, _)| *name == section) {
+            Some((_, c, n)) => {
+                c.add(counts);
+                *n += 1;
+            }
+            None => sections.push((section, counts, 1)),
+        }
+    }
+    println!(
+        "{:<52} {:>9} {:>5} {:>5} {:>5} {:>4} {:>4} {:>4}",
+        "section", "sentences", "P", "R", "F1", "tp", "fp", "fn"
+    );
+    for (name, c, n) in &sections {
+        println!(
+            "{name:<52} {n:>9} {:>5.3} {:>5.3} {:>5.3} {:>4} {:>4} {:>4}",
+            c.precision(),
+            c.recall(),
+            c.f1(),
+            c.tp,
+            c.fp,
+            c.fn_
+        );
+    }
+    println!(
+        "{:<52} {:>9} {:>5.3} {:>5.3} {:>5.3} {:>4} {:>4} {:>4}",
+        "suite total (micro)",
+        sections.iter().map(|s| s.2).sum::<usize>(),
+        total.precision(),
+        total.recall(),
+        total.f1(),
+        total.tp,
+        total.fp,
+        total.fn_
+    );
+    assert!(
+        total.precision() >= SUITE_PRECISION_FLOOR,
+        "suite precision {:.3} < {SUITE_PRECISION_FLOOR}",
+        total.precision()
+    );
+    assert!(
+        total.recall() >= SUITE_RECALL_FLOOR,
+        "suite recall {:.3} < {SUITE_RECALL_FLOOR}",
+        total.recall()
+    );
 }

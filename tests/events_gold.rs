@@ -128,7 +128,8 @@ fn load_gold(path: &std::path::Path, entities: &serde_json::Map<String, serde_js
         .collect()
 }
 
-fn predict(snapshot: &Snapshot, text: &str) -> Vec<Ev> {
+/// The engine's events of a text, as the JSON lines the CLI prints.
+fn event_lines(snapshot: &Snapshot, text: &str) -> Vec<serde_json::Value> {
     let found = events::extract(
         &snapshot.model,
         &snapshot.extractor,
@@ -138,6 +139,10 @@ fn predict(snapshot: &Snapshot, text: &str) -> Vec<Ev> {
     )
     .expect("not stopped");
     events::json_lines(&snapshot.model, text, &found)
+}
+
+fn predict(snapshot: &Snapshot, text: &str) -> Vec<Ev> {
+    event_lines(snapshot, text)
         .into_iter()
         .map(|p| Ev {
             sentence: span(&p["sentence"]),
@@ -321,6 +326,17 @@ fn print_details(text: &str, gold: &[Ev], predicted: &[Ev]) {
     }
 }
 
+/// Scores one text, prints its row (and its details on request), and adds it to a set's total.
+fn score_text(snapshot: &Snapshot, name: &str, text: &str, gold: &[Ev], total: &mut [Counts; 3]) {
+    let predicted = predict(snapshot, text);
+    let counts = score(gold, &predicted);
+    print_row(name, &counts);
+    print_details(text, gold, &predicted);
+    for (sum, counts) in total.iter_mut().zip(counts) {
+        sum.add(counts);
+    }
+}
+
 fn print_row(name: &str, counts: &[Counts; 3]) {
     for ((_, level), c) in LEVELS.iter().zip(counts) {
         println!(
@@ -359,13 +375,7 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
     for name in DEV_TEXTS {
         let text = std::fs::read_to_string(fixtures().join(format!("dev/{name}.txt"))).expect("dev text");
         let gold = load_gold(&fixtures().join(format!("dev/{name}.events.jsonl")), &dev_entities);
-        let predicted = predict(&snapshot, &text);
-        let counts = score(&gold, &predicted);
-        print_row(name, &counts);
-        print_details(&text, &gold, &predicted);
-        for (total, counts) in dev.iter_mut().zip(counts) {
-            total.add(counts);
-        }
+        score_text(&snapshot, name, &text, &gold, &mut dev);
     }
     print_row("dev total (micro)", &dev);
 
@@ -378,13 +388,7 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
         };
         let text = std::fs::read_to_string(text).expect("dev2 text");
         let gold = load_gold(&gold, &dev2_entities);
-        let predicted = predict(&snapshot, &text);
-        let counts = score(&gold, &predicted);
-        print_row(name, &counts);
-        print_details(&text, &gold, &predicted);
-        for (total, counts) in dev2.iter_mut().zip(counts) {
-            total.add(counts);
-        }
+        score_text(&snapshot, name, &text, &gold, &mut dev2);
     }
     print_row("dev2 total (micro)", &dev2);
 
@@ -473,19 +477,11 @@ fn sentence_suite() -> Vec<(String, String, Vec<Expected>)> {
 
 /// The engine's events of one sentence as the suite writes them (surfaces, root, negation).
 fn suite_predictions(snapshot: &Snapshot, sentence: &str) -> Vec<Expected> {
-    let found = events::extract(
-        &snapshot.model,
-        &snapshot.extractor,
-        sentence,
-        &EventOptions::default(),
-        &|| false,
-    )
-    .expect("not stopped");
-    let surface = |span: &serde_json::Value| -> String {
-        let (start, end) = span_of(span);
+    let surface = |value: &serde_json::Value| -> String {
+        let (start, end) = span(value);
         sentence.chars().skip(start).take(end - start).collect()
     };
-    events::json_lines(&snapshot.model, sentence, &found)
+    event_lines(snapshot, sentence)
         .iter()
         .map(|p| Expected {
             source: surface(&p["source_span"]),
@@ -495,10 +491,6 @@ fn suite_predictions(snapshot: &Snapshot, sentence: &str) -> Vec<Expected> {
             mutual: false,
         })
         .collect()
-}
-
-fn span_of(value: &serde_json::Value) -> (usize, usize) {
-    span(value)
 }
 
 fn suite_match(expected: &Expected, predicted: &Expected) -> bool {

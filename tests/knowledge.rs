@@ -245,8 +245,10 @@ const SEARCH_CASES: &[(&str, Option<(&str, pb::MatchReason)>)] = &[
     ("Franco", Some(("franco-da-rocha", pb::MatchReason::Partial))),
     ("Egyptair", None),
     ("Eastern Libya", Some(("libya", pb::MatchReason::Partial))),
+    // "National Army" alone names several armies since the world layer has armed groups (the
+    // ELN, the Syrian National Army): the country's adjective makes it one.
     (
-        "National Army",
+        "Libyan National",
         Some(("libyan-national-army", pb::MatchReason::Partial)),
     ),
     ("the Emirates", Some(("united-arab-emirates", pb::MatchReason::Words))),

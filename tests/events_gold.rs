@@ -105,11 +105,10 @@ fn load_gold(path: &std::path::Path, entities: &serde_json::Map<String, serde_js
                 let mut forms: HashSet<String> = [norm(actor)].into();
                 let (start, end) = span(&g[format!("{role}_span")]);
                 let sentence_text = g["text"].as_str().unwrap_or("");
-                let surface: String = sentence_text
-                    .chars()
-                    .skip(start.saturating_sub(sentence.0))
-                    .take(end.saturating_sub(start))
-                    .collect();
+                let surface = chars_of(
+                    sentence_text,
+                    (start.saturating_sub(sentence.0), end.saturating_sub(sentence.0)),
+                );
                 if !surface.is_empty() {
                     forms.insert(norm(&surface));
                 }
@@ -287,43 +286,32 @@ fn print_details(text: &str, gold: &[Ev], predicted: &[Ev]) {
     if std::env::var_os("EVENTS_GOLD_DETAILS").is_none() {
         return;
     }
-    let sentence = |ev: &Ev| -> String {
-        text.chars()
-            .skip(ev.sentence.0)
-            .take(ev.sentence.1 - ev.sentence.0)
-            .collect()
-    };
-    let trigger = |ev: &Ev| -> String {
-        text.chars()
-            .skip(ev.trigger.0)
-            .take(ev.trigger.1 - ev.trigger.0)
-            .collect()
+    let describe = |ev: &Ev| {
+        format!(
+            "{} -{}[{}]-> {}{}   | {}",
+            ev.source,
+            ev.code,
+            chars_of(text, ev.trigger),
+            ev.target,
+            if ev.negated { " (negated)" } else { "" },
+            chars_of(text, ev.sentence)
+        )
     };
     for g in gold {
         if !predicted.iter().any(|p| compatible(g, p, Level::Event)) {
-            println!(
-                "  MISS {} -{}[{}]-> {}   | {}",
-                g.source,
-                g.code,
-                trigger(g),
-                g.target,
-                sentence(g)
-            );
+            println!("  MISS {}", describe(g));
         }
     }
     for p in predicted {
         if !gold.iter().any(|g| compatible(g, p, Level::Event)) {
-            println!(
-                "  FALSE {} -{}[{}]-> {}{}   | {}",
-                p.source,
-                p.code,
-                trigger(p),
-                p.target,
-                if p.negated { " (negated)" } else { "" },
-                sentence(p)
-            );
+            println!("  FALSE {}", describe(p));
         }
     }
+}
+
+/// The characters of `text` in a span of code points (the gold files' and the answer's offsets).
+fn chars_of(text: &str, (start, end): (usize, usize)) -> String {
+    text.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
 
 /// Scores one text, prints its row (and its details on request), and adds it to a set's total.
@@ -477,10 +465,7 @@ fn sentence_suite() -> Vec<(String, String, Vec<Expected>)> {
 
 /// The engine's events of one sentence as the suite writes them (surfaces, root, negation).
 fn suite_predictions(snapshot: &Snapshot, sentence: &str) -> Vec<Expected> {
-    let surface = |value: &serde_json::Value| -> String {
-        let (start, end) = span(value);
-        sentence.chars().skip(start).take(end - start).collect()
-    };
+    let surface = |value: &serde_json::Value| chars_of(sentence, span(value));
     event_lines(snapshot, sentence)
         .iter()
         .map(|p| Expected {

@@ -115,8 +115,8 @@ pub struct Form {
     pub refine: Vec<(usize, CodeIndex)>,
     /// A group of actors with no object acts with each other (always so for a symmetric code).
     pub mutual: bool,
-    /// Object phrases (lower-case words): when not empty, the form is a trigger only when one
-    /// of them follows it within [`OBJECT_PHRASE_GAP`] words ("imposed new sanctions").
+    /// Object phrases (lower-case words), sorted: when not empty, the form is a trigger only
+    /// when one of them follows it within [`OBJECT_PHRASE_GAP`] words ("imposed new sanctions").
     pub objects: Arc<[Vec<String>]>,
 }
 
@@ -192,12 +192,16 @@ pub struct Built {
     pub warnings: Vec<LexiconProblem>,
 }
 
-/// A form's words and its object phrases: what one code per role is asked of.
-type FormKey<'a> = (&'a [String], &'a [Vec<String>]);
+/// A form's words and its list of object phrases (by [`Pending::objects`]): what one code per
+/// role is asked of.
+type FormKey<'a> = (&'a [String], usize);
 
 /// A form read from a trigger record, before the forms later files define again are left out.
 struct Pending {
     form: Form,
+    /// Its object phrases as a number, equal for equal lists: the keys below compare lists
+    /// without hashing a whole list for each of the tens of thousands of forms.
+    objects: usize,
     file: usize,
     at: usize,
 }
@@ -333,6 +337,7 @@ impl Lexicon {
         // Every form of every trigger first, so that a form a later file defines again (in any
         // role) can be left to that file: the hand-written layer overrides the generated one.
         let mut pending: Vec<Pending> = Vec::new();
+        let mut object_lists: FxHashMap<Arc<[Vec<String>]>, usize> = FxHashMap::default();
         for input in triggers {
             let file = input.at.0;
             let (code, byte) = input.code;
@@ -399,6 +404,8 @@ impl Lexicon {
             }
             objects.sort();
             let objects: Arc<[Vec<String>]> = objects.into();
+            let next = object_lists.len();
+            let objects_id = *object_lists.entry(Arc::clone(&objects)).or_insert(next);
             let mut add =
                 |value: &str, at: usize, expand: &Expand, pos: Pos, problems: &mut Vec<LexiconProblem>| match words_of(
                     value,
@@ -416,6 +423,7 @@ impl Lexicon {
                                     mutual: input.mutual || lexicon.codes[code_index].symmetric(),
                                     objects: Arc::clone(&objects),
                                 },
+                                objects: objects_id,
                                 file,
                                 at,
                             });
@@ -457,68 +465,68 @@ impl Lexicon {
         // The words alone decide: a later file that writes a form takes every reading of it, with
         // or without object phrases (the hand-written "promise" keeps its 033 and its refinements
         // against the dictionary's "promise" + "to cooperate").
-        let mut last_file: HashMap<&[String], usize> = HashMap::new();
-        for p in &pending {
-            let latest = last_file.entry(&p.form.words).or_insert(p.file);
-            *latest = (*latest).max(p.file);
-        }
-        let mut owner: HashMap<(FormKey<'_>, Role), CodeIndex> = HashMap::new();
-        let mut kept: Vec<usize> = Vec::new();
-        let mut kept_keys: std::collections::HashSet<(FormKey<'_>, Pos, Role)> = std::collections::HashSet::new();
-        for (index, p) in pending.iter().enumerate() {
-            let key = (p.form.words.as_slice(), &*p.form.objects);
-            if last_file.get(key.0).is_some_and(|&latest| latest > p.file) {
-                continue;
+        let mut keep = vec![false; pending.len()];
+        {
+            let mut last_file: FxHashMap<&[String], usize> = FxHashMap::default();
+            for p in &pending {
+                let latest = last_file.entry(&p.form.words).or_insert(p.file);
+                *latest = (*latest).max(p.file);
             }
-            match owner.get(&(key, p.form.role)) {
-                Some(&other) if other != p.form.code => {
-                    problems.push((
-                        p.file,
-                        p.at,
-                        format!(
-                            "{:?} is already a trigger of code {:?}; one form has one code per role",
-                            p.form.words.join(" "),
-                            lexicon.codes[other].code
-                        ),
-                    ));
+            let mut owner: FxHashMap<(FormKey<'_>, Role), CodeIndex> = FxHashMap::default();
+            let mut kept: FxHashSet<(FormKey<'_>, Pos, Role)> = FxHashSet::default();
+            for (p, keep) in pending.iter().zip(keep.iter_mut()) {
+                let key = (p.form.words.as_slice(), p.objects);
+                if last_file.get(key.0).is_some_and(|&latest| latest > p.file) {
                     continue;
                 }
-                Some(_) => {}
-                None => {
-                    owner.insert((key, p.form.role), p.form.code);
+                match owner.get(&(key, p.form.role)) {
+                    Some(&other) if other != p.form.code => {
+                        problems.push((
+                            p.file,
+                            p.at,
+                            format!(
+                                "{:?} is already a trigger of code {:?}; one form has one code per role",
+                                p.form.words.join(" "),
+                                lexicon.codes[other].code
+                            ),
+                        ));
+                        continue;
+                    }
+                    Some(_) => {}
+                    None => {
+                        owner.insert((key, p.form.role), p.form.code);
+                    }
                 }
+                // The same words may be both a verb and a noun of one code ("support").
+                *keep = kept.insert((key, p.form.pos, p.form.role));
             }
-            // The same words may be both a verb and a noun of one code ("support").
-            if !kept_keys.insert((key, p.form.pos, p.form.role)) {
-                continue;
-            }
-            kept.push(index);
-        }
-        drop(owner);
-        drop(last_file);
-        drop(kept_keys);
-        let mut keep = vec![false; pending.len()];
-        for k in kept {
-            keep[k] = true;
         }
         // A noun the lexicon knows as a trigger is read by the noun rules ("provided military
         // aid": a light verb and the noun, refined by its word classes), not as an object phrase.
-        let nouns: std::collections::HashSet<Vec<String>> = pending
+        let nouns: FxHashSet<&[String]> = pending
             .iter()
             .zip(&keep)
             .filter(|(p, keep)| **keep && p.form.pos == Pos::Noun)
-            .map(|(p, _)| p.form.words.clone())
+            .map(|(p, _)| p.form.words.as_slice())
             .collect();
+        // Each list of phrases once (the forms of one record share it): the list without those
+        // nouns, where it has any of them.
+        let mut without_nouns: Vec<Option<Arc<[Vec<String>]>>> = vec![None; object_lists.len()];
+        for (list, &id) in &object_lists {
+            if list.iter().any(|o| nouns.contains(o.as_slice())) {
+                without_nouns[id] = Some(list.iter().filter(|o| !nouns.contains(o.as_slice())).cloned().collect());
+            }
+        }
+        drop(nouns);
         for (mut p, keep) in pending.into_iter().zip(keep) {
             if !keep {
                 continue;
             }
-            if !p.form.objects.is_empty() && p.form.objects.iter().any(|o| nouns.contains(o)) {
-                let left: Vec<Vec<String>> = p.form.objects.iter().filter(|o| !nouns.contains(*o)).cloned().collect();
+            if let Some(left) = &without_nouns[p.objects] {
                 if left.is_empty() {
                     continue;
                 }
-                p.form.objects = left.into();
+                p.form.objects = Arc::clone(left);
             }
             lexicon
                 .by_first_word

@@ -104,16 +104,24 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
 }
 
 /// Whether one of `phrases` starts within [`OBJECT_PHRASE_GAP`] words after `at` ("imposed new
-/// sanctions", "recalled its ambassador"); only words stand between.
+/// sanctions", "recalled its ambassador"); only words stand between. The lexicon keeps a form's
+/// phrases sorted, so only those starting with the word at hand are compared.
 fn object_phrase_follows(items: &[Item<'_>], at: usize, phrases: &[Vec<String>]) -> bool {
     for start in at..=at + OBJECT_PHRASE_GAP {
         let Some(item) = items.get(start) else {
             return false;
         };
-        if item.word().is_none() && item.punct().is_none_or(|c| !is_apostrophe(c)) {
+        let Some(word) = item.word() else {
+            if item.punct().is_some_and(is_apostrophe) {
+                continue;
+            }
             return false;
-        }
-        for phrase in phrases {
+        };
+        let first = phrases.partition_point(|p| p.first().map_or("", String::as_str) < word);
+        let starting = phrases[first..]
+            .iter()
+            .take_while(|p| p.first().is_some_and(|w| w == word));
+        for phrase in starting {
             crate::work::step(1);
             if phrase
                 .iter()

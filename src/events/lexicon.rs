@@ -92,7 +92,7 @@ pub enum Pos {
 }
 
 /// The grammatical form of a verb trigger, as far as the patterns need it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VerbForm {
     /// The base or -s form ("visit", "visits"), or a noun.
     Plain,
@@ -115,9 +115,24 @@ pub struct Form {
     pub refine: Vec<(usize, CodeIndex)>,
     /// A group of actors with no object acts with each other (always so for a symmetric code).
     pub mutual: bool,
-    /// Object phrases (lower-case words), sorted: when not empty, the form is a trigger only
-    /// when one of them follows it within [`OBJECT_PHRASE_GAP`] words ("imposed new sanctions").
-    pub objects: Arc<[Vec<String>]>,
+    /// Object phrases, sorted by their words: when not empty, the form is a trigger only when
+    /// one of them follows it within [`OBJECT_PHRASE_GAP`] words ("imposed new sanctions"), and
+    /// the phrase gives the code. The forms of one verb shared by many records (a dictionary
+    /// block's verbs under each of its codes) are one form whose phrases carry their codes, so a
+    /// verb is matched once, not once per code.
+    pub objects: Arc<[ObjectPhrase]>,
+}
+
+/// An object phrase of a form and what it gives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ObjectPhrase {
+    /// Lower-case words.
+    pub words: Vec<String>,
+    pub code: CodeIndex,
+    pub mutual: bool,
+    /// The order of the record that wrote it: when two phrases follow, the earlier record's
+    /// wins, as the first of two forms of the same words does.
+    pub rank: usize,
 }
 
 /// How many words may stand between a verb and the object phrase its form needs ("imposed
@@ -199,9 +214,12 @@ type FormKey<'a> = (&'a [String], usize);
 /// A form read from a trigger record, before the forms later files define again are left out.
 struct Pending {
     form: Form,
-    /// Its object phrases as a number, equal for equal lists: the keys below compare lists
-    /// without hashing a whole list for each of the tens of thousands of forms.
+    /// Its record's object phrases as a number (an index of the build's lists), equal for equal
+    /// lists: the keys below compare lists without hashing a whole list for each of the tens of
+    /// thousands of forms.
     objects: usize,
+    /// The index of its record, for [`ObjectPhrase::rank`].
+    record: usize,
     file: usize,
     at: usize,
 }
@@ -338,7 +356,10 @@ impl Lexicon {
         // role) can be left to that file: the hand-written layer overrides the generated one.
         let mut pending: Vec<Pending> = Vec::new();
         let mut object_lists: FxHashMap<Arc<[Vec<String>]>, usize> = FxHashMap::default();
-        for input in triggers {
+        // The empty list (a form with no object phrases) is list 0.
+        let no_objects = 0;
+        object_lists.insert(Arc::new([]), no_objects);
+        for (record, input) in triggers.iter().enumerate() {
             let file = input.at.0;
             let (code, byte) = input.code;
             let Some(&code_index) = lexicon.code_by_str.get(code) else {
@@ -421,9 +442,10 @@ impl Lexicon {
                                     code: code_index,
                                     refine: refine.clone(),
                                     mutual: input.mutual || lexicon.codes[code_index].symmetric(),
-                                    objects: Arc::clone(&objects),
+                                    objects: Arc::new([]),
                                 },
                                 objects: objects_id,
+                                record,
                                 file,
                                 at,
                             });
@@ -509,31 +531,76 @@ impl Lexicon {
             .filter(|(p, keep)| **keep && p.form.pos == Pos::Noun)
             .map(|(p, _)| p.form.words.as_slice())
             .collect();
-        // Each list of phrases once (the forms of one record share it): the list without those
-        // nouns, where it has any of them.
-        let mut without_nouns: Vec<Option<Arc<[Vec<String>]>>> = vec![None; object_lists.len()];
-        for (list, &id) in &object_lists {
-            if list.iter().any(|o| nouns.contains(o.as_slice())) {
-                without_nouns[id] = Some(list.iter().filter(|o| !nouns.contains(o.as_slice())).cloned().collect());
-            }
-        }
+        // Each list of phrases once (the forms of one record share it), without those nouns.
+        let mut by_id: Vec<(Arc<[Vec<String>]>, usize)> = object_lists.into_iter().collect();
+        by_id.sort_by_key(|&(_, id)| id);
+        let lists: Vec<Arc<[Vec<String>]>> = by_id
+            .into_iter()
+            .map(|(list, _)| {
+                if list.iter().any(|o| nouns.contains(o.as_slice())) {
+                    list.iter().filter(|o| !nouns.contains(o.as_slice())).cloned().collect()
+                } else {
+                    list
+                }
+            })
+            .collect();
         drop(nouns);
-        for (mut p, keep) in pending.into_iter().zip(keep) {
+        // The forms with object phrases, merged by their words and reading: each merged form
+        // gathers (record, list, code, mutual) of its parts, and forms whose parts are the same
+        // (the verbs of one dictionary block) share one list of phrases.
+        type Reading = (Vec<String>, Pos, Role, VerbForm, Vec<(usize, CodeIndex)>);
+        type Part = (usize, usize, CodeIndex, bool);
+        let mut merged: FxHashMap<Reading, usize> = FxHashMap::default();
+        let mut parts: Vec<(usize, Vec<Part>)> = Vec::new();
+        for (p, keep) in pending.into_iter().zip(keep) {
             if !keep {
                 continue;
             }
-            if let Some(left) = &without_nouns[p.objects] {
-                if left.is_empty() {
+            let index = lexicon.forms.len();
+            if p.objects != no_objects {
+                if lists[p.objects].is_empty() {
                     continue;
                 }
-                p.form.objects = Arc::clone(left);
+                let reading = (
+                    p.form.words.clone(),
+                    p.form.pos,
+                    p.form.role,
+                    p.form.verb_form,
+                    p.form.refine.clone(),
+                );
+                let part = (p.record, p.objects, p.form.code, p.form.mutual);
+                if let Some(&group) = merged.get(&reading) {
+                    parts[group].1.push(part);
+                    continue;
+                }
+                merged.insert(reading, parts.len());
+                parts.push((index, vec![part]));
             }
             lexicon
                 .by_first_word
                 .entry(p.form.words[0].clone())
                 .or_default()
-                .push(lexicon.forms.len());
+                .push(index);
             lexicon.forms.push(p.form);
+        }
+        let mut shared: FxHashMap<Vec<Part>, Arc<[ObjectPhrase]>> = FxHashMap::default();
+        for (form, parts) in parts {
+            let phrases = shared.entry(parts).or_insert_with_key(|parts| {
+                let mut phrases: Vec<ObjectPhrase> = parts
+                    .iter()
+                    .flat_map(|&(rank, list, code, mutual)| {
+                        lists[list].iter().map(move |words| ObjectPhrase {
+                            words: words.clone(),
+                            code,
+                            mutual,
+                            rank,
+                        })
+                    })
+                    .collect();
+                phrases.sort_by(|a, b| (&a.words, a.rank).cmp(&(&b.words, b.rank)));
+                phrases.into()
+            });
+            lexicon.forms[form].objects = Arc::clone(phrases);
         }
         for (index, verb) in lexicon.light_verbs.iter().enumerate() {
             if let Some(last) = verb.last() {
@@ -806,18 +873,23 @@ mod tests {
         }
     }
 
+    /// The codes the forms starting with `words` give, each with the object phrases that give it.
     fn codes_of(lexicon: &Lexicon, words: &str) -> Vec<(String, Vec<String>)> {
-        lexicon
-            .forms_starting(words)
-            .iter()
-            .map(|&i| {
-                let form = lexicon.form(i);
-                (
-                    lexicon.codes[form.code].code.clone(),
-                    form.objects.iter().map(|o| o.join(" ")).collect(),
-                )
-            })
-            .collect()
+        let mut found: Vec<(String, Vec<String>)> = Vec::new();
+        for &i in lexicon.forms_starting(words) {
+            let form = lexicon.form(i);
+            if form.objects.is_empty() {
+                found.push((lexicon.codes[form.code].code.clone(), Vec::new()));
+            }
+            for phrase in form.objects.iter() {
+                let code = lexicon.codes[phrase.code].code.clone();
+                match found.iter_mut().find(|(c, _)| *c == code) {
+                    Some((_, phrases)) => phrases.push(phrase.words.join(" ")),
+                    None => found.push((code, vec![phrase.words.join(" ")])),
+                }
+            }
+        }
+        found
     }
 
     #[test]

@@ -396,11 +396,6 @@ impl Sentence<'_> {
         }
     }
 
-    /// Whether a group with no object acts with each other by this trigger.
-    fn mutual(&self, trigger: TriggerAt) -> bool {
-        self.lexicon.form(trigger.form).mutual
-    }
-
     fn sources_for(&self, at: usize, last_subject: &Option<Vec<usize>>, gerund: bool) -> Option<(Vec<usize>, Rule)> {
         if patterns::shares_subject(self.items, at) {
             return last_subject.clone().map(|g| (g, Rule::SharedSubject));
@@ -445,7 +440,7 @@ impl Sentence<'_> {
         match patterns::object(self.lexicon, items, trigger.end, false, patterns::OBJECT_WINDOW) {
             Object::Group { members, .. } => Some(found(sources, members, false, rule)),
             Object::Reciprocal => Some(found(sources, Vec::new(), true, Rule::Mutual)),
-            Object::None if sources.len() >= 2 && self.mutual(trigger) => {
+            Object::None if sources.len() >= 2 && trigger.mutual => {
                 Some(found(sources, Vec::new(), true, Rule::Mutual))
             }
             Object::None => {
@@ -534,7 +529,7 @@ impl Sentence<'_> {
         match object {
             Object::Group { members, .. } => Some(found(sources, members, false, rule, governor)),
             Object::Reciprocal => Some(found(sources, Vec::new(), true, Rule::Mutual, governor)),
-            Object::None if sources.len() >= 2 && self.mutual(trigger) => {
+            Object::None if sources.len() >= 2 && trigger.mutual => {
                 Some(found(sources, Vec::new(), true, Rule::Mutual, governor))
             }
             Object::None => {
@@ -563,7 +558,7 @@ impl Sentence<'_> {
         match patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW) {
             Object::Group { members, .. } => Some(found(members, false)),
             Object::Reciprocal => Some(found(Vec::new(), true)),
-            Object::None if sources.len() >= 2 && self.mutual(trigger) => Some(found(Vec::new(), true)),
+            Object::None if sources.len() >= 2 && trigger.mutual => Some(found(Vec::new(), true)),
             Object::None => None,
         }
     }
@@ -599,7 +594,7 @@ impl Sentence<'_> {
                 })
             });
             if let Some(inner) = inner {
-                let acted = self.lexicon.form(inner.form).code;
+                let acted = inner.code;
                 let modal = (start + 1..inner.first).any(|j| items[j].is_word_in(items::MODALS));
                 let code = if modal {
                     let intent = match self.lexicon.codes[acted].quad {
@@ -621,9 +616,8 @@ impl Sentence<'_> {
                 });
             }
         }
-        let code = (said.0..said.1).find_map(|j| {
-            patterns::trigger_at(self.lexicon, items, j, Role::Content).map(|t| self.lexicon.form(t.form).code)
-        });
+        let code =
+            (said.0..said.1).find_map(|j| patterns::trigger_at(self.lexicon, items, j, Role::Content).map(|t| t.code));
         Some(Found {
             sources,
             targets,
@@ -670,7 +664,7 @@ impl Sentence<'_> {
     ) {
         let items = self.items;
         let form = self.lexicon.form(trigger.form);
-        let mut code = found.code.unwrap_or(form.code);
+        let mut code = found.code.unwrap_or(trigger.code);
         if found.code.is_none() {
             let nearest_source = found.sources.iter().copied().filter(|&s| s < found.trigger_first).max();
             let from = found
@@ -942,6 +936,14 @@ mod tests {
         ("commas-before-a-speaker", ", ", " Egypt backs", " and said"),
         ("shared-subject-gerunds", "Egypt backs ", "", " and , supporting"),
         ("clauses-joined-by-and", "Egypt attacked Israel and ", "", ""),
+        // Verbs with many object phrases (a dictionary block's verbs under each of its codes),
+        // each before words that start phrases but do not finish them.
+        (
+            "object-phrases",
+            "Egypt set on set up sets imposed new sanctions recalled its ambassador from Libya and ",
+            "",
+            "",
+        ),
     ];
 
     fn shape(head: &str, middle: &str, tail: &str, bytes: usize) -> String {

@@ -2,7 +2,7 @@
 //! barrier and precedence rules stated in `src/events/mod.rs`.
 
 use super::items::*;
-use super::lexicon::{Lexicon, Pos, Role, VerbForm, OBJECT_PHRASE_GAP};
+use super::lexicon::{CodeIndex, Lexicon, ObjectPhrase, Pos, Role, VerbForm, OBJECT_PHRASE_GAP};
 
 /// How far a subject is looked for before its trigger, in items.
 pub(crate) const SUBJECT_WINDOW: usize = 40;
@@ -26,6 +26,10 @@ pub(crate) struct TriggerAt {
     /// Exclusive.
     pub end: usize,
     pub form: usize,
+    /// The code it gives: the form's, or that of the object phrase after it.
+    pub code: CodeIndex,
+    /// A group of actors with no object acts with each other.
+    pub mutual: bool,
 }
 
 /// The longest trigger form starting at item `at`, if any, choosing between a verb and a noun
@@ -52,9 +56,15 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
         if !matches {
             continue;
         }
-        if !form.objects.is_empty() && !object_phrase_follows(items, at + form.words.len(), &form.objects) {
-            continue;
-        }
+        // A form with object phrases takes its code from the phrase that follows.
+        let (code, mutual) = if form.objects.is_empty() {
+            (form.code, form.mutual)
+        } else {
+            match object_phrase_following(items, at + form.words.len(), &form.objects) {
+                Some(phrase) => (phrase.code, phrase.mutual),
+                None => continue,
+            }
+        };
         // A plain verb form before a particle of motion is another verb or an adverb ("went
         // back to", "back home"), unless the particle is part of the form.
         let after = at + form.words.len();
@@ -78,6 +88,8 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
             first: at,
             end: at + form.words.len(),
             form: index,
+            code,
+            mutual,
         };
         let better = match best {
             None => true,
@@ -103,36 +115,39 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
     best
 }
 
-/// Whether one of `phrases` starts within [`OBJECT_PHRASE_GAP`] words after `at` ("imposed new
-/// sanctions", "recalled its ambassador"); only words stand between. The lexicon keeps a form's
-/// phrases sorted, so only those starting with the word at hand are compared.
-fn object_phrase_follows(items: &[Item<'_>], at: usize, phrases: &[Vec<String>]) -> bool {
+/// The phrase of `phrases` that starts within [`OBJECT_PHRASE_GAP`] words after `at` ("imposed
+/// new sanctions", "recalled its ambassador"), only words standing between; of several, the one
+/// of the earliest record. The lexicon keeps a form's phrases sorted, so only those starting with
+/// the word at hand are compared.
+fn object_phrase_following<'a>(items: &[Item<'_>], at: usize, phrases: &'a [ObjectPhrase]) -> Option<&'a ObjectPhrase> {
+    let mut found: Option<&ObjectPhrase> = None;
     for start in at..=at + OBJECT_PHRASE_GAP {
         let Some(item) = items.get(start) else {
-            return false;
+            break;
         };
         let Some(word) = item.word() else {
             if item.punct().is_some_and(is_apostrophe) {
                 continue;
             }
-            return false;
+            break;
         };
-        let first = phrases.partition_point(|p| p.first().map_or("", String::as_str) < word);
+        let first = phrases.partition_point(|p| p.words.first().map_or("", String::as_str) < word);
         let starting = phrases[first..]
             .iter()
-            .take_while(|p| p.first().is_some_and(|w| w == word));
+            .take_while(|p| p.words.first().is_some_and(|w| w == word));
         for phrase in starting {
             crate::work::step(1);
-            if phrase
+            let follows = phrase
+                .words
                 .iter()
                 .enumerate()
-                .all(|(k, w)| items.get(start + k).is_some_and(|item| item.is_word(w)))
-            {
-                return true;
+                .all(|(k, w)| items.get(start + k).is_some_and(|item| item.is_word(w)));
+            if follows && found.is_none_or(|f| phrase.rank < f.rank) {
+                found = Some(phrase);
             }
         }
     }
-    false
+    found
 }
 
 /// Whether a lower-case word that is neither an auxiliary, a modal, an adverb nor a function

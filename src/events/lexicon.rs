@@ -420,7 +420,7 @@ impl Lexicon {
                 problems.push((
                     file,
                     input.at.1,
-                    format!("trigger of code {code:?}: objects go with the verbs and forms of an act, not with nouns, agents or speech"),
+                    format!("trigger of code {code:?}: objects go with the verbs and forms of an act, not with nouns, agents, speech or content"),
                 ));
             }
             objects.sort();
@@ -598,6 +598,22 @@ impl Lexicon {
                     })
                     .collect();
                 phrases.sort_by(|a, b| (&a.words, a.rank).cmp(&(&b.words, b.rank)));
+                // The parts come from one file (a later file takes the words whole): one phrase
+                // of a verb has one code there, as one form has one code per role.
+                for pair in phrases.windows(2) {
+                    if pair[0].words == pair[1].words && pair[0].code != pair[1].code {
+                        let (file, byte) = triggers[pair[1].rank].at;
+                        problems.push((
+                            file,
+                            byte,
+                            format!(
+                                "the object {:?} already gives this verb the code {:?}; one object phrase of a verb has one code",
+                                pair[1].words.join(" "),
+                                lexicon.codes[pair[0].code].code
+                            ),
+                        ));
+                    }
+                }
                 phrases.into()
             });
             lexicon.forms[form].objects = Arc::clone(phrases);
@@ -932,6 +948,27 @@ mod tests {
                 ("070".to_owned(), vec!["aid".to_owned()]),
                 ("163".to_owned(), vec!["embargo".to_owned(), "sanctions".to_owned()])
             ]
+        );
+    }
+
+    #[test]
+    fn one_object_phrase_of_a_verb_has_one_code_in_a_file() {
+        let codes = [
+            code(0, "051", "Praise or endorse"),
+            code(0, "111", "Criticize or denounce"),
+        ];
+        let triggers = [
+            trigger(0, "051", "laud", vec!["plan", "scheme"]),
+            trigger(0, "111", "laud", vec!["plan"]),
+        ];
+        let Err(problems) = Lexicon::build(&codes, &triggers, &[], &|_| true) else {
+            panic!("\"plan\" under two codes")
+        };
+        assert!(
+            problems
+                .iter()
+                .any(|(_, _, m)| m.contains("\"plan\" already gives") && m.contains("\"051\"")),
+            "{problems:?}"
         );
     }
 

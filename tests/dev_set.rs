@@ -1,11 +1,13 @@
-//! Scores the extractor on the dev set (tests/fixtures/dev: six real texts nobody here wrote,
-//! with gold mentions and entity keys; origins and licences in its SOURCES.md) through the real
+//! Scores the extractor on the dev sets (tests/fixtures/dev: six real texts nobody here wrote;
+//! tests/fixtures/dev2: eight more situations, text 06 read from `../shared/dev2`; gold mentions
+//! and entity keys, origins and licences in each SOURCES.md) through the real
 //! engine and the shipped layers, by the rules of the team's scorer (`score.py`): exact
 //! code-point spans; a link is right when the predicted name is the gold entity's key, name,
 //! alias or demonym (case-, accent-, hyphen- and apostrophe-insensitive), and an unlinked
 //! answer is right for an actor the shipped model need not know (`in_model: false`).
 //!
-//! `cargo test --test dev_set -- --nocapture` prints the per-text table.
+//! `cargo test --release --test dev_set -- --nocapture` prints the per-text tables;
+//! `DEV_SET_DETAILS=1` adds every missed, false and mislinked mention.
 
 mod common;
 
@@ -24,13 +26,37 @@ const TEXTS: [&str; 6] = [
     "06_wikipedia_egypt_turkey_relations",
 ];
 
-/// The mean span F1 and span+link F1 the engine must keep (a regression floor: measured, less
-/// a margin). The goals of issue 10 are 0.93 and 0.90.
-const MEAN_SPAN_F1_FLOOR: f64 = 0.87;
-const MEAN_LINK_F1_FLOOR: f64 = 0.86;
+/// The second dev set (issue 21): eight situations far from the seed's. Text 06 is © United
+/// Nations and is read from `../shared/dev2/` beside the checkout, never copied; the others are
+/// in `tests/fixtures/dev2/` with their `SOURCES.md`.
+const DEV2_TEXTS: [&str; 8] = [
+    "01_wikipedia_ohrid_agreement_kosovo_serbia",
+    "02_fcdo_e3_statement_iaea_iran_2024",
+    "03_crs_india_pakistan_pulwama_2019",
+    "04_wikipedia_nagorno_karabakh_ceasefire_2020",
+    "05_wikipedia_third_taiwan_strait_crisis",
+    "06_un_sc_press_statement_drc_m23_2023",
+    "07_crs_houthi_attacks_red_sea_2024",
+    "08_voa_blinken_gaza_ceasefire_talks_2024",
+];
 
-fn dev_folder() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dev")
+/// The mean span F1 and span+link F1 the engine must keep on each set (a regression floor:
+/// measured, less a margin). The goals of issue 21 are 0.95 / 0.93 on dev and 0.93 / 0.90 on dev2.
+const DEV_FLOORS: (f64, f64) = (0.93, 0.92);
+const DEV2_FLOORS: (f64, f64) = (0.82, 0.77);
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Where a text and its gold are: the set's fixtures, or else the team's shared set beside the
+/// checkout (dev2's text 06). `None` when neither has it (a clone without `../shared/`).
+fn set_file(set: &str, name: &str, suffix: &str) -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    [fixtures().join(set), root.join("../shared").join(set)]
+        .into_iter()
+        .map(|folder| folder.join(format!("{name}{suffix}")))
+        .find(|path| path.is_file())
 }
 
 use common::scorer_norm as norm;
@@ -42,8 +68,8 @@ struct Linker {
 }
 
 impl Linker {
-    fn load() -> Linker {
-        let text = std::fs::read_to_string(dev_folder().join("entities.json")).expect("entities.json");
+    fn load(set: &str) -> Linker {
+        let text = std::fs::read_to_string(fixtures().join(set).join("entities.json")).expect("entities.json");
         let entities: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).expect("a JSON object");
         let mut forms = HashMap::new();
         let mut optional = HashSet::new();
@@ -79,19 +105,30 @@ fn f1(tp: usize, fp: usize, fn_: usize) -> f64 {
     2.0 * tp as f64 / (2 * tp + fp + fn_) as f64
 }
 
-#[test]
-fn the_dev_set_scores_at_least_the_floor() {
-    let snapshot = Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load");
-    let linker = Linker::load();
+/// The text between two code-point offsets, for the details.
+fn slice(text: &str, start: u64, end: u64) -> String {
+    text.chars().skip(start as usize).take((end - start) as usize).collect()
+}
+
+/// Scores one set and prints its table; returns the mean span F1 and span+link F1 over the
+/// texts found. With `DEV_SET_DETAILS=1`, lists every missed, false and mislinked mention.
+fn score_set(snapshot: &Snapshot, set: &str, texts: &[&str]) -> (f64, f64) {
+    let details = std::env::var_os("DEV_SET_DETAILS").is_some();
+    let linker = Linker::load(set);
     let mut span_f1s = Vec::new();
     let mut link_f1s = Vec::new();
     println!(
         "{:<44} {:>6} {:>6} {:>6} {:>9}",
-        "text", "gold", "pred", "span", "span+link"
+        set, "gold", "pred", "span", "span+link"
     );
-    for name in TEXTS {
-        let text = std::fs::read_to_string(dev_folder().join(format!("{name}.txt"))).expect("the text");
-        let gold_text = std::fs::read_to_string(dev_folder().join(format!("{name}.gold.jsonl"))).expect("gold");
+    for &name in texts {
+        let (Some(text_path), Some(gold_path)) = (set_file(set, name, ".txt"), set_file(set, name, ".gold.jsonl"))
+        else {
+            println!("{name:<44} not scored: not in tests/fixtures/{set} nor ../shared/{set}");
+            continue;
+        };
+        let text = std::fs::read_to_string(text_path).expect("the text");
+        let gold_text = std::fs::read_to_string(gold_path).expect("gold");
         let gold: HashMap<(u64, u64), Option<String>> = gold_text
             .lines()
             .filter(|line| !line.trim().is_empty())
@@ -109,13 +146,32 @@ fn the_dev_set_scores_at_least_the_floor() {
         let mut matched = HashSet::new();
         for mention in &mentions {
             let span = (mention.span.char_start as u64, mention.span.char_end as u64);
-            let Some(gold_entity) = gold.get(&span) else { continue };
+            let predicted = mention.entity.map(|e| snapshot.model.entities[e].name.as_str());
+            let Some(gold_entity) = gold.get(&span) else {
+                if details {
+                    println!("  false  {:?} -> {predicted:?}", slice(&text, span.0, span.1));
+                }
+                continue;
+            };
             if !matched.insert(span) {
                 continue;
             }
             span_tp += 1;
-            let predicted = mention.entity.map(|e| snapshot.model.entities[e].name.as_str());
-            link_tp += usize::from(linker.correct(gold_entity.as_deref(), predicted));
+            let right = linker.correct(gold_entity.as_deref(), predicted);
+            if details && !right {
+                println!(
+                    "  link   {:?} -> {predicted:?}, gold {gold_entity:?}",
+                    slice(&text, span.0, span.1)
+                );
+            }
+            link_tp += usize::from(right);
+        }
+        if details {
+            let mut missed: Vec<_> = gold.iter().filter(|(span, _)| !matched.contains(span)).collect();
+            missed.sort();
+            for (span, entity) in missed {
+                println!("  missed {:?} ({entity:?})", slice(&text, span.0, span.1));
+            }
         }
         let span = f1(span_tp, mentions.len() - span_tp, gold.len() - span_tp);
         let link = f1(link_tp, mentions.len() - link_tp, gold.len() - link_tp);
@@ -127,15 +183,26 @@ fn the_dev_set_scores_at_least_the_floor() {
         span_f1s.push(span);
         link_f1s.push(link);
     }
-    let mean = |values: &[f64]| values.iter().sum::<f64>() / values.len() as f64;
+    let mean = |values: &[f64]| values.iter().sum::<f64>() / values.len().max(1) as f64;
     let (span, link) = (mean(&span_f1s), mean(&link_f1s));
     println!("{:<44} {:>6} {:>6} {span:>6.3} {link:>9.3}", "mean", "", "");
-    assert!(
-        span >= MEAN_SPAN_F1_FLOOR,
-        "mean span F1 {span:.3} under the floor {MEAN_SPAN_F1_FLOOR}"
-    );
-    assert!(
-        link >= MEAN_LINK_F1_FLOOR,
-        "mean span+link F1 {link:.3} under the floor {MEAN_LINK_F1_FLOOR}"
-    );
+    (span, link)
+}
+
+#[test]
+fn the_dev_sets_score_at_least_their_floors() {
+    let snapshot = Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load");
+    for (set, texts, (span_floor, link_floor)) in
+        [("dev", &TEXTS[..], DEV_FLOORS), ("dev2", &DEV2_TEXTS[..], DEV2_FLOORS)]
+    {
+        let (span, link) = score_set(&snapshot, set, texts);
+        assert!(
+            span >= span_floor,
+            "{set}: mean span F1 {span:.3} under the floor {span_floor}"
+        );
+        assert!(
+            link >= link_floor,
+            "{set}: mean span+link F1 {link:.3} under the floor {link_floor}"
+        );
+    }
 }

@@ -109,7 +109,7 @@ fn a_surname_alone_after_the_full_name_is_the_same_person() {
 fn a_name_before_a_ruler_noun_is_a_person() {
     assert!(person("He criticised the Assad regime.", "Assad"));
     assert!(person("Relations cooled in the Nasser era.", "Nasser"));
-    assert!(person("He spoke for the Trump Administration at the talks.", "Trump"));
+    assert!(person("He spoke for the Kowalski Administration at the talks.", "Kowalski"));
     for period in [
         "Relations cooled in the Soviet era.",
         "He criticised the Communist regime.",
@@ -293,5 +293,44 @@ fn a_shared_name_after_a_place_and_a_comma_is_the_one_in_that_place_s_country() 
         found("Georgia voted.")[0].1.as_deref(),
         Some("georgia"),
         "alone, the country"
+    );
+}
+
+#[test]
+fn a_known_given_name_makes_a_person_at_the_start_of_a_sentence() {
+    assert!(person("Marta Kowalczyk visited Kyiv.", "Marta Kowalczyk"));
+    // Two capitalised words whose first is no given name still open sentences unread.
+    assert_eq!(texts("Terrorist Groups gathered near Kyiv."), vec!["Kyiv".to_owned()]);
+}
+
+#[test]
+fn a_given_name_that_is_also_a_place_before_a_surname_is_a_person() {
+    assert!(person("Vladimir Sokolovsky met the envoy.", "Vladimir Sokolovsky"));
+    assert!(person("Talks with Victoria Halloran ended.", "Victoria Halloran"));
+}
+
+#[test]
+fn the_heads_of_state_and_government_are_known_by_name_and_surname() {
+    let seen = found("Vladimir Putin met Xi Jinping. Putin and Xi spoke of Erdogan.");
+    let ids: Vec<Option<&str>> = seen.iter().map(|(_, id, _)| id.as_deref()).collect();
+    assert_eq!(
+        ids,
+        vec![
+            Some("vladimir-putin"),
+            Some("xi-jinping"),
+            Some("vladimir-putin"),
+            Some("xi-jinping"),
+            Some("recep-tayyip-erdogan")
+        ]
+    );
+}
+
+#[test]
+fn the_title_and_country_before_a_name_stay_out_of_it() {
+    let seen = found("signed by the President of Azerbaijan Ilkin Qarayev and Russia's President Vladimir Putin");
+    let surfaces: Vec<&str> = seen.iter().map(|(s, _, _)| s.as_str()).collect();
+    assert_eq!(
+        surfaces,
+        vec!["Azerbaijan", "Ilkin Qarayev", "Russia", "Vladimir Putin"]
     );
 }

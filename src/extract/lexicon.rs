@@ -68,6 +68,88 @@ pub static PERSON_TITLES: WordList = WordList::new(
         "acting",
         "undersecretary",
         "under-secretary",
+        "advisor",
+        "adviser",
+        "director",
+        "chairman",
+        "chairwoman",
+        "chairperson",
+        "commissioner",
+        "coordinator",
+        "negotiator",
+        "consul",
+        "leader",
+        "patriarch",
+        "archbishop",
+        "bishop",
+        "cardinal",
+        "shah",
+        "tsar",
+        "czar",
+        "president-elect",
+        // Plural titles: never a name, and no name of their own ("The National Security
+        // Advisors met").
+        "presidents",
+        "ministers",
+        "generals",
+        "senators",
+        "ambassadors",
+        "envoys",
+        "secretaries",
+        "advisors",
+        "advisers",
+        "commanders",
+        "chiefs",
+        "leaders",
+        "governors",
+        "directors",
+        "spokesmen",
+        "spokespeople",
+        "kings",
+        "princes",
+    ],
+);
+
+/// Capitalised words right before a title that belong to it ("Foreign Minister", "National
+/// Security Advisor", "Supreme Leader", "Prime Minister"): never the end of a name before it.
+pub static TITLE_MODIFIERS: WordList = WordList::new(
+    1 << 16,
+    &[
+        "prime",
+        "foreign",
+        "defence",
+        "defense",
+        "interior",
+        "finance",
+        "security",
+        "national",
+        "homeland",
+        "intelligence",
+        "supreme",
+        "grand",
+        "high",
+        "special",
+        "executive",
+        "attorney",
+        "inspector",
+        "opposition",
+        "majority",
+        "minority",
+        "former",
+        "late",
+        "first",
+        "trade",
+        "justice",
+        "energy",
+        "health",
+        "economy",
+        "economic",
+        "external",
+        "home",
+        "press",
+        "military",
+        "top",
+        "senior",
     ],
 );
 
@@ -377,6 +459,9 @@ pub static OUT_OF_SCOPE_HEADS: WordList = WordList::new(
         "church",
         "oilfield",
         "pipeline",
+        "dam",
+        "reactor",
+        "refinery",
         "operation",
         "plan",
         "initiative",
@@ -494,6 +579,16 @@ pub static REGION_HEADS: WordList = WordList::new(
         "plateau",
         "horn",
         "province",
+        "shoal",
+        "shoals",
+        "reef",
+        "reefs",
+        "atoll",
+        "archipelago",
+        "corridor",
+        "canal",
+        "pass",
+        "isthmus",
         "state",
         "county",
         "district",
@@ -719,12 +814,12 @@ pub static PLACE_PREPOSITIONS: [&str; 4] = ["in", "near", "outside", "around"];
 
 /// A lowercase word list: one bit of a word's [`classes`].
 pub struct WordList {
-    class: u16,
+    class: u32,
     words: &'static [&'static str],
 }
 
 impl WordList {
-    pub const fn new(class: u16, words: &'static [&'static str]) -> WordList {
+    pub const fn new(class: u32, words: &'static [&'static str]) -> WordList {
         WordList { class, words }
     }
 
@@ -734,13 +829,13 @@ impl WordList {
     }
 
     /// Whether a word with these [`classes`] is in the list.
-    pub fn has(&self, classes: u16) -> bool {
+    pub fn has(&self, classes: u32) -> bool {
         classes & self.class != 0
     }
 }
 
 /// Every list, for the combined index.
-static ALL_LISTS: [&WordList; 16] = [
+static ALL_LISTS: [&WordList; 17] = [
     &PERSON_TITLES,
     &FUNCTION_WORDS,
     &CALENDAR_WORDS,
@@ -757,13 +852,14 @@ static ALL_LISTS: [&WordList; 16] = [
     &RULER_NOUNS,
     &NOT_RULER_NAMES,
     &NOT_GIVEN_NAMES,
+    &TITLE_MODIFIERS,
 ];
 
 /// The lists' words, by [`short_key`] when they have one.
 #[derive(Default)]
 struct ClassIndex {
-    short: FxHashMap<u128, u16>,
-    long: FxHashMap<&'static [u8], u16>,
+    short: FxHashMap<u128, u32>,
+    long: FxHashMap<&'static [u8], u32>,
     longest: usize,
 }
 
@@ -771,7 +867,7 @@ struct ClassIndex {
 ///
 /// One hash lookup answers for every list, and it never allocates for ASCII words: the rules
 /// ask about most capitalised words of a text, so tokens keep the answer.
-pub fn classes(word: &str) -> u16 {
+pub fn classes(word: &str) -> u32 {
     let index = class_index();
     let word = word.strip_suffix('.').unwrap_or(word);
     let lookup = |lower: &[u8]| match short_key(lower.iter().copied()) {
@@ -803,7 +899,7 @@ pub fn classes(word: &str) -> u16 {
 /// [`classes`] of the word `text[start..end]`, faster for the usual short ASCII word when at
 /// least 16 bytes of text follow its start: its bytes are read as one number, lowercased all at
 /// once, and looked up as the key [`short_key`] would build.
-pub fn classes_in(text: &str, start: usize, end: usize) -> u16 {
+pub fn classes_in(text: &str, start: usize, end: usize) -> u32 {
     const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
     const ONES: u128 = 0x0101_0101_0101_0101_0101_0101_0101_0101;
     let bytes = text.as_bytes();

@@ -167,6 +167,20 @@ struct EntityFacts {
 pub struct Extractor {
     names: NameTable,
     entities: Vec<EntityFacts>,
+    /// The model's given names, folded (see [`Model::given_names`]).
+    given_names: GivenNames,
+}
+
+/// Given names, folded for comparison: a capitalised given name and surname are a person
+/// wherever they stand.
+#[derive(Default)]
+pub(crate) struct GivenNames(rustc_hash::FxHashSet<Box<str>>);
+
+impl GivenNames {
+    /// Whether `word` (as written in the text) is a given name.
+    pub(crate) fn contains(&self, word: &str) -> bool {
+        !self.0.is_empty() && self.0.contains(crate::text::fold_for_compare(word).as_str())
+    }
 }
 
 /// Either a known name or an unlinked phrase, before linking is decided: what `unknown` hands
@@ -229,7 +243,12 @@ impl Extractor {
                 }
             })
             .collect();
-        Ok(Extractor { names, entities })
+        let given_names = GivenNames(model.given_names.iter().map(|n| n.as_str().into()).collect());
+        Ok(Extractor {
+            names,
+            entities,
+            given_names,
+        })
     }
 
     /// Extracts the mentions of `text`.

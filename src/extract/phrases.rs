@@ -22,7 +22,7 @@ pub struct Token {
     pub capitalised: bool,
     pub all_capitals: bool,
     /// The word lists the word is in (see [`lexicon::classes`]), looked up once.
-    pub classes: u16,
+    pub classes: u32,
 }
 
 impl Token {
@@ -53,7 +53,17 @@ pub fn tokens(text: &str) -> Vec<Token> {
             if !text[next_start..].chars().next().is_some_and(is_letter_or_digit) {
                 break;
             }
-            token = token_at(text, next_start);
+            let next = token_at(text, next_start);
+            if separator == b'-' && is_given_name_syllables(text, &token, &next) {
+                // "Teng-hui", "Jong-un": one given name of two romanised syllables.
+                token.end = next.end;
+                token.classes = 0;
+                if let Some(last) = tokens.last_mut() {
+                    *last = token;
+                }
+                continue;
+            }
+            token = next;
             tokens.push(token);
             if !(token.capitalised || token.is(&lexicon::NAME_CONNECTORS)) {
                 break;
@@ -62,6 +72,38 @@ pub fn tokens(text: &str) -> Vec<Token> {
         position = token.end;
     }
     tokens
+}
+
+/// Whether `first`, capitalised, and `second`, in lowercase after a hyphen, are the two
+/// romanised syllables of one East Asian given name ("Teng-hui", "Jong-un", "Jae-in",
+/// "Yat-sen"): each is an optional initial, one to three vowels and an optional final. English
+/// compounds fail the test on one side or the other ("Saudi-led", "Soviet-era", "Iranian-run").
+fn is_given_name_syllables(text: &str, first: &Token, second: &Token) -> bool {
+    first.capitalised
+        && !first.all_capitals
+        && !second.capitalised
+        && is_romanised_syllable(&text[first.start..first.end])
+        && is_romanised_syllable(&text[second.start..second.end])
+}
+
+/// One syllable of Pinyin, Wade–Giles or Revised Romanisation shape, any case.
+pub fn is_romanised_syllable(word: &str) -> bool {
+    const INITIALS: [&str; 30] = [
+        "zh", "ch", "sh", "ts", "hs", "ph", "th", "kh", "jj", "ss", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k",
+        "h", "j", "q", "x", "r", "z", "c", "s", "y", "w",
+    ];
+    const FINALS: [&str; 8] = ["ng", "n", "m", "k", "p", "l", "r", "t"];
+    if word.len() > 6 || !word.is_ascii() {
+        return false;
+    }
+    let lower = word.to_ascii_lowercase();
+    let rest = INITIALS
+        .iter()
+        .find_map(|initial| lower.strip_prefix(initial))
+        .unwrap_or(&lower);
+    let vowels = rest.bytes().take_while(|b| b"aeiou".contains(b)).count();
+    let rest = &rest[vowels..];
+    (1..=3).contains(&vowels) && (rest.is_empty() || FINALS.contains(&rest))
 }
 
 /// The start of the next word at or after `from` whose first letter is a capital.
@@ -295,8 +337,12 @@ fn split_phrase(
     // "Second Libyan Civil War").
     let leading = phrase_opening_class(text, tokens, first, end);
     // An opening noun with "of" decides over the last word: "Government of National Stability" is
-    // an organisation, "Department of State" is not a region.
-    if let Some(class) = leading.or_else(|| head_class(text, &tokens[end - 1])) {
+    // an organisation, "Department of State" is not a region. Not when a title inside the
+    // phrase introduces a name after it ("Republic of Korea National Security Advisor Shin
+    // Wonsik", "Bank of England Governor Andrew Bailey"): that is a name, a title and a name.
+    let head = head_class(text, &tokens[end - 1]);
+    let titled_name_inside = head.is_none() && titled_name_after(tokens, first + 1, end);
+    if let Some(class) = leading.filter(|_| !titled_name_inside).or(head) {
         let mut start = first;
         while start < end - 1 && is_stop(&tokens[start]) {
             start += 1;
@@ -344,14 +390,45 @@ fn split_phrase(
                 start += 1;
             }
         }
+        // The words before a title that belong to it: "Foreign Minister", "National Security
+        // Advisor".
+        if index < end && tokens[index].is(&lexicon::PERSON_TITLES) {
+            while stop > start && tokens[stop - 1].capitalised && tokens[stop - 1].is(&lexicon::TITLE_MODIFIERS) {
+                stop -= 1;
+            }
+        }
         while stop > start && !tokens[stop - 1].capitalised {
             stop -= 1;
         }
+        if stop > start && after_title && title_complement {
+            // "President of Azerbaijan Ilham Aliyev", "General Secretary of the Chinese Communist
+            // Party Xi Jinping": the title's complement ends at its head noun, and the name after
+            // it is the person.
+            if let Some(head) = (start..stop - 1).rev().find(|&i| {
+                head_class(text, &tokens[i]).is_some_and(|c| matches!(c, SegmentClass::Actor(_)))
+                    && tokens[i + 1].capitalised
+            }) {
+                out.push(Segment {
+                    first: start,
+                    end: head + 1,
+                    class: phrase_opening_class(text, tokens, start, head + 1)
+                        .or_else(|| head_class(text, &tokens[head]))
+                        .unwrap_or(SegmentClass::Unknown),
+                    after_title: false,
+                    sentence_initial: is_sentence_start(tokens[start].start),
+                    opened_by_category: false,
+                });
+                start = head + 1;
+            }
+        }
         if stop > start {
+            let opening = phrase_opening_class(text, tokens, start, stop);
             let class = if after_title {
                 SegmentClass::Actor(EntityType::Person)
             } else {
-                head_class(text, &tokens[stop - 1]).unwrap_or(SegmentClass::Unknown)
+                opening
+                    .or_else(|| head_class(text, &tokens[stop - 1]))
+                    .unwrap_or(SegmentClass::Unknown)
             };
             out.push(Segment {
                 first: start,
@@ -359,7 +436,7 @@ fn split_phrase(
                 class,
                 after_title,
                 sentence_initial: is_sentence_start(tokens[start].start),
-                opened_by_category: false,
+                opened_by_category: !after_title && opening.is_some(),
             });
         }
         if index < end {
@@ -367,6 +444,18 @@ fn split_phrase(
             piece_start = index + 1;
         }
     }
+}
+
+/// Whether a capitalised title stands in `tokens[from..end]` with a capitalised word after it
+/// that is not a title itself: a name introduced by the title.
+fn titled_name_after(tokens: &[Token], from: usize, end: usize) -> bool {
+    (from..end.saturating_sub(1)).any(|i| {
+        tokens[i].capitalised
+            && tokens[i].is(&lexicon::PERSON_TITLES)
+            && tokens[i + 1..end]
+                .iter()
+                .any(|t| t.capitalised && !t.is(&lexicon::PERSON_TITLES) && !t.is(&lexicon::TITLE_MODIFIERS))
+    })
 }
 
 /// The class of a phrase that opens with a category noun and a connector: "Port of Misrata",
@@ -420,6 +509,16 @@ mod tests {
         let words: Vec<&str> = tokens(text).iter().map(|t| &text[t.start..t.end]).collect();
         // Runs start at capitals and end at the first word that cannot continue a name.
         assert_eq!(words, vec!["U.S.", "officials", "O'Brien"]);
+    }
+
+    #[test]
+    fn two_romanised_syllables_joined_by_a_hyphen_are_one_given_name() {
+        let text = "Lee Teng-hui met Kim Jong-un and Sun Yat-sen after Saudi-led and Soviet-era talks";
+        let words: Vec<&str> = tokens(text).iter().map(|t| &text[t.start..t.end]).collect();
+        assert!(words.contains(&"Teng-hui") && words.contains(&"Jong-un") && words.contains(&"Yat-sen"));
+        assert!(words.contains(&"Saudi") && words.contains(&"led"));
+        assert!(words.contains(&"Soviet") && words.contains(&"era"));
+        assert!(!is_romanised_syllable("Iranian") && !is_romanised_syllable("led"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::candidates::Candidate;
 use super::phrases::{self, Segment, SegmentClass, Token};
 use super::{
-    lexicon, Extractor, Found, MentionKind, CONFIDENCE_UNLINKED_GUESSED, CONFIDENCE_UNLINKED_POSSESSIVE,
+    lexicon, Extractor, Found, GivenNames, MentionKind, CONFIDENCE_UNLINKED_GUESSED, CONFIDENCE_UNLINKED_POSSESSIVE,
     CONFIDENCE_UNLINKED_TYPED,
 };
 use crate::model::EntityType;
@@ -96,6 +96,28 @@ impl Extractor {
                 continue;
             }
             let words = segment.end - segment.first;
+            if segment.class == SegmentClass::Actor(EntityType::Person) && segment.after_title {
+                if let Some(person_start) = self.titled_person(text, segment_tokens, &inside, &candidates) {
+                    // The name after a title: "President Vladimir Putin", "Advisor Akiba Takeo"
+                    // (a city's name among a person's is the person's), or the title's country
+                    // first ("President of Azerbaijan Ilham Aliyev").
+                    for &i in &inside {
+                        hidden[i] = candidates[i].start >= person_start;
+                    }
+                    found.push(Found::Unlinked {
+                        start: person_start,
+                        end,
+                        entity_type: Some(EntityType::Person),
+                        kind: MentionKind::Name,
+                        confidence: CONFIDENCE_UNLINKED_TYPED,
+                    });
+                    surnames.remember_person(
+                        text,
+                        &segment_tokens[segment_tokens.iter().position(|t| t.start == person_start).unwrap_or(0)..],
+                    );
+                    continue;
+                }
+            }
             if !inside.is_empty() {
                 // A longer name around a known one: an organisation head ("European Union"), or
                 // given names before a person's surname ("Saif al-Islam Gaddafi").
@@ -159,6 +181,7 @@ impl Extractor {
                                         piece_tokens,
                                         &mut line_kinds,
                                         &mut surnames,
+                                        &self.given_names,
                                     ));
                                 }
                                 run_start = None;
@@ -185,7 +208,14 @@ impl Extractor {
                 }
                 continue;
             }
-            if let Some(unlinked) = classify_unlinked(text, segment, segment_tokens, &mut line_kinds, &mut surnames) {
+            if let Some(unlinked) = classify_unlinked(
+                text,
+                segment,
+                segment_tokens,
+                &mut line_kinds,
+                &mut surnames,
+                &self.given_names,
+            ) {
                 found.push(unlinked);
             }
         }
@@ -291,16 +321,27 @@ impl LineKind {
 struct Surnames(std::collections::HashSet<String>);
 
 impl Surnames {
+    /// Remembers the surname of a person's name of two words or more.
+    /// A name that ends with a hyphenated given name ("Lee Teng-hui") is written family name
+    /// first, and the family name is the one used alone ("Lee").
+    fn remember_person(&mut self, text: &str, tokens: &[Token]) {
+        if let [first, .., last] = tokens {
+            let surname = if text[last.start..last.end].contains('-') {
+                first
+            } else {
+                last
+            };
+            self.0.insert(text[surname.start..surname.end].to_lowercase());
+        }
+    }
+
     fn remember(&mut self, text: &str, tokens: &[Token], found: &Option<Found>) {
-        if let (
-            Some(Found::Unlinked {
-                entity_type: Some(EntityType::Person),
-                ..
-            }),
-            [_, .., last],
-        ) = (found, tokens)
+        if let Some(Found::Unlinked {
+            entity_type: Some(EntityType::Person),
+            ..
+        }) = found
         {
-            self.0.insert(text[last.start..last.end].to_lowercase());
+            self.remember_person(text, tokens);
         }
     }
 
@@ -317,13 +358,40 @@ fn classify_unlinked(
     segment_tokens: &[Token],
     line_kinds: &mut LineKinds,
     surnames: &mut Surnames,
+    given_names: &GivenNames,
 ) -> Option<Found> {
-    let found = classify_segment(text, segment, segment_tokens, line_kinds, surnames);
+    let found = classify_segment(text, segment, segment_tokens, line_kinds, surnames, given_names);
     surnames.remember(text, segment_tokens, &found);
     found
 }
 
 impl Extractor {
+    /// Where the person's name starts in a segment after a title that known names touch, when
+    /// it is one: every word is shaped like a name, though a city may share one ("Vladimir",
+    /// "Takeo"); or a country, region or organisation opens the segment and name-shaped words
+    /// follow it ("Azerbaijan Ilham Aliyev" after "President of"). `None` leaves the segment to
+    /// the general rules.
+    fn titled_person(&self, text: &str, tokens: &[Token], inside: &[usize], candidates: &[Candidate]) -> Option<usize> {
+        let start = tokens.first()?.start;
+        let named_as = |candidate: &Candidate, types: &[EntityType]| {
+            candidate
+                .names(&self.names)
+                .all(|n| types.contains(&self.entities[n.entity.get()].entity_type))
+        };
+        let first = inside.first().map(|&i| &candidates[i]);
+        if let Some(first) = first.filter(|c| c.start == start) {
+            let complement = [EntityType::Country, EntityType::Region, EntityType::Organization];
+            if named_as(first, &complement) {
+                let rest = tokens.iter().position(|t| t.start >= first.end)?;
+                let names = &tokens[rest..];
+                return ((1..=4).contains(&names.len()) && names.iter().all(|t| is_name_word(text, t)))
+                    .then(|| names[0].start);
+            }
+        }
+        let all_cities = inside.iter().all(|&i| named_as(&candidates[i], &[EntityType::City]));
+        (all_cities && (2..=4).contains(&tokens.len()) && tokens.iter().all(|t| is_name_word(text, t))).then_some(start)
+    }
+
     /// Whether `candidate`, a country or city at the end of the segment, follows words shaped
     /// like given names (not adjectives, directions or category words: "Ancient Egypt",
     /// "Eastern Libya" stay places).
@@ -348,11 +416,22 @@ impl Extractor {
         let Some((_, surname)) = tokens.split_first() else {
             return false;
         };
+        // Or a place whose name is a known given name: "Vladimir Putin", "Victoria Nuland".
+        let given_name_place = || {
+            self.given_names.contains(&text[tokens[0].start..tokens[0].end])
+                && candidate.names(&self.names).all(|n| {
+                    matches!(
+                        self.entities[n.entity.get()].entity_type,
+                        EntityType::City | EntityType::Country | EntityType::Region
+                    )
+                })
+        };
         candidate.start == start
             && candidate.end == tokens[0].end
-            && candidate
+            && (candidate
                 .names(&self.names)
                 .all(|n| self.entities[n.entity.get()].common_word)
+                || given_name_place())
             && surname.iter().all(|token| is_name_word(text, token))
     }
 }
@@ -382,7 +461,9 @@ fn is_ruler_name(word: &str, token: &Token) -> bool {
     let lower = word.to_lowercase();
     !token.all_capitals
         && letter_count(word) >= 3
-        && word.chars().all(|c| c.is_alphabetic() || is_combining_mark(c))
+        && word
+            .chars()
+            .all(|c| c.is_alphabetic() || is_combining_mark(c) || c == '-')
         && !ADJECTIVE_ENDINGS.iter().any(|ending| lower.ends_with(ending))
         && !token.is(&lexicon::FUNCTION_WORDS)
         && !token.is(&lexicon::NOT_RULER_NAMES)
@@ -394,6 +475,7 @@ fn classify_segment(
     segment_tokens: &[Token],
     line_kinds: &mut LineKinds,
     surnames: &mut Surnames,
+    given_names: &GivenNames,
 ) -> Option<Found> {
     let start = segment_tokens.first()?.start;
     let end = segment_tokens.last()?.end;
@@ -414,7 +496,13 @@ fn classify_segment(
         })
     };
     if let [name, noun] = segment_tokens {
-        if noun.is(&lexicon::RULER_NOUNS) && !segment.sentence_initial && is_ruler_name(word_text(name), name) {
+        // Opening a sentence only after "the": "The Trump Administration", not "Unity Government".
+        let after_the =
+            || super::linking::previous_word(text, name.start).is_some_and(|w| w.eq_ignore_ascii_case("the"));
+        if noun.is(&lexicon::RULER_NOUNS)
+            && (!segment.sentence_initial || after_the())
+            && is_ruler_name(word_text(name), name)
+        {
             return person(name.start, name.end);
         }
     }
@@ -437,7 +525,9 @@ fn classify_segment(
                 let word = word_text(t);
                 !t.all_capitals
                     && letter_count(word) >= 2
-                    && word.chars().all(|c| c.is_alphabetic() || is_combining_mark(c))
+                    && word
+                        .chars()
+                        .all(|c| c.is_alphabetic() || is_combining_mark(c) || c == '-')
             })
             && segment_tokens.windows(2).all(|pair| {
                 let separator = &text[pair[0].end..pair[1].start];
@@ -451,7 +541,16 @@ fn classify_segment(
             _ if person_shaped => (EntityType::Person, CONFIDENCE_UNLINKED_GUESSED),
             _ => return None,
         };
-        if segment.sentence_initial && !matches!(segment.class, SegmentClass::Actor(_)) && words == 2 {
+        // A known given name before a surname is a person wherever it stands ("Joe Biden
+        // visited Kyiv").
+        let given_name_first = entity_type == EntityType::Person
+            && is_name_word(text, &segment_tokens[0])
+            && given_names.contains(word_text(&segment_tokens[0]));
+        if segment.sentence_initial
+            && !matches!(segment.class, SegmentClass::Actor(_))
+            && words == 2
+            && !given_name_first
+        {
             // "Eastern Libya" or "Terrorist Groups" opening a sentence: too often not a name.
             return None;
         }
@@ -583,7 +682,14 @@ mod tests {
             .iter()
             .filter_map(|segment| {
                 let segment_tokens = &tokens[segment.first..segment.end];
-                classify_unlinked(text, segment, segment_tokens, &mut line_kinds, &mut surnames)
+                classify_unlinked(
+                    text,
+                    segment,
+                    segment_tokens,
+                    &mut line_kinds,
+                    &mut surnames,
+                    &GivenNames::default(),
+                )
             })
             .map(|found| seen(text, &found))
             .collect()
@@ -666,6 +772,69 @@ mod tests {
                 Some(EntityType::Organization)
             )]
         );
+    }
+
+    #[test]
+    fn the_name_after_a_title_and_its_country_is_the_person() {
+        assert_eq!(
+            combined("signed by the President of Libya Ilkin Qarayev and others"),
+            vec![
+                Seen::Known("Libya"),
+                Seen::Unlinked("Ilkin Qarayev", Some(EntityType::Person))
+            ]
+        );
+        // A city's name among a person's names after a title is the person's.
+        assert_eq!(
+            combined("said Security Advisor Hana Takeo on Monday"),
+            vec![Seen::Unlinked("Hana Takeo", Some(EntityType::Person))]
+        );
+    }
+
+    #[test]
+    fn words_of_a_title_are_never_a_name_singular_or_plural() {
+        assert_eq!(combined("The National Security Advisors condemned the attack."), vec![]);
+        assert_eq!(
+            combined("Egypt National Security Advisor Shin Wonbae spoke."),
+            vec![
+                Seen::Known("Egypt"),
+                Seen::Unlinked("Shin Wonbae", Some(EntityType::Person))
+            ]
+        );
+        assert_eq!(
+            combined("said the General Secretary of the Chinese Communist Party Wen Lixin today"),
+            vec![
+                Seen::Unlinked("Chinese Communist Party", Some(EntityType::Organization)),
+                Seen::Unlinked("Wen Lixin", Some(EntityType::Person))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_family_name_first_is_the_short_form_of_a_hyphenated_given_name() {
+        assert_eq!(
+            combined("Former President Wang Teng-hui spoke. Wang later left."),
+            vec![
+                Seen::Unlinked("Wang Teng-hui", Some(EntityType::Person)),
+                Seen::Unlinked("Wang", Some(EntityType::Person))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_before_a_capitalised_ruler_noun_after_the_is_a_person() {
+        assert_eq!(
+            combined("The Kowalski Administration imposed sanctions."),
+            vec![Seen::Unlinked("Kowalski", Some(EntityType::Person))]
+        );
+    }
+
+    #[test]
+    fn places_named_with_a_class_word_are_regions_and_dams_are_not_actors() {
+        assert_eq!(
+            combined("boats near Second Halloran Shoal"),
+            vec![Seen::Unlinked("Second Halloran Shoal", Some(EntityType::Region))]
+        );
+        assert_eq!(combined("filling the Grand Ethiopian Renaissance Dam"), vec![]);
     }
 
     #[test]

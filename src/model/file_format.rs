@@ -26,6 +26,8 @@ pub struct DataFile {
     pub event_triggers: Vec<Spanned<EventTriggerRecord>>,
     #[serde(default)]
     pub event_word_classes: Vec<Spanned<EventWordClassRecord>>,
+    #[serde(default)]
+    pub given_names: Vec<Spanned<GivenNamesRecord>>,
 }
 
 impl DataFile {
@@ -40,6 +42,7 @@ impl DataFile {
             + self.event_codes.len()
             + self.event_triggers.len()
             + self.event_word_classes.len()
+            + self.given_names.len()
     }
 }
 
@@ -237,6 +240,16 @@ pub struct EventTriggerRecord {
 pub struct RefineRecord {
     pub near: Spanned<String>,
     pub code: Spanned<String>,
+}
+
+/// A list of given names (first names): not entities, but words that make a capitalised given
+/// name and surname a person wherever they stand.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GivenNamesRecord {
+    /// Where the names come from (dataset, version, licence).
+    pub source: String,
+    pub names: Vec<Spanned<String>>,
 }
 
 /// A named list of words the triggers refer to.

@@ -300,6 +300,7 @@ impl Loader {
         let agreements = self.build_agreements(parsed, &references);
         self.warn_of_quotes_naming_neither_end(&entities, &predicates, &relations);
         let event_lexicon = self.build_event_lexicon(parsed, &predicate_by_name);
+        let given_names = self.build_given_names(parsed);
 
         let mut adjacency = vec![Vec::new(); entities.len()];
         for (index, relation) in relations.iter().enumerate() {
@@ -338,7 +339,43 @@ impl Loader {
             layer_records: Vec::new(),
             warnings: Vec::new(),
             event_lexicon,
+            given_names,
         }
+    }
+
+    /// `[[given_names]]`: one word each (letters, with hyphens or apostrophes inside), folded.
+    fn build_given_names(&mut self, parsed: &[(usize, DataFile)]) -> Vec<String> {
+        let mut names = Vec::new();
+        for (file, data) in parsed {
+            for record in &data.given_names {
+                if record.get_ref().source.trim().is_empty() {
+                    self.report(
+                        Self::at(*file, record),
+                        "a [[given_names]] list must say where its names come from (`source`)",
+                    );
+                }
+                for name in &record.get_ref().names {
+                    let written = name.get_ref();
+                    let letters = written.chars().filter(|c| c.is_alphabetic()).count();
+                    let shaped = written.chars().next().is_some_and(char::is_alphabetic)
+                        && written.chars().last().is_some_and(char::is_alphabetic)
+                        && written.chars().all(|c| {
+                            c.is_alphabetic() || "-'\u{2019}".contains(c) || crate::text::is_combining_mark(c)
+                        });
+                    if !shaped || !(2..=40).contains(&letters) {
+                        self.report(
+                            Self::at(*file, name),
+                            format!("given name {written:?} must be one word of 2 to 40 letters (hyphens and apostrophes inside)"),
+                        );
+                        continue;
+                    }
+                    names.push(crate::text::fold_for_compare(written));
+                }
+            }
+        }
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 
     fn content_version(&self, documents: &[Document]) -> String {
@@ -440,5 +477,25 @@ evidence = ["They signed a pact"]
         );
         let agreement = &model.agreements[0];
         assert_eq!((&agreement.date, &agreement.period), (&None, &None));
+    }
+
+    #[test]
+    fn given_names_are_folded_and_a_bad_one_is_refused_with_its_line() {
+        let entity = "[[entities]]\nid = \"egypt\"\nname = \"Egypt\"\ntype = \"country\"\n\n";
+        let data = format!("{entity}[[given_names]]\nsource = \"ours\"\nnames = [\"Zoë\", \"Jean-Luc\", \"ZOE\"]\n");
+        let model = match load_from_str("names.toml", &data, Path::new(".")) {
+            Ok(model) => model,
+            Err(error) => panic!("the names load: {error}"),
+        };
+        assert_eq!(model.given_names, vec!["jean-luc".to_owned(), "zoe".to_owned()]);
+        let bad = format!("{entity}[[given_names]]\nsource = \"ours\"\nnames = [\n  \"Ann\",\n  \"Two Words\",\n]\n");
+        let error = match load_from_str("names.toml", &bad, Path::new(".")) {
+            Ok(_) => panic!("a name of two words is refused"),
+            Err(error) => error.to_string(),
+        };
+        assert!(
+            error.contains("names.toml") && error.contains(":10") && error.contains("Two Words"),
+            "{error}"
+        );
     }
 }

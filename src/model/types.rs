@@ -353,6 +353,9 @@ pub struct Model {
     pub(crate) agreements_by_party: Vec<Vec<AgreementIndex>>,
     /// The event lexicon: CAMEO codes and their trigger words (empty when no layer has one).
     pub event_lexicon: crate::events::lexicon::Lexicon,
+    /// The given names of every layer's `[[given_names]]`, folded as
+    /// [`crate::text::fold_for_compare`] folds, sorted and without repeats.
+    pub given_names: Vec<String>,
 }
 
 impl Model {

@@ -109,7 +109,10 @@ fn a_surname_alone_after_the_full_name_is_the_same_person() {
 fn a_name_before_a_ruler_noun_is_a_person() {
     assert!(person("He criticised the Assad regime.", "Assad"));
     assert!(person("Relations cooled in the Nasser era.", "Nasser"));
-    assert!(person("He spoke for the Kowalski Administration at the talks.", "Kowalski"));
+    assert!(person(
+        "He spoke for the Kowalski Administration at the talks.",
+        "Kowalski"
+    ));
     for period in [
         "Relations cooled in the Soviet era.",
         "He criticised the Communist regime.",

@@ -275,7 +275,7 @@ fn places_modifiers_and_titles_are_not_actors() {
     );
     assert_eq!(
         events_of("Turkish President Recep Tayyip Erdogan visited Qatar."),
-        ["Recep Tayyip Erdogan 042 Qatar"]
+        ["Recep Tayyip Erdoğan 042 Qatar"]
     );
 }
 

@@ -155,8 +155,9 @@ def check_get_entity(code, out):
 def check_list_entities(code, out):
     expect(code == 0, out)
     page = json_documents(out)[0]
-    expect([e["id"] for e in page["entities"]] == ["ibrahim-kalin", "khalifa-haftar"], page)
-    expect(page["totalSize"] == 3 and page["nextPageToken"], page)
+    expect([e["id"] for e in page["entities"]] == ["abdallah-ii", "abdel-fattah-al-burhan"], page)
+    expect(all(e["type"] == "ENTITY_TYPE_PERSON" for e in page["entities"]), page)
+    expect(page["totalSize"] == 361 and page["nextPageToken"], page)
 
 
 def check_search(code, out):

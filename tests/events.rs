@@ -523,3 +523,38 @@ fn no_object_is_taken_across_that_opening_a_clause() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_passive_symmetric_act_by_several_titled_agents_is_between_each_pair() {
+    assert_eq!(
+        events_of(
+            "It was signed on 9 May by the President of Kenya Daniel Omondi, the Prime Minister of Ethiopia \
+             Abebe Tesfaye and the President of Somalia Farah Warsame."
+        ),
+        [
+            "Daniel Omondi 057 Abebe Tesfaye",
+            "Daniel Omondi 057 Farah Warsame",
+            "Abebe Tesfaye 057 Farah Warsame"
+        ]
+    );
+    // An act that is not symmetric needs a named subject.
+    assert!(events_of("It was criticised by Kenya and Ethiopia.").is_empty());
+}
+
+#[test]
+fn disapproving_of_an_act_by_a_named_agent_targets_the_agent() {
+    assert_eq!(
+        events_of("Kenya condemned the recent attacks by the Wagner Group against civilians."),
+        ["Kenya 111 Wagner Group"]
+    );
+    // "by" after a word that names no act is no agent of it.
+    assert!(events_of("Kenya condemned the decision taken by Uganda.").is_empty());
+}
+
+#[test]
+fn the_members_of_a_body_speak_for_it() {
+    assert_eq!(
+        events_of("The members of the Security Council condemned the attacks by M23."),
+        ["United Nations Security Council 111 M23"]
+    );
+}

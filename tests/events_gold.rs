@@ -24,8 +24,9 @@ const SEED_EVENT_F1_FLOOR: f64 = 0.80;
 const DEV_EVENT_F1_FLOOR: f64 = 0.70;
 const TRIGGER_GAP_CEILING: f64 = 0.05;
 /// Issue 20: dev2 started at 0.100; the armed groups of the world layer and the dictionary's
-/// object patterns hold 0.184. Raised as the rules improve.
-const DEV2_EVENT_F1_FLOOR: f64 = 0.17;
+/// object patterns hold 0.184, the people layer and the passive, title and disapproval rules
+/// 0.301. Raised as the rules improve.
+const DEV2_EVENT_F1_FLOOR: f64 = 0.27;
 
 /// The second dev set (issue 20): eight situations far from the seed's. Text 06 is © United
 /// Nations and is read from `../shared/dev2/` beside the checkout, never copied; the others are

@@ -240,8 +240,31 @@ pub(crate) fn actor_mask(
         if plain && (1..=4).contains(&words) && j > i {
             mask[i] = false;
         }
+        // "the President of Azerbaijan Ilham Aliyev": the title's country, right before the
+        // person, is the title's, not an actor of its own.
+        if words == 0 && j > i && after_title_of(text, m.span.byte_start) {
+            mask[i] = false;
+        }
     }
     mask
+}
+
+/// Whether the text before `start` ends with a title and "of" ("President of", "Prime
+/// Minister of the").
+fn after_title_of(text: &str, start: usize) -> bool {
+    let mut from = start.saturating_sub(60);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut words = text.get(from..start).unwrap_or("").split_whitespace().rev();
+    let mut word = words.next();
+    if word.is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        word = words.next();
+    }
+    word == Some("of")
+        && words.next().is_some_and(|w| {
+            w.starts_with(char::is_uppercase) && (PERSON_TITLES.contains(w) || PORTFOLIO_WORDS.contains(w))
+        })
 }
 
 /// Words that start a noun phrase.

@@ -17,8 +17,9 @@
 //! **Groups.** Names joined by commas, "and", "or", hyphens or slashes form one group ("Egypt,
 //! the UAE and France", "Turkiye-Libya"); each member acts on each member of the other side: one
 //! event per pair. When the only actors of an act are one group ("Greece and Turkey signed",
-//! "talks between A and B", "the Turkiye-Libya deal", "A and B support each other"), the act is
-//! mutual: one event from the first-named member to each of the others — for a symmetric code
+//! "talks between A and B", "the Turkiye-Libya deal", "A and B support each other", "it was
+//! signed by A, B and C"), the act is mutual: one event for each pair of members, the
+//! first-named of the pair its source — for a symmetric code
 //! (04x, 057, 06x) or a trigger marked `mutual` ("dispute", "clash"), never for others ("France
 //! and Germany condemned the attack" is no event). A group holds at most 24 names. A name that
 //! is already the object of an earlier act in the sentence is not the subject of a later one
@@ -53,6 +54,9 @@
 //!    "unless", "whether" is a condition: no event. A trigger inside the span of an event already found (from
 //!    its trigger to its target: "promised to help the Qataris", "signed a deal with Libya") is
 //!    part of that event, not one of its own.
+//!
+//! 7. A verb of disapproval (root 11) whose object is an act with its agent ("condemned the
+//!    recent attacks by M23") targets the agent.
 //!
 //! **Nouns** ("talks", "visit", "support", "offensive"):
 //! 1. "between A and B" right after the noun: mutual.
@@ -432,11 +436,21 @@ impl Sentence<'_> {
                 let agent = patterns::by_agent(items, trigger.end)?;
                 return match patterns::subject(items, trigger.first) {
                     Subject::Group(g) | Subject::Antecedent(g) => Some(found(agent, g, false, Rule::PassiveVerb)),
+                    // "It was signed by A, B and C": with no named subject, a mutual act is
+                    // between its agents.
+                    _ if agent.len() >= 2 && trigger.mutual => Some(found(agent, Vec::new(), true, Rule::Mutual)),
                     _ => None,
                 };
             }
         }
         let (sources, rule) = self.sources_for(trigger.first, last_subject, verb_form == VerbForm::Gerund)?;
+        // Disapproving of an act whose agent is named targets the agent: "condemned the attacks
+        // by M23".
+        if self.lexicon.codes[trigger.code].root() == "11" {
+            if let Some(agents) = patterns::act_agent(self.lexicon, items, trigger.end) {
+                return Some(found(sources, agents, false, Rule::ActiveVerb));
+            }
+        }
         match patterns::object(self.lexicon, items, trigger.end, false, patterns::OBJECT_WINDOW) {
             Object::Group { members, .. } => Some(found(sources, members, false, rule)),
             Object::Reciprocal => Some(found(sources, Vec::new(), true, Rule::Mutual)),
@@ -693,11 +707,12 @@ impl Sentence<'_> {
         }
         let negated = patterns::negated(items, found.trigger_first) || patterns::negated(items, trigger.first);
         let pairs: Vec<(usize, usize)> = if found.mutual {
-            let (&first, rest) = match found.sources.split_first() {
-                Some(split) => split,
-                None => return,
-            };
-            rest.iter().map(|&other| (first, other)).collect()
+            // Every pair of the group, the first-named of the pair the source: three signatories
+            // signed with each other.
+            let members = &found.sources;
+            (0..members.len())
+                .flat_map(|i| (i + 1..members.len()).map(move |j| (members[i], members[j])))
+                .collect()
         } else {
             found
                 .sources

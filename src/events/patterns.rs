@@ -3,6 +3,7 @@
 
 use super::items::*;
 use super::lexicon::{CodeIndex, Lexicon, ObjectPhrase, Pos, Role, VerbForm, OBJECT_PHRASE_GAP};
+use crate::extract::{PERSON_TITLES, PORTFOLIO_WORDS};
 
 /// How far a subject is looked for before its trigger, in items.
 pub(crate) const SUBJECT_WINDOW: usize = 40;
@@ -261,14 +262,40 @@ pub(crate) fn group(items: &[Item<'_>], at: usize) -> Vec<usize> {
     joined_left
 }
 
+/// Whether item `j` is part of a title before a name: a capitalised title or portfolio word,
+/// "of" beside one, or a name that is no actor after "of" (the country of "President of
+/// Azerbaijan Ilham Aliyev").
+fn is_title_word(items: &[Item<'_>], j: usize) -> bool {
+    let title = |item: &Item<'_>| {
+        matches!(&item.kind, ItemKind::Word { capital: true, lower }
+            if PERSON_TITLES.contains(lower) || PORTFOLIO_WORDS.contains(lower) || TITLE_OPENERS.contains(&lower.as_ref()))
+    };
+    let item = &items[j];
+    if title(item) {
+        return true;
+    }
+    let of_beside_title = |k: usize| items[k].is_word("of") && (k > 0 && title(&items[k - 1]));
+    if of_beside_title(j) {
+        return true;
+    }
+    item.is_mention() && item.actor().is_none() && j > 0 && of_beside_title(j - 1)
+}
+
+/// Capitalised words that open a title besides the titles themselves ("Prime Minister").
+const TITLE_OPENERS: &[&str] = &["prime", "foreign", "national", "supreme", "crown", "former"];
+
+/// How far a joint reaches: a comma, "and" and "the" (four items), or a title with its country
+/// before the next name ("and the Prime Minister of Armenia").
+const JOIN_REACH: usize = 10;
+
 /// The actor joined to actor item `at` from the left, and whether only a comma joins them.
 fn joined_before(items: &[Item<'_>], at: usize) -> Option<(usize, bool)> {
-    joined(items, (0..at).rev().take(4))
+    joined(items, (0..at).rev().take(JOIN_REACH))
 }
 
 /// The actor joined to actor item `at` from the right.
 fn joined_after(items: &[Item<'_>], at: usize) -> Option<(usize, bool)> {
-    let (next, comma_only) = joined(items, (at + 1..items.len()).take(4))?;
+    let (next, comma_only) = joined(items, (at + 1..items.len()).take(JOIN_REACH))?;
     // "Sabha and Libya's largest oil field": an owner is not one of the objects.
     let owner = items.get(next + 1).and_then(Item::punct).is_some_and(is_apostrophe);
     (!owner).then_some((next, comma_only))
@@ -284,6 +311,11 @@ fn joined(items: &[Item<'_>], path: impl Iterator<Item = usize>) -> Option<(usiz
         let item = &items[j];
         if item.actor().is_some() {
             return any.then_some((j, comma_only));
+        }
+        // A title before the next person's name ("…, the Prime Minister of Armenia Nikol
+        // Pashinyan"): its words, "of" and the country it names (no actor of its own).
+        if any && is_title_word(items, j) {
+            continue;
         }
         match &item.kind {
             ItemKind::Punct(',') => any = true,
@@ -452,6 +484,9 @@ pub(crate) fn subject_of(items: &[Item<'_>], at: usize, gerund: bool) -> Subject
                     None => true,
                     // "After the Saudis … instituted": a conjunction, not a preposition.
                     Some(p) if CONJUNCTION_PREPOSITIONS.contains(&p) => !comma,
+                    // "The members of the Security Council condemned": the body its members
+                    // speak for.
+                    Some("of") if members_of(items, first) => true,
                     // "witnesses to Russia cynically helping": the subject of the -ing verb.
                     Some(p) => {
                         gerund && !LOCATION_PREPOSITIONS.contains(&p) && (last + 1..at).all(|k| is_adverb(&items[k]))
@@ -477,6 +512,28 @@ pub(crate) fn subject_of(items: &[Item<'_>], at: usize, gerund: bool) -> Subject
         }
     }
     Subject::None
+}
+
+/// Whether the name at `first` follows "of" after a plural noun for the people who speak for
+/// a body ("the members of", "representatives of", "the leaders of the").
+fn members_of(items: &[Item<'_>], first: usize) -> bool {
+    const SPEAKERS: &[&str] = &[
+        "members",
+        "leaders",
+        "representatives",
+        "officials",
+        "delegates",
+        "delegation",
+        "envoys",
+        "ministers",
+        "diplomats",
+        "leadership",
+    ];
+    let mut k = first;
+    while k > 0 && items[k - 1].is_word_in(&["the"]) {
+        k -= 1;
+    }
+    k >= 2 && items[k - 1].is_word("of") && items[k - 2].is_word_in(SPEAKERS)
 }
 
 /// The comma that opens a relative clause (", which …,") closed by the comma at `close`.
@@ -855,15 +912,49 @@ pub(crate) fn passive(items: &[Item<'_>], at: usize) -> bool {
     false
 }
 
+/// The agent of an act named after a verb ending at `end`: within ten items and before any
+/// barrier, an act noun of the lexicon right before "by" and a group of names ("the recent
+/// series of attacks by the 23 March Movement").
+pub(crate) fn act_agent(lexicon: &Lexicon, items: &[Item<'_>], end: usize) -> Option<Vec<usize>> {
+    let mut j = end;
+    while j < items.len() && j < end + 10 {
+        crate::work::step(1);
+        let item = &items[j];
+        if item.punct().is_some() || item.actor().is_some() || item.is_word_in(OBJECT_ENDS) {
+            return None;
+        }
+        if item.is_word("by") {
+            // Any noun reading of the word: after an adjective ("recent attacks") the verb
+            // reading would win a context test, but no verb stands before "by".
+            let act_noun = j > end
+                && items[j - 1].word().is_some_and(|word| {
+                    lexicon.forms_starting(word).iter().any(|&f| {
+                        let form = lexicon.form(f);
+                        form.pos == Pos::Noun && form.role == Role::Act && form.words.len() == 1
+                    })
+                });
+            return if act_noun { by_agent(items, j) } else { None };
+        }
+        j += 1;
+    }
+    None
+}
+
 /// The agent of a passive verb ending at `end`: "by" and a group of names within four items.
 pub(crate) fn by_agent(items: &[Item<'_>], end: usize) -> Option<Vec<usize>> {
     let mut j = end;
     while j < items.len() && j < end + 4 {
         if items[j].is_word("by") {
             let mut k = j + 1;
-            while k < items.len() && k < j + 5 {
+            // Past a determiner and a title with its country ("by the President of Azerbaijan
+            // Ilham Aliyev").
+            while k < items.len() && k < j + 8 {
                 if items[k].actor().is_some() {
                     return Some(group(items, k));
+                }
+                if is_title_word(items, k) {
+                    k += 1;
+                    continue;
                 }
                 if items[k].is_mention() || items[k].punct().is_some() {
                     return None;

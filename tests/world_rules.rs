@@ -337,3 +337,20 @@ fn the_title_and_country_before_a_name_stay_out_of_it() {
         vec!["Azerbaijan", "Ilkin Qarayev", "Russia", "Vladimir Putin"]
     );
 }
+
+#[test]
+fn a_country_that_is_a_given_name_after_a_title_without_of_is_the_persons() {
+    assert!(person(
+        "Defence Minister Israel Kowalczyk threatened the group.",
+        "Israel Kowalczyk"
+    ));
+    // With "of", the country is the title's.
+    let seen = texts("said the President of Israel Dan Kowalczyk");
+    assert_eq!(seen, vec!["Israel".to_owned(), "Dan Kowalczyk".to_owned()]);
+}
+
+#[test]
+fn a_known_persons_short_form_before_more_name_words_is_a_longer_name() {
+    // "Modi" is Narendra Modi's short form; "Modi Kowalczyk" is someone else.
+    assert!(person("Talks with Modi Kowalczyk ended.", "Modi Kowalczyk"));
+}

@@ -66,6 +66,7 @@ NEWS_SPELLINGS = {
     "Abd-al-Fattah al-Burhan Abd-al-Rahman": ["Abdel Fattah al-Burhan", "Abdel-Fattah Burhan", "al-Burhan", "Burhan"],
     "Luiz Inácio Lula da Silva": ["Lula"],
     "Haybatullah Akhundzada": ["Hibatullah Akhundzada", "Haibatullah Akhundzada"],
+    "Abiy Ahmed Ali": ["Abiy Ahmed"],
     "Alyaksandr Lukashenka": ["Alexander Lukashenko", "Aleksandr Lukashenko", "Lukashenko"],
 }
 
@@ -175,12 +176,15 @@ def build_people(countries: list[dict], given_names: list[str], report: list[str
             # ("Vladimir Vladimirovich Putin"), which news leaves out.
             shortened = any(w.endswith(".") or PATRONYMIC.search(w) for w in given[1:])
             canonical = common if shortened else full
+            # A second surname news leaves out ("Santiago PEÑA Palacios", "Claudia SHEINBAUM
+            # Pardo"): the given name and the surname in capitals.
+            capitals_only = " ".join(case_words(given[:1] + surname)) if given and after else None
             key = fold_key(canonical)
             person = people.get(key)
             if person is None:
                 person = people[key] = {
                     "name": canonical,
-                    "forms": [full, common],
+                    "forms": [full, common] + ([capitals_only] if capitals_only else []),
                     "surname": " ".join(case_words(given[:1] + surname)[1:] if given else case_words(surname)),
                     "surname_first": surname_first,
                     "offices": [],

@@ -135,6 +135,23 @@ impl Extractor {
                         && candidate.names(&self.names).all(|n| n.is_person_short_form)
                         && inside.len() == 1
                 });
+                // A known person's one-word short form before more name-shaped words is a longer
+                // name, maybe another person's ("Abiy Ahmed", "Lee Teng-hui" beside a "Lee").
+                let short_form_first = inside.len() == 1
+                    && matches!(
+                        segment.class,
+                        SegmentClass::Unknown | SegmentClass::Actor(EntityType::Person)
+                    )
+                    && (2..=3).contains(&words)
+                    && !line_kinds.of(text, start).title_case
+                    && {
+                        let candidate = &candidates[inside[0]];
+                        candidate.start == start
+                            && candidate.end == segment_tokens[0].end
+                            && candidate.names(&self.names).all(|n| n.is_person_short_form)
+                            && segment_tokens.iter().all(|t| is_name_word(text, t))
+                    };
+                let person_around = person_around || short_form_first;
                 // Given names before a place's name: "Anatole France", "Michael Jordan".
                 let person_around = person_around
                     || (segment.class == SegmentClass::Unknown
@@ -379,7 +396,15 @@ impl Extractor {
                 .all(|n| types.contains(&self.entities[n.entity.get()].entity_type))
         };
         let first = inside.first().map(|&i| &candidates[i]);
-        if let Some(first) = first.filter(|c| c.start == start) {
+        // Only a title with "of" takes a complement: "President of Azerbaijan Ilham Aliyev", but
+        // "Minister Israel Katz" is one name.
+        let mut before = text[..start].trim_end().rsplit(' ');
+        let mut word = before.next();
+        if word.is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+            word = before.next();
+        }
+        let after_of = word == Some("of");
+        if let Some(first) = first.filter(|c| c.start == start && after_of) {
             let complement = [EntityType::Country, EntityType::Region, EntityType::Organization];
             if named_as(first, &complement) {
                 let rest = tokens.iter().position(|t| t.start >= first.end)?;
@@ -388,8 +413,16 @@ impl Extractor {
                     .then(|| names[0].start);
             }
         }
-        let all_cities = inside.iter().all(|&i| named_as(&candidates[i], &[EntityType::City]));
-        (all_cities && (2..=4).contains(&tokens.len()) && tokens.iter().all(|t| is_name_word(text, t))).then_some(start)
+        // Places among the names are the person's when they are cities, or given names
+        // ("Minister Israel Katz").
+        let places_named = inside.iter().all(|&i| {
+            let candidate = &candidates[i];
+            named_as(candidate, &[EntityType::City])
+                || (named_as(candidate, &[EntityType::Country, EntityType::Region])
+                    && self.given_names.contains(&text[candidate.start..candidate.end]))
+        });
+        (places_named && (2..=4).contains(&tokens.len()) && tokens.iter().all(|t| is_name_word(text, t)))
+            .then_some(start)
     }
 
     /// Whether `candidate`, a country or city at the end of the segment, follows words shaped

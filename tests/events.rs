@@ -558,3 +558,16 @@ fn the_members_of_a_body_speak_for_it() {
         ["United Nations Security Council 111 M23"]
     );
 }
+
+#[test]
+fn calls_and_visits_with_a_light_verb_or_a_phrase() {
+    assert_eq!(
+        events_of("Kenya had a telephone conversation with Uganda."),
+        ["Kenya 041 Uganda"]
+    );
+    assert_eq!(events_of("Ghana spoke by phone with Togo."), ["Ghana 041 Togo"]);
+    assert_eq!(events_of("Chile paid a state visit to Peru."), ["Chile 042 Peru"]);
+    assert_eq!(events_of("Chile spoke with Peru on Monday."), ["Chile 040 Peru"]);
+    // "had" as an auxiliary governs no noun of its own.
+    assert_eq!(events_of("Chile had visited Peru."), ["Chile 042 Peru"]);
+}

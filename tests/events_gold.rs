@@ -28,41 +28,11 @@ const TRIGGER_GAP_CEILING: f64 = 0.05;
 /// 0.301. Raised as the rules improve.
 const DEV2_EVENT_F1_FLOOR: f64 = 0.27;
 
-/// The second dev set (issue 20): eight situations far from the seed's. Text 06 is © United
-/// Nations and is read from `../shared/dev2/` beside the checkout, never copied; the others are
-/// in `tests/fixtures/dev2/` with their `SOURCES.md`.
-const DEV2_TEXTS: [&str; 8] = [
-    "01_wikipedia_ohrid_agreement_kosovo_serbia",
-    "02_fcdo_e3_statement_iaea_iran_2024",
-    "03_crs_india_pakistan_pulwama_2019",
-    "04_wikipedia_nagorno_karabakh_ceasefire_2020",
-    "05_wikipedia_third_taiwan_strait_crisis",
-    "06_un_sc_press_statement_drc_m23_2023",
-    "07_crs_houthi_attacks_red_sea_2024",
-    "08_voa_blinken_gaza_ceasefire_talks_2024",
-];
+use common::{fixtures, set_file, DEV2_TEXTS, DEV_TEXTS};
 
-const DEV_TEXTS: [&str; 6] = [
-    "01_voa_france_greece_turkey_2020",
-    "02_voa_tillerson_qatar_kuwait_2017",
-    "03_wikipedia_wagner_group_libya",
-    "04_crs_turkey_background_2018",
-    "05_state_russia_middle_east_briefing_2020",
-    "06_wikipedia_egypt_turkey_relations",
-];
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// Where a dev2 text and its gold are: the fixtures, or else the team's shared set beside the
-/// checkout (text 06). `None` when neither has it (a clone without `../shared/`).
+/// Where a dev2 text and its gold are (see [`common::set_file`]).
 fn dev2_file(name: &str, suffix: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [fixtures().join("dev2"), root.join("../shared/dev2")]
-        .into_iter()
-        .map(|folder| folder.join(format!("{name}{suffix}")))
-        .find(|path| path.is_file())
+    set_file("dev2", name, suffix)
 }
 
 use common::scorer_norm as norm;

@@ -179,3 +179,43 @@ pub fn scorer_norm(name: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// The dev set: six real texts near the seed's region (`tests/fixtures/dev`).
+pub const DEV_TEXTS: [&str; 6] = [
+    "01_voa_france_greece_turkey_2020",
+    "02_voa_tillerson_qatar_kuwait_2017",
+    "03_wikipedia_wagner_group_libya",
+    "04_crs_turkey_background_2018",
+    "05_state_russia_middle_east_briefing_2020",
+    "06_wikipedia_egypt_turkey_relations",
+];
+
+/// The second dev set: eight situations far from the seed's. Text 06 is © United Nations and is
+/// read from `../shared/dev2/` beside the checkout, never copied; the others are in
+/// `tests/fixtures/dev2/` with their `SOURCES.md`.
+pub const DEV2_TEXTS: [&str; 8] = [
+    "01_wikipedia_ohrid_agreement_kosovo_serbia",
+    "02_fcdo_e3_statement_iaea_iran_2024",
+    "03_crs_india_pakistan_pulwama_2019",
+    "04_wikipedia_nagorno_karabakh_ceasefire_2020",
+    "05_wikipedia_third_taiwan_strait_crisis",
+    "06_un_sc_press_statement_drc_m23_2023",
+    "07_crs_houthi_attacks_red_sea_2024",
+    "08_voa_blinken_gaza_ceasefire_talks_2024",
+];
+
+/// The test fixtures folder.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Where a text of a dev set (`dev`, `dev2`) and its gold are: the set's fixtures, or else the
+/// team's shared set beside the checkout (dev2's text 06). `None` when neither has it (a clone
+/// without `../shared/`).
+pub fn set_file(set: &str, name: &str, suffix: &str) -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    [fixtures().join(set), root.join("../shared").join(set)]
+        .into_iter()
+        .map(|folder| folder.join(format!("{name}{suffix}")))
+        .find(|path| path.is_file())
+}

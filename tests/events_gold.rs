@@ -497,23 +497,20 @@ fn the_own_sentence_suite_scores_at_least_its_floors() {
         counts.fp += wrong.len();
         if details && (!missed.is_empty() || !wrong.is_empty()) {
             println!("{sentence}");
-            for e in missed {
-                println!(
-                    "    MISS  {} {}{} {}",
+            let line = |e: &Expected| {
+                format!(
+                    "{} {}{} {}",
                     e.source,
                     if e.negated { "!" } else { "" },
                     e.root,
                     e.target
-                );
+                )
+            };
+            for e in missed {
+                println!("    MISS  {}", line(e));
             }
             for p in wrong {
-                println!(
-                    "    FALSE {} {}{} {}",
-                    p.source,
-                    if p.negated { "!" } else { "" },
-                    p.root,
-                    p.target
-                );
+                println!("    FALSE {}", line(p));
             }
         }
         total.add(counts);

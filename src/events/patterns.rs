@@ -3,7 +3,7 @@
 
 use super::items::*;
 use super::lexicon::{CodeIndex, Lexicon, ObjectPhrase, Pos, Role, VerbForm, OBJECT_PHRASE_GAP};
-use crate::extract::{PERSON_TITLES, PORTFOLIO_WORDS};
+use crate::extract::{PERSON_TITLES, PORTFOLIO_WORDS, TITLE_MODIFIERS};
 
 /// How far a subject is looked for before its trigger, in items.
 pub(crate) const SUBJECT_WINDOW: usize = 40;
@@ -268,7 +268,7 @@ pub(crate) fn group(items: &[Item<'_>], at: usize) -> Vec<usize> {
 fn is_title_word(items: &[Item<'_>], j: usize) -> bool {
     let title = |item: &Item<'_>| {
         matches!(&item.kind, ItemKind::Word { capital: true, lower }
-            if PERSON_TITLES.contains(lower) || PORTFOLIO_WORDS.contains(lower) || TITLE_OPENERS.contains(&lower.as_ref()))
+            if PERSON_TITLES.contains(lower) || PORTFOLIO_WORDS.contains(lower) || TITLE_MODIFIERS.contains(lower))
     };
     let item = &items[j];
     if title(item) {
@@ -280,9 +280,6 @@ fn is_title_word(items: &[Item<'_>], j: usize) -> bool {
     }
     item.is_mention() && item.actor().is_none() && j > 0 && of_beside_title(j - 1)
 }
-
-/// Capitalised words that open a title besides the titles themselves ("Prime Minister").
-const TITLE_OPENERS: &[&str] = &["prime", "foreign", "national", "supreme", "crown", "former"];
 
 /// How far a joint reaches: a comma, "and" and "the" (four items), or a title with its country
 /// before the next name ("and the Prime Minister of Armenia").
@@ -530,7 +527,7 @@ fn members_of(items: &[Item<'_>], first: usize) -> bool {
         "leadership",
     ];
     let mut k = first;
-    while k > 0 && items[k - 1].is_word_in(&["the"]) {
+    while k > 0 && items[k - 1].is_word("the") {
         k -= 1;
     }
     k >= 2 && items[k - 1].is_word("of") && items[k - 2].is_word_in(SPEAKERS)

@@ -97,7 +97,8 @@ impl Extractor {
             }
             let words = segment.end - segment.first;
             if segment.class == SegmentClass::Actor(EntityType::Person) && segment.after_title {
-                if let Some(person_start) = self.titled_person(text, segment_tokens, &inside, &candidates) {
+                if let Some(person_first) = self.titled_person(text, segment_tokens, &inside, &candidates) {
+                    let person_start = segment_tokens[person_first].start;
                     // The name after a title: "President Vladimir Putin", "Advisor Akiba Takeo"
                     // (a city's name among a person's is the person's), or the title's country
                     // first ("President of Azerbaijan Ilham Aliyev").
@@ -111,10 +112,7 @@ impl Extractor {
                         kind: MentionKind::Name,
                         confidence: CONFIDENCE_UNLINKED_TYPED,
                     });
-                    surnames.remember_person(
-                        text,
-                        &segment_tokens[segment_tokens.iter().position(|t| t.start == person_start).unwrap_or(0)..],
-                    );
+                    surnames.remember_person(text, &segment_tokens[person_first..]);
                     continue;
                 }
             }
@@ -383,46 +381,47 @@ fn classify_unlinked(
 }
 
 impl Extractor {
-    /// Where the person's name starts in a segment after a title that known names touch, when
-    /// it is one: every word is shaped like a name, though a city may share one ("Vladimir",
+    /// Which token of a segment after a title that known names touch starts the person's name,
+    /// when it is one: every word is shaped like a name, though a city may share one ("Vladimir",
     /// "Takeo"); or a country, region or organisation opens the segment and name-shaped words
     /// follow it ("Azerbaijan Ilham Aliyev" after "President of"). `None` leaves the segment to
     /// the general rules.
     fn titled_person(&self, text: &str, tokens: &[Token], inside: &[usize], candidates: &[Candidate]) -> Option<usize> {
         let start = tokens.first()?.start;
-        let named_as = |candidate: &Candidate, types: &[EntityType]| {
-            candidate
-                .names(&self.names)
-                .all(|n| types.contains(&self.entities[n.entity.get()].entity_type))
-        };
         let first = inside.first().map(|&i| &candidates[i]);
         // Only a title with "of" takes a complement: "President of Azerbaijan Ilham Aliyev", but
         // "Minister Israel Katz" is one name.
-        let mut before = text[..start].trim_end().rsplit(' ');
-        let mut word = before.next();
-        if word.is_some_and(|w| w.eq_ignore_ascii_case("the")) {
-            word = before.next();
-        }
-        let after_of = word == Some("of");
+        let before = super::linking::previous_word(text, start);
+        let after_of = match before {
+            Some(the) if the.eq_ignore_ascii_case("the") => {
+                super::linking::previous_word(text, start - the.len() - 1) == Some("of")
+            }
+            word => word == Some("of"),
+        };
         if let Some(first) = first.filter(|c| c.start == start && after_of) {
             let complement = [EntityType::Country, EntityType::Region, EntityType::Organization];
-            if named_as(first, &complement) {
+            if self.named_as(first, &complement) {
                 let rest = tokens.iter().position(|t| t.start >= first.end)?;
                 let names = &tokens[rest..];
-                return ((1..=4).contains(&names.len()) && names.iter().all(|t| is_name_word(text, t)))
-                    .then(|| names[0].start);
+                return ((1..=4).contains(&names.len()) && names.iter().all(|t| is_name_word(text, t))).then_some(rest);
             }
         }
         // Places among the names are the person's when they are cities, or given names
         // ("Minister Israel Katz").
         let places_named = inside.iter().all(|&i| {
             let candidate = &candidates[i];
-            named_as(candidate, &[EntityType::City])
-                || (named_as(candidate, &[EntityType::Country, EntityType::Region])
+            self.named_as(candidate, &[EntityType::City])
+                || (self.named_as(candidate, &[EntityType::Country, EntityType::Region])
                     && self.given_names.contains(&text[candidate.start..candidate.end]))
         });
-        (places_named && (2..=4).contains(&tokens.len()) && tokens.iter().all(|t| is_name_word(text, t)))
-            .then_some(start)
+        (places_named && (2..=4).contains(&tokens.len()) && tokens.iter().all(|t| is_name_word(text, t))).then_some(0)
+    }
+
+    /// Whether every entity `candidate` may name is of one of `types`.
+    fn named_as(&self, candidate: &Candidate, types: &[EntityType]) -> bool {
+        candidate
+            .names(&self.names)
+            .all(|n| types.contains(&self.entities[n.entity.get()].entity_type))
     }
 
     /// Whether `candidate`, a country or city at the end of the segment, follows words shaped
@@ -434,12 +433,7 @@ impl Extractor {
         };
         candidate.end == end
             && candidate.start == tokens[tokens.len() - 1].start
-            && candidate.names(&self.names).all(|n| {
-                matches!(
-                    self.entities[n.entity.get()].entity_type,
-                    EntityType::Country | EntityType::City
-                )
-            })
+            && self.named_as(candidate, &[EntityType::Country, EntityType::City])
             && given.iter().all(|token| is_name_word(text, token))
     }
 
@@ -452,12 +446,7 @@ impl Extractor {
         // Or a place whose name is a known given name: "Vladimir Putin", "Victoria Nuland".
         let given_name_place = || {
             self.given_names.contains(&text[tokens[0].start..tokens[0].end])
-                && candidate.names(&self.names).all(|n| {
-                    matches!(
-                        self.entities[n.entity.get()].entity_type,
-                        EntityType::City | EntityType::Country | EntityType::Region
-                    )
-                })
+                && self.named_as(candidate, &[EntityType::City, EntityType::Country, EntityType::Region])
         };
         candidate.start == start
             && candidate.end == tokens[0].end
@@ -494,9 +483,7 @@ fn is_ruler_name(word: &str, token: &Token) -> bool {
     let lower = word.to_lowercase();
     !token.all_capitals
         && letter_count(word) >= 3
-        && word
-            .chars()
-            .all(|c| c.is_alphabetic() || is_combining_mark(c) || c == '-')
+        && has_only_name_letters(word)
         && !ADJECTIVE_ENDINGS.iter().any(|ending| lower.ends_with(ending))
         && !token.is(&lexicon::FUNCTION_WORDS)
         && !token.is(&lexicon::NOT_RULER_NAMES)
@@ -556,11 +543,7 @@ fn classify_segment(
             && only_name_particles
             && segment_tokens.iter().all(|t| {
                 let word = word_text(t);
-                !t.all_capitals
-                    && letter_count(word) >= 2
-                    && word
-                        .chars()
-                        .all(|c| c.is_alphabetic() || is_combining_mark(c) || c == '-')
+                !t.all_capitals && letter_count(word) >= 2 && has_only_name_letters(word)
             })
             && segment_tokens.windows(2).all(|pair| {
                 let separator = &text[pair[0].end..pair[1].start];
@@ -676,6 +659,13 @@ fn classify_segment(
         });
     }
     None
+}
+
+/// Whether a word is letters only, with their marks, or a hyphenated given name ("Teng-hui":
+/// the only hyphen a token keeps, see [`phrases::tokens`]).
+fn has_only_name_letters(word: &str) -> bool {
+    word.chars()
+        .all(|c| c.is_alphabetic() || is_combining_mark(c) || c == '-')
 }
 
 /// The characters of a word that are not combining marks: "Mu\u{308}ller" has six, as "Müller".

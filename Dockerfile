@@ -23,7 +23,9 @@ COPY benches ./benches
 RUN touch src/main.rs src/lib.rs && cargo build --release --locked --bin actorgraph
 
 FROM debian:bookworm-slim AS runtime
-RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin actorgraph
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin actorgraph \
+    && mkdir -p /var/lib/actorgraph \
+    && chown 10001 /var/lib/actorgraph
 WORKDIR /app
 COPY --from=build /src/target/release/actorgraph /usr/local/bin/actorgraph
 COPY data ./data
@@ -32,7 +34,10 @@ COPY data ./data
 ENV ACTORGRAPH_LISTEN=0.0.0.0:50051 \
     ACTORGRAPH_DATA=/app/data/world,/app/data \
     ACTORGRAPH_LOG_FORMAT=json \
-    ACTORGRAPH_SHUTDOWN_GRACE_SECONDS=8
+    ACTORGRAPH_SHUTDOWN_GRACE_SECONDS=8 \
+    ACTORGRAPH_STORE=/var/lib/actorgraph/store
+# The corpus store (documents ingested through CorpusService): mount a volume here to keep it.
+VOLUME /var/lib/actorgraph
 USER 10001
 EXPOSE 50051
 STOPSIGNAL SIGTERM

@@ -7,6 +7,7 @@ const PROTO_FILES: &[&str] = &[
     "actorgraph/v1/types.proto",
     "actorgraph/v1/extraction.proto",
     "actorgraph/v1/knowledge.proto",
+    "actorgraph/v1/corpus.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -44,7 +44,7 @@ cargo build --release --locked --bin actorgraph --example load_bodies --example 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 ADDRESS="127.0.0.1:$(free_port)"
 FLOOR_ADDRESS="127.0.0.1:$(free_port)"
-RUST_LOG=warn "$TARGET/release/actorgraph" --listen "$ADDRESS" --data "$ROOT/data/world,$ROOT/data" --watch false \
+RUST_LOG=warn "$TARGET/release/actorgraph" --listen "$ADDRESS" --data "$ROOT/data/world,$ROOT/data" --watch false --store off \
     --max-concurrent-calls 1024 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 "$TARGET/release/examples/floor_server" "$FLOOR_ADDRESS" >"$WORK/floor.log" 2>&1 &

@@ -158,6 +158,8 @@ check(annotations.get("prometheus.io/scrape") == "true" and annotations.get("pro
 pre_stop = container.get("lifecycle", {}).get("preStop", {})
 command = pre_stop.get("exec", {}).get("command", [])
 pre_stop_seconds = int(command[1]) if command[:1] == ["sleep"] else pre_stop.get("sleep", {}).get("seconds", 0)
+check(env.get("ACTORGRAPH_STORE") == "off",
+      "no corpus store per replica: each would answer only from the documents it was sent")
 grace = int(env.get("ACTORGRAPH_SHUTDOWN_GRACE_SECONDS", "10"))
 request_timeout = int(env.get("ACTORGRAPH_REQUEST_TIMEOUT_MS", "30000")) / 1000
 termination = pod.get("terminationGracePeriodSeconds", 30)
@@ -312,7 +314,7 @@ model_check() {
     port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     metrics_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     "$ACTORGRAPH_BIN" --listen "127.0.0.1:$port" --metrics-listen "127.0.0.1:$metrics_port" \
-        --data "$(IFS=,; echo "${layers[*]}")" --watch true >"$WORK/server.log" 2>&1 &
+        --data "$(IFS=,; echo "${layers[*]}")" --watch true --store off >"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     served() { # the version /metrics reports, or nothing
         "$PY" - "http://127.0.0.1:$metrics_port/metrics" <<'SERVED'

@@ -64,6 +64,23 @@ pub enum Command {
         #[arg(long, value_delimiter = ',')]
         roots: Vec<String>,
     },
+    /// Ingest text files into the corpus store offline (no server may hold the store): each
+    /// file is one document, its id the file name's slug, its title its first line. Prints one
+    /// JSON line per document.
+    Ingest {
+        /// Text files, or folders whose `*.txt` files to ingest.
+        #[arg(required = true, num_args = 1..)]
+        paths: Vec<PathBuf>,
+        /// The corpus store's folder (as for serving).
+        #[arg(long, env = "ACTORGRAPH_STORE", default_value = "actorgraph-store")]
+        store: PathBuf,
+        /// The model's layers in order (as for serving): they read the documents' events.
+        #[arg(long, env = "ACTORGRAPH_DATA", value_delimiter = ',', default_values = DEFAULT_DATA)]
+        data: Vec<PathBuf>,
+        /// The publication date of every document given, YYYY-MM-DD.
+        #[arg(long, default_value = "")]
+        published_date: String,
+    },
     /// Ask a running server whether it is serving (grpc.health.v1 Check): exit 0 when it is,
     /// 1 when it is not or cannot be reached. For Docker HEALTHCHECK and exec probes.
     Health(HealthCheck),
@@ -149,6 +166,12 @@ pub struct ServerConfig {
     /// old model keeps serving. SIGHUP reloads any valid model. 0 turns the guard off.
     #[arg(long, env = "ACTORGRAPH_RELOAD_MIN_KEPT_PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub reload_min_kept_percent: u8,
+    /// Where the corpus (documents ingested through CorpusService, and the events read from
+    /// them) is kept: a folder for the embedded store, created when missing, or `off` for no
+    /// corpus (CorpusService then answers FAILED_PRECONDITION). One server at a time may hold a
+    /// folder.
+    #[arg(long, env = "ACTORGRAPH_STORE", default_value = "actorgraph-store", value_parser = store_setting)]
+    pub store: StoreSetting,
     /// Address for Prometheus metrics at /metrics (plain HTTP); off when not set.
     #[arg(long, env = "ACTORGRAPH_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
@@ -167,11 +190,40 @@ pub struct ServerConfig {
     pub tls_client_ca: Option<PathBuf>,
 }
 
+/// Where the corpus is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreSetting {
+    /// No corpus.
+    Off,
+    /// The embedded store in this folder.
+    Folder(PathBuf),
+}
+
+/// Reads `--store`: `off`, or a folder. A database URL is refused with the reason: this build
+/// keeps the corpus in its embedded store only.
+fn store_setting(value: &str) -> Result<StoreSetting, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("give a folder for the corpus store, or `off`".into());
+    }
+    if value == "off" {
+        return Ok(StoreSetting::Off);
+    }
+    if value.contains("://") {
+        return Err(format!(
+            "{value:?} looks like a database URL; this build keeps the corpus in an embedded store: give a folder"
+        ));
+    }
+    Ok(StoreSetting::Folder(PathBuf::from(value)))
+}
+
 impl ServerConfig {
-    /// The defaults, serving the model at `data`: what tests and embedders start from.
+    /// The defaults, serving the model at `data` with no corpus store: what tests and embedders
+    /// start from (a test that wants a corpus gives it a folder of its own).
     pub fn with_data(data: impl Into<PathBuf>) -> ServerConfig {
         let mut config = ServerConfig::parse_from(["actorgraph"]);
         config.data = vec![data.into()];
+        config.store = StoreSetting::Off;
         config
     }
 

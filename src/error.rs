@@ -53,6 +53,14 @@ pub enum Error {
         reason: &'static str,
         message: String,
     },
+    /// A part the call needs is failing for now (the corpus store cannot write); the call may
+    /// be retried.
+    #[error("{message}")]
+    Unavailable {
+        /// UPPER_SNAKE_CASE, e.g. `STORE_FAILED`.
+        reason: &'static str,
+        message: String,
+    },
     /// A bug: the call failed for a reason that is not the caller's.
     #[error("internal error: {0}")]
     Internal(String),
@@ -79,7 +87,9 @@ impl Error {
             Error::InvalidArgument { reason, .. } => (*reason).to_owned(),
             Error::NotFound { kind, .. } => format!("{}_NOT_FOUND", kind.to_uppercase()),
             Error::DeadlineExceeded(_) => "DEADLINE_EXCEEDED".to_owned(),
-            Error::ResourceExhausted { reason, .. } | Error::FailedPrecondition { reason, .. } => (*reason).to_owned(),
+            Error::ResourceExhausted { reason, .. }
+            | Error::FailedPrecondition { reason, .. }
+            | Error::Unavailable { reason, .. } => (*reason).to_owned(),
             Error::Unimplemented { .. } => "UNKNOWN_METHOD".to_owned(),
             Error::UnsupportedEncoding(_) => "UNSUPPORTED_ENCODING".to_owned(),
             Error::Internal(_) => "INTERNAL".to_owned(),
@@ -94,6 +104,7 @@ impl Error {
             Error::DeadlineExceeded(_) => Code::DeadlineExceeded,
             Error::ResourceExhausted { .. } => Code::ResourceExhausted,
             Error::FailedPrecondition { .. } => Code::FailedPrecondition,
+            Error::Unavailable { .. } => Code::Unavailable,
             Error::Unimplemented { .. } | Error::UnsupportedEncoding(_) => Code::Unimplemented,
             Error::Internal(_) => Code::Internal,
         }

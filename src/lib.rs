@@ -10,6 +10,8 @@
 //! - [`extract`]: the extraction engine (automaton, boundary, case, metonym and unknown-name rules).
 //! - [`events`]: events between actors (who did what to whom, CAMEO-coded) from the extractor's
 //!   mentions and the event lexicon.
+//! - [`corpus`]: documents users feed the service, kept durably in a store, and the events read
+//!   from them as relations with evidence.
 //! - [`graph`]: relation queries and path finding.
 //! - [`search`]: fuzzy name search.
 //! - [`pagination`]: page sizes and tamper-proof page tokens.
@@ -27,6 +29,7 @@
 
 pub mod api;
 pub mod config;
+pub mod corpus;
 pub mod error;
 pub mod events;
 pub mod extract;

@@ -27,7 +27,76 @@ fn main() -> ExitCode {
             min_confidence,
             roots,
         }) => events(file.as_deref(), &data, min_confidence, roots),
+        Some(Command::Ingest {
+            paths,
+            store,
+            data,
+            published_date,
+        }) => ingest(&paths, &store, &data, &published_date),
         Some(Command::Health(check)) => health(&check),
+    }
+}
+
+/// Ingests text files into the corpus store; one JSON line per document on stdout.
+fn ingest(
+    paths: &[std::path::PathBuf],
+    store: &std::path::Path,
+    data: &[std::path::PathBuf],
+    published_date: &str,
+) -> ExitCode {
+    if !published_date.is_empty() && !actorgraph::corpus::is_calendar_date(published_date) {
+        eprintln!("error: --published-date {published_date:?} is not a date: write YYYY-MM-DD");
+        return ExitCode::FAILURE;
+    }
+    let snapshot = match Snapshot::load_layers(data) {
+        Ok(snapshot) => snapshot,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let corpus = match actorgraph::corpus::RedbStore::open(store)
+        .and_then(|store| actorgraph::corpus::Corpus::open(Box::new(store)))
+    {
+        Ok(corpus) => corpus,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (documents, problems) = actorgraph::corpus::files::read_files(paths, published_date);
+    let mut failed = !problems.is_empty();
+    for problem in problems {
+        eprintln!("error: {problem}");
+    }
+    let mut out = std::io::stdout().lock();
+    for batch in documents.chunks(64) {
+        match corpus.ingest(&snapshot, batch.to_vec(), &|| false) {
+            Ok(Some(outcomes)) => {
+                for outcome in outcomes {
+                    let line = serde_json::json!({
+                        "document_id": outcome.document_id,
+                        "content_sha256": outcome.content_sha256,
+                        "unchanged": outcome.unchanged,
+                        "mention_count": outcome.mention_count,
+                        "event_count": outcome.event_count,
+                    });
+                    if writeln!(out, "{line}").is_err() {
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
+            Ok(None) => failed = true,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

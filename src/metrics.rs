@@ -93,6 +93,57 @@ pub struct Metrics {
     model_agreements: Gauge,
     model_loaded_seconds: Gauge<f64, AtomicU64>,
     model_info: Family<VersionLabels, Gauge>,
+    corpus: CorpusMetrics,
+}
+
+/// The corpus's size and the cost of ingesting into it.
+struct CorpusMetrics {
+    documents: Gauge,
+    events: Gauge,
+    relations: Gauge,
+    store_bytes: Gauge,
+    ingested: Counter,
+    ingest_batch_seconds: Histogram,
+}
+
+impl CorpusMetrics {
+    fn register(registry: &mut Registry) -> CorpusMetrics {
+        let metrics = CorpusMetrics {
+            documents: Gauge::default(),
+            events: Gauge::default(),
+            relations: Gauge::default(),
+            store_bytes: Gauge::default(),
+            ingested: Counter::default(),
+            ingest_batch_seconds: latency_histogram(),
+        };
+        registry.register("corpus_documents", "Documents in the corpus", metrics.documents.clone());
+        registry.register(
+            "corpus_events",
+            "Event reports read from the corpus's documents",
+            metrics.events.clone(),
+        );
+        registry.register(
+            "corpus_relations",
+            "Relations the corpus states",
+            metrics.relations.clone(),
+        );
+        registry.register(
+            "corpus_store_bytes",
+            "Size of the corpus store on disk",
+            metrics.store_bytes.clone(),
+        );
+        registry.register(
+            "corpus_ingested_documents",
+            "Documents ingested (new, changed or unchanged)",
+            metrics.ingested.clone(),
+        );
+        registry.register(
+            "corpus_ingest_batch_seconds",
+            "Time to read and durably commit one batch of ingested documents",
+            metrics.ingest_batch_seconds.clone(),
+        );
+        metrics
+    }
 }
 
 impl Default for Metrics {
@@ -163,6 +214,7 @@ impl Metrics {
             "The version of the served model (value 1)",
             model_info.clone(),
         );
+        let corpus = CorpusMetrics::register(&mut registry);
         Metrics {
             registry,
             calls,
@@ -177,7 +229,36 @@ impl Metrics {
             model_agreements,
             model_loaded_seconds,
             model_info,
+            corpus,
         }
+    }
+
+    /// Records one ingested batch and the corpus's size after it.
+    pub fn record_ingest(
+        &self,
+        documents_in_batch: usize,
+        took: Duration,
+        documents: usize,
+        events: usize,
+        relations: usize,
+        store_bytes: u64,
+    ) {
+        self.corpus
+            .ingested
+            .inc_by(u64::try_from(documents_in_batch).unwrap_or(u64::MAX));
+        self.corpus.ingest_batch_seconds.observe(took.as_secs_f64());
+        self.record_corpus(documents, events, relations, store_bytes);
+    }
+
+    /// Records the corpus's size.
+    pub fn record_corpus(&self, documents: usize, events: usize, relations: usize, store_bytes: u64) {
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        self.corpus.documents.set(count(documents));
+        self.corpus.events.set(count(events));
+        self.corpus.relations.set(count(relations));
+        self.corpus
+            .store_bytes
+            .set(i64::try_from(store_bytes).unwrap_or(i64::MAX));
     }
 
     /// Records a finished call. `rpc` is a method label from the server's closed set of methods,

@@ -66,13 +66,26 @@ pub enum ListingKey {
         direction: i32,
         counterpart_id: String,
         include_derived: bool,
+        origin: i32,
+        min_documents: i32,
+        since: String,
+        until: String,
     },
     Agreements {
         party_id: String,
         disputed_by_id: String,
     },
-    Documents,
+    Documents {
+        origin: i32,
+    },
     Predicates,
+    Events {
+        actor_id: String,
+        code_root: String,
+        document_id: String,
+        since: String,
+        until: String,
+    },
 }
 
 impl ListingKey {
@@ -228,6 +241,10 @@ mod tests {
             direction: 0,
             counterpart_id: String::new(),
             include_derived: false,
+            origin: 0,
+            min_documents: 0,
+            since: String::new(),
+            until: String::new(),
         };
         let pager = Pager::read(1, "", &relations("backs"), "v1").unwrap();
         let token = pager.page(&[1, 2, 3]).next_page_token;

@@ -65,7 +65,7 @@ fn as_blocks(bytes: &[u8]) -> (impl Iterator<Item = &[u8; SCAN_BLOCK]>, &[u8]) {
 }
 
 /// An end-exclusive span of a text, in UTF-8 bytes, code points and UTF-16 code units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub byte_start: usize,
     pub byte_end: usize,

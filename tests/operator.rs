@@ -69,7 +69,15 @@ fn nonsensical_limits_are_refused_at_start_with_the_reason() {
 #[test]
 fn a_host_name_is_listened_on_logs_are_plain_and_the_health_command_answers() {
     let child = binary()
-        .args(["--listen", "localhost:0", "--watch", "false", "--data"])
+        .args([
+            "--listen",
+            "localhost:0",
+            "--watch",
+            "false",
+            "--store",
+            "off",
+            "--data",
+        ])
         .arg(shipped_data())
         .env("RUST_LOG", "debug")
         .stdout(Stdio::null())

@@ -51,7 +51,15 @@ async fn sighup_reloads_and_sigterm_stops_gracefully() {
         probe.local_addr().expect("address").port()
     };
     let child = Command::new(env!("CARGO_BIN_EXE_actorgraph"))
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--watch", "false", "--data"])
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--watch",
+            "false",
+            "--store",
+            "off",
+            "--data",
+        ])
         .arg(folder.path())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -158,7 +158,28 @@ pub fn relation_to_proto(model: &Model, view: RelationView) -> pb::Relation {
         }),
         evidence: relation.evidence.iter().map(|e| evidence_to_proto(model, e)).collect(),
         derived_via: Vec::new(),
+        origin: pb::Origin::Curated as i32,
+        document_count: evidence_sources(&relation.evidence),
+        ..pb::Relation::default()
     }
+}
+
+/// How many sources a curated fact's evidence names: distinct documents and citations.
+pub fn evidence_sources(evidence: &[model::Evidence]) -> u32 {
+    let mut documents: Vec<_> = evidence
+        .iter()
+        .filter_map(|e| match e {
+            model::Evidence::Quote(quote) => Some(quote.document),
+            model::Evidence::Cited(_) => None,
+        })
+        .collect();
+    documents.sort_unstable();
+    documents.dedup();
+    let citations = evidence
+        .iter()
+        .filter(|e| matches!(e, model::Evidence::Cited(_)))
+        .count();
+    u32::try_from(documents.len() + citations).unwrap_or(u32::MAX)
 }
 
 /// A relation derived through a link that transfers support: the stated relation aimed at what
@@ -197,6 +218,9 @@ fn derived_relation_to_proto(model: &Model, stated: RelationIndex, link: Relatio
             .map(|e| evidence_to_proto(model, e))
             .collect(),
         derived_via: vec![relation.id.clone(), link_relation.id.clone()],
+        origin: pb::Origin::Curated as i32,
+        document_count: evidence_sources(&relation.evidence),
+        ..pb::Relation::default()
     }
 }
 
@@ -322,6 +346,8 @@ pub fn document_to_proto(document: &model::Document) -> pb::Document {
         title: document.title.clone(),
         source: document.source.clone(),
         text: document.text.clone(),
+        origin: pb::Origin::Curated as i32,
+        ..pb::Document::default()
     }
 }
 

@@ -17,21 +17,27 @@ pub(super) fn read_request(request: &pb::ExtractEventsRequest, max_text_bytes: u
     super::extraction::check_text(&request.text, max_text_bytes)?;
     super::extraction::check_confidence(request.min_confidence)?;
     for root in &request.code_roots {
-        let valid = root.len() == 2
-            && root.bytes().all(|b| b.is_ascii_digit())
-            && root.parse::<u8>().is_ok_and(|r| (1..=20).contains(&r));
-        if !valid {
-            return Err(Error::invalid(
-                "code_roots",
-                "INVALID_CODE_ROOT",
-                format!("code_roots holds {root:?}; a CAMEO root is two digits from \"01\" to \"20\", e.g. \"04\" (consult) or \"19\" (fight)"),
-            ));
-        }
+        check_root("code_roots", root)?;
     }
     Ok(EventOptions {
         min_confidence: request.min_confidence,
         roots: request.code_roots.clone(),
     })
+}
+
+/// A CAMEO root is two digits from 01 to 20.
+pub(super) fn check_root(field: &str, root: &str) -> Result<(), Error> {
+    let valid = root.len() == 2
+        && root.bytes().all(|b| b.is_ascii_digit())
+        && root.parse::<u8>().is_ok_and(|r| (1..=20).contains(&r));
+    if valid {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        field,
+        "INVALID_CODE_ROOT",
+        format!("{field} holds {root:?}; a CAMEO root is two digits from \"01\" to \"20\", e.g. \"04\" (consult) or \"19\" (fight)"),
+    ))
 }
 
 fn to_response(

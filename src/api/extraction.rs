@@ -318,7 +318,7 @@ fn missing_request() -> Error {
     Error::invalid("request", "MISSING_REQUEST", "each stream item needs a request")
 }
 
-fn item_error(error: &Error) -> pb::StreamItemError {
+pub(super) fn item_error(error: &Error) -> pb::StreamItemError {
     pb::StreamItemError {
         code: error.code() as i32,
         reason: error.reason(),
@@ -352,6 +352,19 @@ async fn guarded<T>(work: impl std::future::Future<Output = Result<T, Error>>) -
     })
 }
 
+/// The status that ends a stream whose inbound side broke: a cancelled call as it is, the
+/// framework's own read errors as this service's errors, with an ErrorInfo.
+pub(super) fn inbound_status(status: Status) -> Status {
+    if status.code() == tonic::Code::Cancelled || !status.details().is_empty() {
+        status
+    } else {
+        Status::from(
+            Error::from_framework(&status)
+                .unwrap_or_else(|| Error::Internal(format!("the stream could not be read: {}", status.message()))),
+        )
+    }
+}
+
 /// Answers the items of an inbound stream one by one, in order, each with `answer`; the answers
 /// wait in a bounded buffer (`STREAM_BUFFER`), so a slow reader stops the reading of requests.
 /// A broken inbound side (a malformed or truncated frame, a message over the limit, a cancelled
@@ -370,14 +383,7 @@ where
                 Ok(Some(item)) => item,
                 Ok(None) => break,
                 Err(status) => {
-                    let status = if status.code() == tonic::Code::Cancelled || !status.details().is_empty() {
-                        status
-                    } else {
-                        Status::from(Error::from_framework(&status).unwrap_or_else(|| {
-                            Error::Internal(format!("the stream could not be read: {}", status.message()))
-                        }))
-                    };
-                    let _ = sender.send(Err(status)).await;
+                    let _ = sender.send(Err(inbound_status(status))).await;
                     break;
                 }
             };

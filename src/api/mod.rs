@@ -3,10 +3,13 @@
 
 mod arguments;
 pub mod convert;
+mod convert_corpus;
+mod corpus;
 mod events;
 mod extraction;
 mod knowledge;
 
+pub use corpus::CorpusApi;
 pub use extraction::{ExtractionApi, ExtractionLimits};
 pub use knowledge::KnowledgeApi;
 

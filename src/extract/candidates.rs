@@ -62,7 +62,7 @@ impl Extractor {
             // only right after a byte that is no ASCII letter or digit: the next start after a
             // word is past its end.
             starts += 1;
-            if starts % STOP_CHECK_INTERVAL == 0 && stop() {
+            if starts.is_multiple_of(STOP_CHECK_INTERVAL) && stop() {
                 return None;
             }
             let first = folded_bytes[word_start];

@@ -95,7 +95,9 @@ impl Procedures {
     }
 
     fn body_limit(&self, method: &MethodDescriptor) -> usize {
-        if method.parent_service().full_name() == "actorgraph.v1.ExtractionService" {
+        let service = method.parent_service().full_name();
+        // Services that take whole texts: extraction, and ingestion into the corpus.
+        if service == "actorgraph.v1.ExtractionService" || service == "actorgraph.v1.CorpusService" {
             self.limits.extraction_bytes
         } else {
             self.limits.other_bytes

@@ -26,11 +26,12 @@ pub use methods::{Methods, UNKNOWN_METHOD};
 pub use probe::check_health;
 pub use reload::{ReloadOutcome, Reloader};
 
-use crate::api::{ExtractionApi, ExtractionLimits, KnowledgeApi, SharedSnapshot};
-use crate::config::{LogFormat, ServerConfig};
+use crate::api::{CorpusApi, ExtractionApi, ExtractionLimits, KnowledgeApi, SharedSnapshot};
+use crate::config::{LogFormat, ServerConfig, StoreSetting};
+use crate::corpus::{Corpus, RedbStore};
 use crate::http::{BodyLimits, HttpLayer, Procedures};
 use crate::metrics::Metrics;
-use crate::model::LoadError;
+use crate::pb::corpus_service_server::CorpusServiceServer;
 use crate::pb::extraction_service_server::ExtractionServiceServer;
 use crate::pb::knowledge_service_server::KnowledgeServiceServer;
 use crate::snapshot::Snapshot;
@@ -76,14 +77,17 @@ pub struct App {
     metrics: Arc<Metrics>,
     reloader: Reloader,
     metrics_listener: Option<TcpListener>,
+    /// The corpus, when `--store` names one.
+    corpus: Option<Arc<Corpus>>,
 }
 
 impl App {
-    /// Loads and validates the model of `config.data`.
+    /// Loads and validates the model of `config.data`, and opens the corpus store.
     ///
     /// # Errors
-    /// Every problem of the data files, each with its file and line.
-    pub fn load(config: ServerConfig) -> Result<App, LoadError> {
+    /// Every problem of the data files, each with its file and line; a corpus store that
+    /// cannot be opened (in use, another schema version, unreadable).
+    pub fn load(config: ServerConfig) -> anyhow::Result<App> {
         let snapshot = Snapshot::load_layers(&config.data)?;
         for warning in &snapshot.model.warnings {
             tracing::warn!(file = %warning.file.display(), line = warning.line, "{}", warning.message);
@@ -98,6 +102,17 @@ impl App {
         );
         let metrics = Arc::new(Metrics::new());
         metrics.record_model(&snapshot.model);
+        let corpus = match &config.store {
+            StoreSetting::Off => None,
+            StoreSetting::Folder(folder) => {
+                let store = RedbStore::open(folder)?;
+                let corpus = Corpus::open(Box::new(store))?;
+                let (documents, events, relations) = corpus.read().counts();
+                metrics.record_corpus(documents, events, relations, corpus.store_bytes());
+                tracing::info!(store = %folder.display(), documents, events, relations, "corpus opened");
+                Some(Arc::new(corpus))
+            }
+        };
         let shared: SharedSnapshot = Arc::new(ArcSwap::from_pointee(snapshot));
         let reloader = Reloader::new(
             config.data.clone(),
@@ -111,6 +126,7 @@ impl App {
             metrics,
             reloader,
             metrics_listener: None,
+            corpus,
         })
     }
 
@@ -175,6 +191,7 @@ impl App {
         health_reporter
             .set_serving::<KnowledgeServiceServer<KnowledgeApi>>()
             .await;
+        health_reporter.set_serving::<CorpusServiceServer<CorpusApi>>().await;
         health_reporter.set_service_status("", ServingStatus::Serving).await;
 
         // The error-detail types are registered too, so grpcurl can show an error's ErrorInfo
@@ -207,9 +224,17 @@ impl App {
         ))
         .max_decoding_message_size(config.max_decoding_message_bytes())
         .max_encoding_message_size(usize::MAX);
-        let knowledge = KnowledgeServiceServer::new(KnowledgeApi::new(Arc::clone(&self.shared)))
+        let knowledge = KnowledgeServiceServer::new(KnowledgeApi::new(Arc::clone(&self.shared), self.corpus.clone()))
             .max_decoding_message_size(KNOWLEDGE_DECODE_LIMIT)
             .max_encoding_message_size(usize::MAX);
+        let corpus = CorpusServiceServer::new(CorpusApi::new(
+            Arc::clone(&self.shared),
+            self.corpus.clone(),
+            config.max_text_bytes,
+            Arc::clone(&self.metrics),
+        ))
+        .max_decoding_message_size(config.max_decoding_message_bytes())
+        .max_encoding_message_size(usize::MAX);
 
         let mut background = Vec::new();
         if let Some(metrics_address) = self.bind_metrics().await? {
@@ -272,6 +297,7 @@ impl App {
             .add_service(reflection_v1alpha)
             .add_service(extraction)
             .add_service(knowledge)
+            .add_service(corpus)
             .serve_with_incoming_shutdown(incoming, async {
                 let _ = stop_signal.await;
             });
@@ -284,6 +310,7 @@ impl App {
                 health_reporter.set_service_status("", ServingStatus::NotServing).await;
                 health_reporter.set_not_serving::<ExtractionServiceServer<ExtractionApi>>().await;
                 health_reporter.set_not_serving::<KnowledgeServiceServer<KnowledgeApi>>().await;
+                health_reporter.set_not_serving::<CorpusServiceServer<CorpusApi>>().await;
                 let _ = stop_accepting.send(());
                 match tokio::time::timeout(config.shutdown_grace(), &mut server).await {
                     Ok(result) => result.map_err(anyhow::Error::from),

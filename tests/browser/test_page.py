@@ -60,7 +60,7 @@ def start_server(binary, log):
     port = free_port()
     process = subprocess.Popen(
         [binary, "--listen", f"127.0.0.1:{port}", "--data", f"{ROOT / 'data' / 'world'},{ROOT / 'data'}",
-         "--watch", "false"],
+         "--watch", "false", "--store", "off"],
         stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(150):

@@ -77,7 +77,7 @@ impl TestServer {
                 return TestServer {
                     address,
                     shutdown: Some(shutdown),
-                    handle: tokio::spawn(async move { Err(anyhow::Error::from(error)) }),
+                    handle: tokio::spawn(async move { Err(error) }),
                     reloader: None,
                     metrics: None,
                     metrics_address: None,
@@ -109,6 +109,10 @@ impl TestServer {
 
     pub async fn knowledge(&self) -> KnowledgeServiceClient<Channel> {
         KnowledgeServiceClient::new(self.channel().await)
+    }
+
+    pub async fn corpus(&self) -> actorgraph::pb::corpus_service_client::CorpusServiceClient<Channel> {
+        actorgraph::pb::corpus_service_client::CorpusServiceClient::new(self.channel().await)
     }
 
     pub async fn extraction(&self) -> ExtractionServiceClient<Channel> {

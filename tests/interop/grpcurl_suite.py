@@ -72,7 +72,7 @@ def expect(condition, message):
 def check_list(code, out):
     expect(code == 0, "list failed")
     services = set(out.split())
-    for service in ["actorgraph.v1.ExtractionService", "actorgraph.v1.KnowledgeService",
+    for service in ["actorgraph.v1.CorpusService", "actorgraph.v1.ExtractionService", "actorgraph.v1.KnowledgeService",
                     "grpc.health.v1.Health", "grpc.reflection.v1alpha.ServerReflection"]:
         expect(service in services, f"{service} not listed: {services}")
 

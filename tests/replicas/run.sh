@@ -132,7 +132,7 @@ changed=$(diff -rq "$WORK/model-old" "$WORK/model-new" | sed "s|$WORK/||g" || tr
 step "start: three replicas on kubelet-style mounts, two reference servers"
 start_replica() { # name
     local replica=$1
-    "$BIN" --listen "127.0.0.1:${PORT[$replica]}" --data "$(layers "$WORK/$replica/mount")" \
+    "$BIN" --listen "127.0.0.1:${PORT[$replica]}" --data "$(layers "$WORK/$replica/mount")" --store off \
         --metrics-listen "127.0.0.1:${METRICS[$replica]}" --shutdown-grace-seconds "$GRACE" \
         >>"$WORK/$replica/server.log" 2>&1 &
     PID[$replica]=$!
@@ -146,9 +146,9 @@ for replica in "${REPLICAS[@]}"; do
 done
 REF_OLD_PORT=$(free_port)
 REF_NEW_PORT=$(free_port)
-"$BIN" --listen "127.0.0.1:$REF_OLD_PORT" --data "$(layers "$WORK/model-old")" --watch false >"$WORK/ref-old.log" 2>&1 &
+"$BIN" --listen "127.0.0.1:$REF_OLD_PORT" --data "$(layers "$WORK/model-old")" --watch false --store off >"$WORK/ref-old.log" 2>&1 &
 REF_PIDS+=($!)
-"$BIN" --listen "127.0.0.1:$REF_NEW_PORT" --data "$(layers "$WORK/model-new")" --watch false >"$WORK/ref-new.log" 2>&1 &
+"$BIN" --listen "127.0.0.1:$REF_NEW_PORT" --data "$(layers "$WORK/model-new")" --watch false --store off >"$WORK/ref-new.log" 2>&1 &
 REF_PIDS+=($!)
 ADDRESSES=()
 for replica in "${REPLICAS[@]}"; do ADDRESSES+=("127.0.0.1:${PORT[$replica]}"); done

@@ -1,0 +1,362 @@
+//! The corpus: documents users feed the service, kept durably in a [`Store`], and the events
+//! read from them, which become relations with evidence ("who backs Haftar, according to which
+//! articles, since when").
+//!
+//! Ingesting a document reads its mentions and events once, with the model served at the time,
+//! and stores the document with what was read; the in-memory [`CorpusIndex`] is rebuilt from
+//! the store on start and kept in step with every write. Entities are kept by id, not by index,
+//! so the corpus outlives a reload of the curated model: an id the new model no longer has is
+//! skipped when answering. This module knows nothing of gRPC.
+
+pub mod files;
+mod index;
+mod query;
+mod store;
+
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use index::{
+    CorpusIndex, CorpusRelation, DocumentEntry, EventFilter, EventGroup, EventKey, RelationKey, Report, ReportSummary,
+};
+pub use query::{corpus_relations, DateRange, ListedRelation};
+pub use store::{Change, RedbStore, Store, StoreError};
+
+use crate::events::{self, EventOptions};
+use crate::snapshot::Snapshot;
+use crate::text::{OffsetConverter, Span};
+
+/// A document as a user sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewDocument {
+    /// The caller's id for it: a slug, unique in the corpus.
+    pub id: String,
+    pub text: String,
+    pub title: String,
+    pub url: String,
+    pub publisher: String,
+    /// `YYYY-MM-DD`, or empty when unknown.
+    pub published_date: String,
+}
+
+/// One side of a stored event: an entity by id, or a name the model did not know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredActor {
+    /// The entity's id; `None` for a name no entity claims.
+    pub id: Option<String>,
+    /// The name as the text writes it.
+    pub name: String,
+}
+
+impl StoredActor {
+    /// The key that tells actors apart: the entity id, or `~` and the name for unknown names.
+    pub fn key(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => format!("~{}", self.name),
+        }
+    }
+}
+
+/// An event read from a stored document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    pub source: StoredActor,
+    pub target: StoredActor,
+    /// The CAMEO code ("042").
+    pub code: String,
+    /// The trigger word as written ("visited").
+    pub trigger: String,
+    /// The act is denied ("did not meet"): no relation follows from it.
+    pub negated: bool,
+    /// The act is the same seen from either side (meet, negotiate, sign): its reports are
+    /// grouped whichever actor the sentence names first.
+    pub mutual: bool,
+    pub confidence: f32,
+    /// The relation the event states: the first predicate its code `corroborates`, when the
+    /// model declares it; `None` when the code states none.
+    pub predicate: Option<String>,
+    /// The predicate reads the same from either side: the relation's ends are kept in id order.
+    pub symmetric: bool,
+    /// The sentence that states the event, in the document's text.
+    pub span: Span,
+    /// The text at `span`.
+    pub quote: String,
+}
+
+impl StoredEvent {
+    /// The CAMEO root ("04").
+    pub fn root(&self) -> &str {
+        self.code.get(..2).unwrap_or("")
+    }
+}
+
+/// A document as stored, with what was read from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredDocument {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub publisher: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub published_date: String,
+    /// Lowercase hex SHA-256 of the text's UTF-8 bytes.
+    pub content_sha256: String,
+    pub mention_count: u32,
+    pub events: Vec<StoredEvent>,
+    /// The model version that read it.
+    pub model_version: String,
+}
+
+/// What ingesting one document did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngestOutcome {
+    pub document_id: String,
+    pub content_sha256: String,
+    /// The same id with the same text was already stored: nothing was written.
+    pub unchanged: bool,
+    pub mention_count: u32,
+    pub event_count: u32,
+}
+
+/// The corpus: a store and the index of what it holds.
+pub struct Corpus {
+    store: Box<dyn Store>,
+    index: RwLock<CorpusIndex>,
+    /// Held from "is this document new?" to the index update, so two writers of one id cannot
+    /// interleave; extraction runs outside it.
+    writer: Mutex<()>,
+}
+
+/// Lowercase hex SHA-256 of a text.
+pub fn content_sha256(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Corpus {
+    /// Opens a corpus over `store` and builds its index from what the store holds.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    pub fn open(store: Box<dyn Store>) -> Result<Corpus, StoreError> {
+        let mut index = CorpusIndex::default();
+        store.for_each_document(&mut |document| index.insert(document))?;
+        Ok(Corpus {
+            store,
+            index: RwLock::new(index),
+            writer: Mutex::new(()),
+        })
+    }
+
+    /// The index, for reading. Readers never wait for extraction, only for an index update.
+    pub fn read(&self) -> RwLockReadGuard<'_, CorpusIndex> {
+        self.index.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The stored text of a document.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    pub fn text(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.store.text(id)
+    }
+
+    /// The store's size on disk, in bytes.
+    pub fn store_bytes(&self) -> u64 {
+        self.store.size_bytes()
+    }
+
+    /// Ingests a batch of validated documents with one durable commit: when this returns `Ok`,
+    /// every document of the batch survives a crash. A document already stored with the same
+    /// text is left alone (`unchanged`); one stored with another text is replaced, with
+    /// everything read from it. `stop` abandons the reading (`Ok(None)`), before anything is
+    /// written.
+    ///
+    /// # Errors
+    /// When the store cannot write; then nothing of the batch was written.
+    pub fn ingest(
+        &self,
+        snapshot: &Snapshot,
+        documents: Vec<NewDocument>,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Option<Vec<IngestOutcome>>, StoreError> {
+        let mut outcomes = Vec::with_capacity(documents.len());
+        let mut reads: Vec<Option<(StoredDocument, String)>> = Vec::with_capacity(documents.len());
+        for document in documents {
+            let sha = content_sha256(&document.text);
+            let same = self
+                .read()
+                .document(&document.id)
+                .filter(|d| d.content_sha256 == sha)
+                .map(|d| IngestOutcome {
+                    document_id: d.id.to_string(),
+                    content_sha256: sha.clone(),
+                    unchanged: true,
+                    mention_count: d.mention_count,
+                    event_count: u32::try_from(d.events.len()).unwrap_or(u32::MAX),
+                });
+            if let Some(outcome) = same {
+                outcomes.push(outcome);
+                reads.push(None);
+                continue;
+            }
+            let Some(stored) = read_document(snapshot, &document, sha, stop) else {
+                return Ok(None);
+            };
+            outcomes.push(IngestOutcome {
+                document_id: stored.id.clone(),
+                content_sha256: stored.content_sha256.clone(),
+                unchanged: false,
+                mention_count: stored.mention_count,
+                event_count: u32::try_from(stored.events.len()).unwrap_or(u32::MAX),
+            });
+            reads.push(Some((stored, document.text)));
+        }
+        let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        // A document of this batch twice: the last one wins, as if sent one after the other.
+        let mut changes: Vec<Change> = Vec::new();
+        for (stored, text) in reads.into_iter().flatten() {
+            changes.retain(|c| !matches!(c, Change::Put { document, .. } if document.id == stored.id));
+            changes.push(Change::Put { document: stored, text });
+        }
+        if changes.is_empty() {
+            return Ok(Some(outcomes));
+        }
+        self.store.apply(&changes)?;
+        let mut index = self.index.write().unwrap_or_else(PoisonError::into_inner);
+        for change in changes {
+            if let Change::Put { document, .. } = change {
+                index.remove(&document.id);
+                index.insert(document);
+            }
+        }
+        Ok(Some(outcomes))
+    }
+
+    /// Deletes a document and everything read from it. Returns whether it was stored.
+    ///
+    /// # Errors
+    /// When the store cannot write; then nothing changed.
+    pub fn delete(&self, id: &str) -> Result<bool, StoreError> {
+        let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.read().document(id).is_none() {
+            return Ok(false);
+        }
+        self.store.apply(&[Change::Delete(id.to_owned())])?;
+        self.index.write().unwrap_or_else(PoisonError::into_inner).remove(id);
+        Ok(true)
+    }
+}
+
+/// Reads a document's mentions and events with the served model. `None` when `stop` says so.
+pub fn read_document(
+    snapshot: &Snapshot,
+    document: &NewDocument,
+    content_sha256: String,
+    stop: &dyn Fn() -> bool,
+) -> Option<StoredDocument> {
+    let model = &snapshot.model;
+    let text = document.text.as_str();
+    let found = events::extract(model, &snapshot.extractor, text, &EventOptions::default(), stop)?;
+    let mentions = &found.extraction.mentions;
+    let actor = |index: usize| {
+        let mention = &mentions[index];
+        StoredActor {
+            id: events::entity_of(mention).map(|e| model.entities[e].id.clone()),
+            name: text
+                .get(mention.span.byte_start..mention.span.byte_end)
+                .unwrap_or("")
+                .to_owned(),
+        }
+    };
+    let mut offsets = OffsetConverter::new(text);
+    let stored_events = found
+        .events
+        .iter()
+        .map(|event| {
+            let code = &model.event_lexicon.codes[event.code];
+            let predicate = code
+                .corroborates
+                .first()
+                .and_then(|name| model.predicate_by_name(name).filter(|p| p.id == *name));
+            let (start, end) = event.sentence;
+            StoredEvent {
+                source: actor(event.source),
+                target: actor(event.target),
+                code: code.code.clone(),
+                trigger: text.get(event.trigger.0..event.trigger.1).unwrap_or("").to_owned(),
+                negated: event.negated,
+                mutual: code.symmetric(),
+                confidence: event.confidence,
+                predicate: predicate.map(|p| p.id.clone()),
+                symmetric: predicate.is_some_and(|p| p.symmetric),
+                span: offsets.span(start, end),
+                quote: text.get(start..end).unwrap_or("").to_owned(),
+            }
+        })
+        .collect();
+    Some(StoredDocument {
+        id: document.id.clone(),
+        title: document.title.clone(),
+        url: document.url.clone(),
+        publisher: document.publisher.clone(),
+        published_date: document.published_date.clone(),
+        content_sha256,
+        mention_count: u32::try_from(mentions.iter().filter(|m| !m.nested).count()).unwrap_or(u32::MAX),
+        events: stored_events,
+        model_version: model.version.clone(),
+    })
+}
+
+/// Whether `date` is a real calendar date written `YYYY-MM-DD`.
+pub fn is_calendar_date(date: &str) -> bool {
+    let bytes = date.as_bytes();
+    let shape = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| date.get(range).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_dates_are_checked_day_by_day() {
+        assert!(is_calendar_date("2024-02-29"));
+        assert!(!is_calendar_date("2023-02-29"));
+        assert!(!is_calendar_date("2024-13-01"));
+        assert!(!is_calendar_date("2024-1-01"));
+        assert!(!is_calendar_date("2024-04-31"));
+        assert!(!is_calendar_date("２０２４-01-01"));
+        assert!(is_calendar_date("1900-12-31"));
+    }
+
+    #[test]
+    fn content_hash_is_the_hex_sha256_of_the_text() {
+        assert_eq!(
+            content_sha256("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

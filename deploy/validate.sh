@@ -51,7 +51,7 @@ NEWEST_MINOR=$(find "$SCHEMAS" -maxdepth 1 -name 'v1.*-local-strict' -printf '%f
 [ -n "$NEWEST_MINOR" ] && [ "$NEWEST_MINOR" -ge "$OLDEST_MINOR" ] || { echo "no schema set found in $SCHEMAS" >&2; exit 1; }
 
 failures=0
-for kustomization in deploy/kubernetes deploy/kubernetes/prometheus-operator; do
+for kustomization in deploy/kubernetes deploy/kubernetes/prometheus-operator deploy/kubernetes/corpus; do
     name=$(basename "$kustomization")
     rendered="$WORK/$name.yaml"
     echo
@@ -78,13 +78,13 @@ done
 
 echo
 echo "==> consistency checks"
-"$PY" - "$ROOT" "$WORK/kubernetes.yaml" "$WORK/prometheus-operator.yaml" "$WORK/model" "$WORK/layers" <<'PYTHON' || failures=$((failures + 1))
+"$PY" - "$ROOT" "$WORK/kubernetes.yaml" "$WORK/prometheus-operator.yaml" "$WORK/model" "$WORK/layers" "$WORK/corpus.yaml" <<'PYTHON' || failures=$((failures + 1))
 import os
 import sys
 
 import yaml
 
-root, plain_path, operator_path, model_dir, layers_path = sys.argv[1:6]
+root, plain_path, operator_path, model_dir, layers_path, corpus_path = sys.argv[1:7]
 problems = []
 
 
@@ -109,6 +109,28 @@ check(sorted(by_kind) == ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", 
       "the base renders a ConfigMap, a Deployment, an HPA, a PDB and Services: %s" % sorted(by_kind))
 extra = [d["kind"] for d in operator if d not in plain]
 check(extra == ["ServiceMonitor"], "the prometheus-operator overlay adds exactly a ServiceMonitor: %s" % extra)
+
+# The corpus overlay: one replica whose embedded store is on a persistent volume.
+corpus = load(corpus_path)
+corpus_kinds = sorted({d["kind"] for d in corpus})
+check(corpus_kinds == ["ConfigMap", "Deployment", "PersistentVolumeClaim", "Service"],
+      "the corpus overlay has no autoscaler and no disruption budget, and adds a volume claim: %s" % corpus_kinds)
+corpus_deployment = next(d for d in corpus if d["kind"] == "Deployment")
+corpus_spec = corpus_deployment["spec"]
+check(corpus_spec["replicas"] == 1 and corpus_spec["strategy"] == {"type": "Recreate"},
+      "the corpus overlay is one replica, replaced with Recreate (the store is held by one process)")
+corpus_container = corpus_spec["template"]["spec"]["containers"][0]
+corpus_env = {item["name"]: item.get("value") for item in corpus_container.get("env", [])}
+store = corpus_env.get("ACTORGRAPH_STORE", "")
+claim = next((v for v in corpus_spec["template"]["spec"]["volumes"] if "persistentVolumeClaim" in v), None)
+mounted = [m["mountPath"] for m in corpus_container["volumeMounts"] if claim and m["name"] == claim["name"]]
+check(bool(mounted) and store.startswith(mounted[0] + "/"),
+      "ACTORGRAPH_STORE (%s) is on the persistent volume (%s)" % (store, mounted))
+claims = [d["metadata"]["name"] for d in corpus if d["kind"] == "PersistentVolumeClaim"]
+check(claim is not None and claim["persistentVolumeClaim"]["claimName"] in claims,
+      "the store's volume is the overlay's claim")
+check(corpus_spec["template"]["spec"]["securityContext"].get("fsGroup") == 10001,
+      "the volume is writable by the image's user (fsGroup 10001)")
 
 deployment = by_kind["Deployment"][0]
 pod = deployment["spec"]["template"]["spec"]

@@ -81,10 +81,11 @@ CHECKS = [
     ('"page_size": -1', check_negative_page_size),
     ("StreamExtractEntities", check_stream_refused),
     ("StreamExtractEvents", check_stream_refused),
+    ("StreamIngestDocuments", check_stream_refused),
     ("curl -sI ", check_page),
 ] + [(key, check) for key, check in grpcurl.CHECKS if check not in (
     grpcurl.check_list, grpcurl.check_describe_service, grpcurl.check_describe_message,
-    grpcurl.check_stream, grpcurl.check_event_stream, grpcurl.check_negative_page_size,
+    grpcurl.check_stream, grpcurl.check_event_stream, grpcurl.check_ingest_stream, grpcurl.check_negative_page_size,
     grpcurl.check_not_found)]
 
 

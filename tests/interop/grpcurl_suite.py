@@ -19,6 +19,10 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 DOCUMENTED_ADDRESS = "127.0.0.1:50051"
 
 ALL_RPCS = {
+    "actorgraph.v1.CorpusService/IngestDocument",
+    "actorgraph.v1.CorpusService/StreamIngestDocuments",
+    "actorgraph.v1.CorpusService/DeleteDocument",
+    "actorgraph.v1.CorpusService/ListEvents",
     "actorgraph.v1.ExtractionService/ExtractEntities",
     "actorgraph.v1.ExtractionService/StreamExtractEntities",
     "actorgraph.v1.ExtractionService/ExtractEvents",
@@ -278,7 +282,53 @@ def check_not_found(code, out):
     expect("Code: NotFound" in out and '"reason":"ENTITY_NOT_FOUND"' in out, out)
 
 
+def check_ingest(code, out):
+    expect(code == 0, out)
+    answer = json_documents(out)[0]
+    expect(answer["documentId"] == "wire-2026-03-02-kyiv" and not answer.get("unchanged"), answer)
+    expect(answer["eventCount"] == 1 and len(answer["contentSha256"]) == 64, answer)
+
+
+def check_ingest_stream(code, out):
+    expect(code == 0, out)
+    answers = json_documents(out)
+    expect([a["documentId"] for a in answers] == ["wire-2026-03-02-kyiv", "wire-2026-03-03-taipei", "wire-bad-date"],
+           answers)
+    expect(answers[0].get("unchanged") is True, "the same text again is a no-op")
+    expect(answers[1]["eventCount"] == 1 and "error" not in answers[1], answers[1])
+    expect(answers[2]["error"]["reason"] == "INVALID_DATE", answers[2])
+
+
+def check_corpus_relations(code, out):
+    expect(code == 0, out)
+    relations = json_documents(out)[0]["relations"]
+    expect([(r["predicate"], r["object"]["id"], r["origin"]) for r in relations]
+           == [("opposes", "ukraine", "ORIGIN_CORPUS")], relations)
+    relation = relations[0]
+    expect(relation["id"] == "corpus:russia:opposes:ukraine" and relation["documentCount"] == 1, relation)
+    expect(relation["firstSeen"] == relation["lastSeen"] == "2026-03-02", relation)
+    expect(relation["evidence"][0]["documentId"] == "wire-2026-03-02-kyiv", relation)
+
+
+def check_corpus_events(code, out):
+    expect(code == 0, out)
+    events = json_documents(out)[0]["events"]
+    expect(len(events) == 1 and events[0]["codeRoot"] == "11" and events[0]["date"] == "2026-03-02", events)
+    expect(events[0]["source"]["entity"]["id"] == "russia" and events[0]["documentCount"] == 1, events)
+
+
+def check_delete(code, out):
+    expect(code == 0, out)
+    answer = json_documents(out)[0]
+    expect(answer["documentId"].startswith("wire-2026-03-0") and answer["retractedEventCount"] == 1, answer)
+
+
 CHECKS = [
+    ("CorpusService/IngestDocument", check_ingest),
+    ("CorpusService/StreamIngestDocuments", check_ingest_stream),
+    ('"origin": "ORIGIN_CORPUS"', check_corpus_relations),
+    ("CorpusService/ListEvents", check_corpus_events),
+    ("CorpusService/DeleteDocument", check_delete),
     (" list", check_list),
     ("describe actorgraph.v1.ExtractionService", check_describe_service),
     ("describe actorgraph.v1.Mention", check_describe_message),

@@ -15,6 +15,7 @@ from grpc_status import rpc_status
 
 sys.path.insert(0, os.environ["ACTORGRAPH_STUBS"])
 
+from actorgraph.v1 import corpus_pb2, corpus_pb2_grpc  # noqa: E402
 from actorgraph.v1 import extraction_pb2, extraction_pb2_grpc  # noqa: E402
 from actorgraph.v1 import knowledge_pb2, knowledge_pb2_grpc  # noqa: E402
 from actorgraph.v1 import types_pb2  # noqa: E402
@@ -37,6 +38,11 @@ def knowledge(channel):
 @pytest.fixture(scope="module")
 def extraction(channel):
     return extraction_pb2_grpc.ExtractionServiceStub(channel)
+
+
+@pytest.fixture(scope="module")
+def corpus(channel):
+    return corpus_pb2_grpc.CorpusServiceStub(channel)
 
 
 def details(error):
@@ -220,3 +226,33 @@ def test_list_predicates_and_the_hop_limit(knowledge):
         knowledge.FindPaths(knowledge_pb2.FindPathsRequest(source_id="egypt", target_id="turkiye", max_hops=7))
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert details(raised.value)[0].reason == "OUT_OF_RANGE"
+
+
+def test_corpus_ingest_relations_events_and_delete(corpus, knowledge):
+    text = "Moscow, 2 March. Russia condemned Ukraine on Monday."
+    document = corpus_pb2.IngestDocumentRequest(
+        id="python-client-wire-1", text=text, title="Russia condemns Ukraine",
+        publisher="Example Wire", published_date="2026-03-02")
+    answer = corpus.IngestDocument(document)
+    assert not answer.unchanged and answer.event_count == 1 and len(answer.content_sha256) == 64
+    assert corpus.IngestDocument(document).unchanged
+    try:
+        relations = knowledge.ListRelations(knowledge_pb2.ListRelationsRequest(
+            entity_id="ukraine", origin=knowledge_pb2.ORIGIN_CORPUS)).relations
+        assert [(r.subject.id, r.predicate, r.document_count, r.first_seen) for r in relations] == [
+            ("russia", "opposes", 1, "2026-03-02")]
+        evidence = relations[0].evidence[0]
+        stored = knowledge.GetDocument(knowledge_pb2.GetDocumentRequest(id=evidence.document_id)).document
+        assert stored.text[evidence.span.char_start:evidence.span.char_end] == evidence.quote
+        events = corpus.ListEvents(corpus_pb2.ListEventsRequest(actor_id="ukraine", code_root="11")).events
+        assert [(e.source.entity.id, e.target.entity.id, e.date) for e in events] == [
+            ("russia", "ukraine", "2026-03-02")]
+        with pytest.raises(grpc.RpcError) as raised:
+            corpus.IngestDocument(corpus_pb2.IngestDocumentRequest(id="python-bad", text=text, published_date="2 March"))
+        assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert details(raised.value)[0].reason == "INVALID_DATE"
+    finally:
+        deleted = corpus.DeleteDocument(corpus_pb2.DeleteDocumentRequest(id="python-client-wire-1"))
+        assert deleted.retracted_event_count == 1
+    assert not knowledge.ListRelations(knowledge_pb2.ListRelationsRequest(
+        entity_id="ukraine", origin=knowledge_pb2.ORIGIN_CORPUS)).relations

@@ -235,10 +235,18 @@ pub fn agreements_with_party(model: &Model, party: EntityIndex) -> Vec<PartyAgre
     found
 }
 
+/// What a hop traverses: a relation of the curated model, or one of the relations the caller
+/// adds (the corpus's), by its position in the caller's own table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    Curated(RelationIndex),
+    Added(usize),
+}
+
 /// One step of a path: a relation traversed from one of its entities to the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hop {
-    pub relation: RelationIndex,
+    pub edge: Edge,
     pub from: EntityIndex,
     pub to: EntityIndex,
     /// True when traversed from subject to object.
@@ -270,31 +278,44 @@ pub const PATH_EXPANSION_BUDGET: usize = 200_000;
 
 /// The shortest simple paths from `source` to `target`, at most `max_hops` long and at most
 /// `max_paths` of them: fewest hops first, and among equal lengths in the order of the
-/// relations in the data file. Relations are traversed in either direction.
-pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query: &PathQuery) -> PathSearch {
+/// relations in the data file, then the added ones. Relations are traversed in either
+/// direction. `added` appends the hops of relations beyond the model's from an entity (the
+/// corpus's), already filtered by the query's predicates; `|_, _| {}` adds none.
+pub fn find_paths(
+    model: &Model,
+    source: EntityIndex,
+    target: EntityIndex,
+    query: &PathQuery,
+    added: &dyn Fn(EntityIndex, &mut Vec<Hop>),
+) -> PathSearch {
     let allowed = |relation: RelationIndex| {
         query.predicates.is_empty() || query.predicates.contains(&model.relations[relation].predicate)
     };
-    let hops_from = |entity: EntityIndex| {
-        model
-            .relations_of(entity)
-            .iter()
-            .filter(move |&&(r, _)| allowed(r))
-            .map(move |&(relation, side)| {
-                let r = &model.relations[relation];
-                let (to, forward) = if side == Side::Subject {
-                    (r.object, true)
-                } else {
-                    (r.subject, false)
-                };
-                Hop {
-                    relation,
-                    from: entity,
-                    to,
-                    forward,
-                }
-            })
+    let hops_from = |entity: EntityIndex, hops: &mut Vec<Hop>| {
+        hops.clear();
+        hops.extend(
+            model
+                .relations_of(entity)
+                .iter()
+                .filter(|&&(r, _)| allowed(r))
+                .map(|&(relation, side)| {
+                    let r = &model.relations[relation];
+                    let (to, forward) = if side == Side::Subject {
+                        (r.object, true)
+                    } else {
+                        (r.subject, false)
+                    };
+                    Hop {
+                        edge: Edge::Curated(relation),
+                        from: entity,
+                        to,
+                        forward,
+                    }
+                }),
+        );
+        added(entity, hops);
     };
+    let mut hops = Vec::new();
     // Distance of every entity to the target, to prune partial paths that cannot arrive in time.
     let mut distance_to_target = vec![usize::MAX; model.entities.len()];
     distance_to_target[target.get()] = 0;
@@ -304,7 +325,8 @@ pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query
         if next_distance > query.max_hops {
             continue;
         }
-        for hop in hops_from(entity) {
+        hops_from(entity, &mut hops);
+        for hop in &hops {
             if distance_to_target[hop.to.get()] == usize::MAX {
                 distance_to_target[hop.to.get()] = next_distance;
                 frontier.push_back(hop.to);
@@ -319,7 +341,8 @@ pub fn find_paths(model: &Model, source: EntityIndex, target: EntityIndex, query
     let mut expansions = 0;
     while let Some(path) = partial.pop_front() {
         let at = path.last().map_or(source, |hop| hop.to);
-        for hop in hops_from(at) {
+        hops_from(at, &mut hops);
+        for &hop in &hops {
             expansions += 1;
             let length = path.len() + 1;
             let revisits = hop.to == source || path.iter().any(|h| h.to == hop.to);
@@ -379,10 +402,10 @@ mod tests {
             predicates: Vec::new(),
             budget,
         };
-        let full = find_paths(model, egypt, turkiye, &query(PATH_EXPANSION_BUDGET));
+        let full = find_paths(model, egypt, turkiye, &query(PATH_EXPANSION_BUDGET), &|_, _| {});
         assert!(!full.truncated);
         assert!(!full.paths.is_empty());
-        let starved = find_paths(model, egypt, turkiye, &query(3));
+        let starved = find_paths(model, egypt, turkiye, &query(3), &|_, _| {});
         assert!(starved.truncated, "a budget of 3 expansions cannot cover four hops");
         assert!(starved.paths.len() < full.paths.len());
     }

@@ -408,3 +408,27 @@ async fn an_acknowledged_document_survives_kill_9() {
     let missing: Vec<&String> = acknowledged.iter().filter(|id| index.document(id).is_none()).collect();
     assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
 }
+
+#[tokio::test]
+async fn paths_run_through_corpus_relations_too() {
+    let store = tempfile::tempdir().expect("a store folder");
+    let server = start(store.path()).await;
+    let mut knowledge = server.knowledge().await;
+    let request = pb::FindPathsRequest {
+        source_id: "ukraine".into(),
+        target_id: "russia".into(),
+        max_hops: 1,
+        ..pb::FindPathsRequest::default()
+    };
+    let before = knowledge.find_paths(request.clone()).await.expect("paths").into_inner();
+    assert!(before.paths.is_empty(), "{before:?}");
+    let mut corpus = server.corpus().await;
+    ingest(&mut corpus, document("p-1", "2026-03-02", CONDEMN)).await;
+    let after = knowledge.find_paths(request).await.expect("paths").into_inner();
+    assert_eq!(after.paths.len(), 1, "{after:?}");
+    let hop = &after.paths[0].hops[0];
+    assert_eq!(hop.predicate, "opposed_by", "read from Ukraine's side");
+    let relation = hop.relation.as_ref().expect("the hop's relation");
+    assert_eq!(relation.origin, pb::Origin::Corpus as i32);
+    assert_eq!(relation.evidence[0].quote, CONDEMN);
+}

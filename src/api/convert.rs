@@ -2,7 +2,7 @@
 
 use crate::error::Error;
 use crate::extract::{EntitySalience, Mention, MentionKind};
-use crate::graph::{Direction, Hop, PartyAgreement, PathSearch, RelationView};
+use crate::graph::{Direction, Edge, Hop, PartyAgreement, PathSearch, RelationView};
 use crate::model::{self, AgreementStatus, EntityIndex, EntityType, Model, RelationIndex, Side};
 use crate::pb;
 use crate::search::{MatchReason, SearchHit};
@@ -266,30 +266,35 @@ pub fn path_summary(
     }
 }
 
-pub fn path_to_proto(model: &Model, hops: &[Hop]) -> pb::Path {
+/// A path; `added` converts the relations the search added beyond the model's (the corpus's),
+/// seen from the side the hop leaves.
+pub fn path_to_proto(model: &Model, hops: &[Hop], added: &dyn Fn(usize, Side) -> Option<pb::Relation>) -> pb::Path {
     pb::Path {
         hops: hops
             .iter()
-            .map(|hop| {
-                let predicate = &model.predicates[model.relations[hop.relation].predicate];
+            .filter_map(|hop| {
                 let side = if hop.forward { Side::Subject } else { Side::Object };
-                pb::PathHop {
-                    from: Some(entity_ref(model, hop.from)),
-                    predicate: if hop.forward {
-                        predicate.id.clone()
-                    } else {
-                        predicate.inverse.clone()
-                    },
-                    to: Some(entity_ref(model, hop.to)),
-                    relation: Some(relation_to_proto(
+                let relation = match hop.edge {
+                    Edge::Curated(relation) => relation_to_proto(
                         model,
                         RelationView {
-                            relation: hop.relation,
+                            relation,
                             side,
                             via: None,
                         },
-                    )),
-                }
+                    ),
+                    Edge::Added(position) => added(position, side)?,
+                };
+                Some(pb::PathHop {
+                    from: Some(entity_ref(model, hop.from)),
+                    predicate: if hop.forward {
+                        relation.predicate.clone()
+                    } else {
+                        relation.inverse_predicate.clone()
+                    },
+                    to: Some(entity_ref(model, hop.to)),
+                    relation: Some(relation),
+                })
             })
             .collect(),
     }

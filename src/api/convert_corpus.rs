@@ -1,14 +1,22 @@
 //! Corpus ⇄ proto conversions: ingest requests in; corpus relations, events and documents out.
 
+use std::collections::{HashMap, HashSet};
+
 use super::convert::{entity_ref, span_to_proto};
-use crate::corpus::{CorpusIndex, EventGroup, IngestOutcome, ListedRelation, NewDocument, StoredActor, StoredDocument};
+use crate::corpus::{
+    linked, CorpusIndex, DocumentEntry, EventGroup, IngestOutcome, ListedRelation, NewDocument, Report,
+};
 use crate::error::Error;
-use crate::model::{Model, Side};
+use crate::model::{EntityIndex, Model, Side};
 use crate::pb;
+use crate::text::OffsetConverter;
 
 /// The most evidence entries a corpus relation carries in an answer: its newest reports. The
-/// counts say how many there are in all; ListEvents pages through every one.
-pub const MAX_RELATION_EVIDENCE: usize = 20;
+/// counts say how many there are in all; ListEvents lists every event.
+pub const MAX_RELATION_EVIDENCE: usize = 10;
+/// The most reports a corpus event carries in an answer: its first; `report_count` says how
+/// many there are.
+pub const MAX_EVENT_REPORTS: usize = 100;
 
 /// Reads an origin filter: `None` for UNSPECIFIED (both).
 ///
@@ -49,10 +57,39 @@ pub fn ingest_outcome_to_proto(outcome: IngestOutcome) -> pb::IngestDocumentResp
     }
 }
 
-/// A corpus relation read from the queried entity's side, with its newest reports as evidence.
-pub fn corpus_relation_to_proto(model: &Model, index: &CorpusIndex, listed: &ListedRelation<'_>) -> pb::Relation {
+/// The texts of the documents an answer quotes, by id.
+pub type Texts = HashMap<String, String>;
+
+/// A byte range of a stored text; empty when the text or the range is not there.
+fn slice(texts: &Texts, document: &str, (start, end): (u32, u32)) -> String {
+    let range = usize::try_from(start).unwrap_or(usize::MAX)..usize::try_from(end).unwrap_or(usize::MAX);
+    texts
+        .get(document)
+        .and_then(|text| text.get(range))
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The reports a corpus relation shows as evidence: its newest.
+pub fn relation_evidence<'a>(listed: &ListedRelation<'a>) -> impl Iterator<Item = &'a Report> {
+    listed.reports.iter().rev().take(MAX_RELATION_EVIDENCE)
+}
+
+/// The reports a corpus event shows: its first.
+pub fn event_reports<'a>(group: &EventGroup<'a>) -> impl Iterator<Item = &'a Report> {
+    group.reports.iter().take(MAX_EVENT_REPORTS)
+}
+
+/// A corpus relation read from the queried entity's side, with its newest reports as evidence
+/// (quoted from `texts`, which holds their documents).
+pub fn corpus_relation_to_proto(
+    model: &Model,
+    index: &CorpusIndex,
+    listed: &ListedRelation<'_>,
+    texts: &Texts,
+) -> pb::Relation {
     let predicate = &model.predicates[listed.predicate];
-    let name = |e: crate::model::EntityIndex| model.entities[e].name.as_str();
+    let name = |e: EntityIndex| model.entities[e].name.as_str();
     let (direction, statement) = match listed.side {
         Side::Subject => (
             pb::RelationDirection::Outgoing,
@@ -63,22 +100,17 @@ pub fn corpus_relation_to_proto(model: &Model, index: &CorpusIndex, listed: &Lis
             format!("{} {} {}", name(listed.object), predicate.inverse, name(listed.subject)),
         ),
     };
-    let mut newest: Vec<_> = listed.reports.clone();
-    newest.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.document.cmp(&b.document)));
-    let evidence = newest
-        .iter()
-        .take(MAX_RELATION_EVIDENCE)
+    let evidence = relation_evidence(listed)
         .filter_map(|report| {
             let event = index.event(report)?;
             Some(pb::Evidence {
                 document_id: report.document.to_string(),
-                span: Some(span_to_proto(event.span)),
-                quote: event.quote.clone(),
+                span: Some(text_span(texts, &report.document, event.sentence)),
+                quote: slice(texts, &report.document, event.sentence),
                 citation: None,
             })
         })
         .collect();
-    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     pb::Relation {
         id: listed.key.id(),
         subject: Some(entity_ref(model, listed.subject)),
@@ -99,47 +131,76 @@ pub fn corpus_relation_to_proto(model: &Model, index: &CorpusIndex, listed: &Lis
     }
 }
 
-fn corpus_actor(model: &Model, actor: &StoredActor) -> pb::CorpusActor {
-    pb::CorpusActor {
-        entity: actor
-            .id
-            .as_deref()
-            .and_then(|id| model.entity_index(id))
-            .map(|e| entity_ref(model, e)),
-        name: actor.name.clone(),
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A byte range of a stored text in all three encodings, counted from the text; the bytes
+/// alone when the text is no longer there.
+fn text_span(texts: &Texts, document: &str, (start, end): (u32, u32)) -> pb::TextSpan {
+    let (from, to) = (
+        usize::try_from(start).unwrap_or(usize::MAX),
+        usize::try_from(end).unwrap_or(usize::MAX),
+    );
+    match texts.get(document).filter(|text| text.get(from..to).is_some()) {
+        Some(text) => span_to_proto(OffsetConverter::new(text).span(from, to)),
+        None => pb::TextSpan {
+            byte_start: start,
+            byte_end: end,
+            ..pb::TextSpan::default()
+        },
     }
 }
 
-/// One corpus event with its reports.
-pub fn corpus_event_to_proto(model: &Model, index: &CorpusIndex, group: &EventGroup<'_>) -> pb::CorpusEvent {
-    let mut reports = Vec::with_capacity(group.reports.len());
+fn corpus_actor(model: &Model, key: &str, written: String) -> pb::CorpusActor {
+    pb::CorpusActor {
+        entity: linked(key)
+            .and_then(|id| model.entity_index(id))
+            .map(|e| entity_ref(model, e)),
+        name: written,
+    }
+}
+
+/// One corpus event with its first reports (quoted from `texts`).
+pub fn corpus_event_to_proto(
+    model: &Model,
+    index: &CorpusIndex,
+    group: &EventGroup<'_>,
+    texts: &Texts,
+) -> pb::CorpusEvent {
+    let mut reports = Vec::new();
     let mut actors = None;
-    for report in group.reports {
+    for report in event_reports(group) {
         let Some(event) = index.event(report) else {
             continue;
         };
         if actors.is_none() {
+            let source = slice(texts, &report.document, event.source_span);
+            let target = slice(texts, &report.document, event.target_span);
             // The grouped order: a mutual act's actors in key order, whichever the text named first.
-            let swapped = *group.key.source != *event.source.key();
-            actors = Some(if swapped {
-                (corpus_actor(model, &event.target), corpus_actor(model, &event.source))
+            actors = Some(if group.key.source == event.source {
+                (
+                    corpus_actor(model, &event.source, source),
+                    corpus_actor(model, &event.target, target),
+                )
             } else {
-                (corpus_actor(model, &event.source), corpus_actor(model, &event.target))
+                (
+                    corpus_actor(model, &event.target, target),
+                    corpus_actor(model, &event.source, source),
+                )
             });
         }
         reports.push(pb::EventReport {
             document_id: report.document.to_string(),
-            code: event.code.clone(),
-            trigger_text: event.trigger.clone(),
+            code: event.code.to_string(),
+            trigger_text: slice(texts, &report.document, event.trigger),
             negated: event.negated,
             confidence: event.confidence,
-            span: Some(span_to_proto(event.span)),
-            quote: event.quote.clone(),
+            span: Some(text_span(texts, &report.document, event.sentence)),
+            quote: slice(texts, &report.document, event.sentence),
         });
     }
-    let mut documents: Vec<&str> = group.reports.iter().map(|r| &*r.document).collect();
-    documents.sort_unstable();
-    documents.dedup();
+    let documents: HashSet<&str> = group.reports.iter().map(|r| &*r.document).collect();
     let (source, target) = actors.unzip();
     pb::CorpusEvent {
         id: group.key.id(),
@@ -148,26 +209,27 @@ pub fn corpus_event_to_proto(model: &Model, index: &CorpusIndex, group: &EventGr
         target,
         code_root: group.key.root.to_string(),
         reports,
-        document_count: u32::try_from(documents.len()).unwrap_or(u32::MAX),
+        document_count: count(documents.len()),
+        report_count: count(group.reports.len()),
     }
 }
 
 /// An ingested document with its text.
-pub fn stored_document_to_proto(document: &StoredDocument, text: String) -> pb::Document {
+pub fn stored_document_to_proto(document: &DocumentEntry, text: String) -> pb::Document {
     let source = [document.publisher.as_str(), document.url.as_str()]
         .into_iter()
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(", ");
     pb::Document {
-        id: document.id.clone(),
+        id: document.id.to_string(),
         title: document.title.clone(),
         source,
         text,
         origin: pb::Origin::Corpus as i32,
         url: document.url.clone(),
         publisher: document.publisher.clone(),
-        published_date: document.published_date.clone(),
+        published_date: document.published_date.to_string(),
         content_sha256: document.content_sha256.clone(),
     }
 }

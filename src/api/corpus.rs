@@ -15,7 +15,7 @@ use tonic::{Request, Response, Status, Streaming};
 use super::convert_corpus as convert;
 use super::extraction::{check_text, inbound_status, item_error, CancelOnDrop, STREAM_BUFFER};
 use super::{arguments, SharedSnapshot};
-use crate::corpus::{is_calendar_date, Corpus, EventFilter, IngestOutcome, NewDocument, StoreError};
+use crate::corpus::{is_calendar_date, Corpus, DateRange, EventFilter, IngestOutcome, NewDocument, StoreError};
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::model::Model;
@@ -285,8 +285,10 @@ impl CorpusService for CorpusApi {
             actor: optional(&request.actor_id),
             root: optional(&request.code_root),
             document: optional(&request.document_id),
-            since: optional(&request.since),
-            until: optional(&request.until),
+            range: DateRange {
+                since: optional(&request.since),
+                until: optional(&request.until),
+            },
         };
         let key = ListingKey::Events {
             actor_id: request.actor_id,
@@ -296,19 +298,32 @@ impl CorpusService for CorpusApi {
             until: request.until,
         };
         let pager = Pager::read(request.page_size, &request.page_token, &key, &model.version)?;
-        let index = corpus.read();
-        let events = index.events(&filter);
-        let page = pager.page(&events);
-        Ok(Response::new(pb::ListEventsResponse {
-            events: page
+        // Filtering reads the whole index and quoting reads the store: off the async workers.
+        let snapshot = Arc::clone(&snapshot);
+        let answer = tokio::task::spawn_blocking(move || {
+            let model = &snapshot.model;
+            let index = corpus.read();
+            let events = index.events(&filter);
+            let page = pager.page(&events);
+            let quoted = page
                 .items
                 .iter()
-                .map(|group| convert::corpus_event_to_proto(model, &index, group))
-                .collect(),
-            next_page_token: page.next_page_token,
-            total_size: page.total_size,
-            model_version: model.version.clone(),
-        }))
+                .flat_map(|group| convert::event_reports(group).map(|r| &*r.document));
+            let texts = corpus.texts(quoted).map_err(store_error)?;
+            Ok::<_, Error>(pb::ListEventsResponse {
+                events: page
+                    .items
+                    .iter()
+                    .map(|group| convert::corpus_event_to_proto(model, &index, group, &texts))
+                    .collect(),
+                next_page_token: page.next_page_token,
+                total_size: page.total_size,
+                model_version: model.version.clone(),
+            })
+        })
+        .await
+        .map_err(|error| Error::Internal(format!("event listing failed: {error}")))??;
+        Ok(Response::new(answer))
     }
 }
 

@@ -10,13 +10,12 @@ use std::sync::Arc;
 
 use super::arguments;
 use super::convert;
-use super::convert_corpus::{
-    corpus_relation_to_proto, origin_from_proto, stored_document_to_proto as corpus_document_to_proto,
-};
+use super::convert_corpus::{origin_from_proto, stored_document_to_proto as corpus_document_to_proto};
+use super::relations;
 use super::SharedSnapshot;
-use crate::corpus::{Corpus, DateRange, ListedRelation};
+use crate::corpus::Corpus;
 use crate::error::Error;
-use crate::graph::{self, PartyAgreement, RelationFilter, RelationView};
+use crate::graph::{self, PartyAgreement};
 use crate::model::{AgreementIndex, EntityIndex};
 use crate::pagination::{ListingKey, Pager};
 use crate::pb;
@@ -34,58 +33,6 @@ impl KnowledgeApi {
     pub fn new(snapshot: SharedSnapshot, corpus: Option<Arc<Corpus>>) -> Self {
         KnowledgeApi { snapshot, corpus }
     }
-}
-
-/// One relation of a listing: curated, or stated by the corpus.
-enum Listed<'a> {
-    Curated(RelationView),
-    Corpus(ListedRelation<'a>),
-}
-
-/// An optional `YYYY-MM-DD` bound of a request.
-fn date_bound(field: &str, value: &str) -> Result<Option<String>, Error> {
-    if value.is_empty() {
-        return Ok(None);
-    }
-    if crate::corpus::is_calendar_date(value) {
-        return Ok(Some(value.to_owned()));
-    }
-    let shown: String = value.chars().take(40).collect();
-    Err(Error::invalid(
-        field,
-        "INVALID_DATE",
-        format!("{field} {shown:?} is not a date: write YYYY-MM-DD, e.g. \"2026-12-07\""),
-    ))
-}
-
-/// Whether a curated relation's period reaches a date range (a relation with no period does).
-fn period_reaches(period: Option<&str>, range: &DateRange) -> bool {
-    let Some(period) = period else {
-        return true;
-    };
-    let (start, end) = crate::model::period_bounds(period);
-    let prefix = |date: &str, bound: &str| {
-        let length = date.len().min(bound.len());
-        (
-            date.get(..length).unwrap_or(date).to_owned(),
-            bound.get(..length).unwrap_or(bound).to_owned(),
-        )
-    };
-    let starts_before_until = match (start, range.until.as_deref()) {
-        (Some(start), Some(until)) => {
-            let (until, start) = prefix(until, start);
-            start <= until
-        }
-        _ => true,
-    };
-    let ends_after_since = match (end, range.since.as_deref()) {
-        (Some(end), Some(since)) => {
-            let (since, end) = prefix(since, end);
-            end >= since
-        }
-        _ => true,
-    };
-    starts_before_until && ends_after_since
 }
 
 impl KnowledgeApi {
@@ -178,85 +125,19 @@ impl KnowledgeService for KnowledgeApi {
         request: Request<pb::ListRelationsRequest>,
     ) -> Result<Response<pb::ListRelationsResponse>, Status> {
         let snapshot = self.snapshot.load_full();
-        let model = &snapshot.model;
         let request = request.into_inner();
-        let entity = arguments::optional_entity(model, "entity_id", &request.entity_id)?;
-        let filter = RelationFilter {
-            predicate: arguments::optional_predicate(&request.predicate),
-            direction: convert::direction_from_proto(request.direction)?,
-            counterpart: arguments::optional_entity(model, "counterpart_id", &request.counterpart_id)?,
-            include_derived: request.include_derived,
-        };
-        let origin = origin_from_proto("origin", request.origin)?;
-        if request.min_documents < 0 {
-            return Err(Error::invalid(
-                "min_documents",
-                "NEGATIVE_MIN_DOCUMENTS",
-                format!("min_documents is {}; give 0 or more", request.min_documents),
-            )
-            .into());
-        }
-        let min_documents = usize::try_from(request.min_documents).unwrap_or(0);
-        let range = DateRange {
-            since: date_bound("since", &request.since)?,
-            until: date_bound("until", &request.until)?,
-        };
-        let key = ListingKey::Relations {
-            entity_id: request.entity_id,
-            predicate: request.predicate,
-            direction: request.direction,
-            counterpart_id: request.counterpart_id,
-            include_derived: request.include_derived,
-            origin: request.origin,
-            min_documents: request.min_documents,
-            since: request.since,
-            until: request.until,
-        };
-        let pager = Pager::read(request.page_size, &request.page_token, &key, &model.version)?;
-        let mut listed: Vec<Listed<'_>> = Vec::new();
-        // Checked first even when only corpus relations are wanted: it validates the filters.
-        let curated = graph::relations_of(model, entity, &filter)?;
-        if origin != Some(pb::Origin::Corpus) {
-            listed.extend(
-                curated
-                    .into_iter()
-                    .filter(|view| {
-                        let relation = &model.relations[view.relation];
-                        let sources = usize::try_from(convert::evidence_sources(&relation.evidence)).unwrap_or(0);
-                        sources >= min_documents
-                            && (!range.is_bounded() || period_reaches(relation.period.as_deref(), &range))
-                    })
-                    .map(Listed::Curated),
-            );
-        }
-        let index = self
+        let corpus = self
             .corpus
-            .as_ref()
-            .filter(|_| origin != Some(pb::Origin::Curated))
-            .map(|c| c.read());
-        if let Some(index) = &index {
-            listed.extend(
-                crate::corpus::corpus_relations(model, index, entity, &filter, &range, min_documents)
-                    .into_iter()
-                    .map(Listed::Corpus),
-            );
-        }
-        let page = pager.page(&listed);
-        Ok(Response::new(pb::ListRelationsResponse {
-            relations: page
-                .items
-                .iter()
-                .filter_map(|item| match item {
-                    Listed::Curated(view) => Some(convert::relation_to_proto(model, *view)),
-                    Listed::Corpus(relation) => index
-                        .as_ref()
-                        .map(|index| corpus_relation_to_proto(model, index, relation)),
-                })
-                .collect(),
-            next_page_token: page.next_page_token,
-            total_size: page.total_size,
-            model_version: model.version.clone(),
-        }))
+            .clone()
+            .filter(|_| request.origin != pb::Origin::Curated as i32);
+        let Some(corpus) = corpus else {
+            return Ok(Response::new(relations::list(&snapshot, None, request)?));
+        };
+        // The corpus's answer reads its quotes from the store: off the async workers.
+        let answer = tokio::task::spawn_blocking(move || relations::list(&snapshot, Some(&corpus), request))
+            .await
+            .map_err(|error| Error::Internal(format!("relation listing failed: {error}")))??;
+        Ok(Response::new(answer))
     }
 
     async fn find_paths(
@@ -264,26 +145,15 @@ impl KnowledgeService for KnowledgeApi {
         request: Request<pb::FindPathsRequest>,
     ) -> Result<Response<pb::FindPathsResponse>, Status> {
         let snapshot = self.snapshot.load_full();
-        let model = &snapshot.model;
         let request = request.into_inner();
-        let source = arguments::entity(model, "source_id", &request.source_id)?;
-        let target = arguments::entity(model, "target_id", &request.target_id)?;
-        if source == target {
-            return Err(Error::invalid(
-                "target_id",
-                "SAME_ENDPOINTS",
-                "source_id and target_id name the same entity",
-            )
-            .into());
-        }
-        let query = arguments::path_query(model, request.max_hops, request.max_paths, &request.predicates)?;
-        let search = graph::find_paths(model, source, target, &query);
-        Ok(Response::new(pb::FindPathsResponse {
-            summary: convert::path_summary(model, source, target, query.max_hops, &search),
-            paths: search.paths.iter().map(|p| convert::path_to_proto(model, p)).collect(),
-            model_version: model.version.clone(),
-            truncated: search.truncated,
-        }))
+        let Some(corpus) = self.corpus.clone() else {
+            return Ok(Response::new(relations::paths(&snapshot, None, &request)?));
+        };
+        // Paths through the corpus read its index and quote from its store: off the async workers.
+        let answer = tokio::task::spawn_blocking(move || relations::paths(&snapshot, Some(&corpus), &request))
+            .await
+            .map_err(|error| Error::Internal(format!("path search failed: {error}")))??;
+        Ok(Response::new(answer))
     }
 
     async fn get_agreement(
@@ -378,7 +248,7 @@ impl KnowledgeService for KnowledgeApi {
             ids.extend(model.documents.iter().map(|d| (true, d.id.clone())));
         }
         if let Some(corpus) = self.corpus.as_ref().filter(|_| origin != Some(pb::Origin::Curated)) {
-            ids.extend(corpus.read().documents().map(|d| (false, d.id.clone())));
+            ids.extend(corpus.read().documents().map(|d| (false, d.id.to_string())));
         }
         let page = pager.page(&ids);
         let mut documents = Vec::with_capacity(page.items.len());

@@ -8,6 +8,7 @@ mod corpus;
 mod events;
 mod extraction;
 mod knowledge;
+mod relations;
 
 pub use corpus::CorpusApi;
 pub use extraction::{ExtractionApi, ExtractionLimits};

@@ -19,14 +19,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use index::{
-    CorpusIndex, CorpusRelation, DocumentEntry, EventFilter, EventGroup, EventKey, RelationKey, Report, ReportSummary,
+    linked, CorpusIndex, CorpusRelation, DateRange, DocumentEntry, EventFilter, EventGroup, EventKey, IndexedEvent,
+    RelationKey, Report, ReportSummary,
 };
-pub use query::{corpus_relations, DateRange, ListedRelation};
+pub use query::{corpus_relations, ListedRelation};
 pub use store::{Change, RedbStore, Store, StoreError};
 
 use crate::events::{self, EventOptions};
 use crate::snapshot::Snapshot;
-use crate::text::{OffsetConverter, Span};
 
 /// A document as a user sends it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,21 +41,27 @@ pub struct NewDocument {
     pub published_date: String,
 }
 
-/// One side of a stored event: an entity by id, or a name the model did not know.
+/// One side of a stored event: an entity by id, or a name the model did not know. What the text
+/// writes is not kept twice: it is the document's text at `span`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredActor {
     /// The entity's id; `None` for a name no entity claims.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The name as the text writes it.
-    pub name: String,
+    /// For a name no entity claims: the name, which tells such actors apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The mention's byte range in the document's text.
+    pub span: (u32, u32),
 }
 
 impl StoredActor {
     /// The key that tells actors apart: the entity id, or `~` and the name for unknown names.
     pub fn key(&self) -> String {
-        match &self.id {
-            Some(id) => id.clone(),
-            None => format!("~{}", self.name),
+        match (&self.id, &self.name) {
+            (Some(id), _) => id.clone(),
+            (None, Some(name)) => format!("~{name}"),
+            (None, None) => "~".to_owned(),
         }
     }
 }
@@ -67,23 +73,26 @@ pub struct StoredEvent {
     pub target: StoredActor,
     /// The CAMEO code ("042").
     pub code: String,
-    /// The trigger word as written ("visited").
-    pub trigger: String,
+    /// The trigger's byte range in the document's text ("visited").
+    pub trigger: (u32, u32),
     /// The act is denied ("did not meet"): no relation follows from it.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub negated: bool,
     /// The act is the same seen from either side (meet, negotiate, sign): its reports are
     /// grouped whichever actor the sentence names first.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub mutual: bool,
     pub confidence: f32,
     /// The relation the event states: the first predicate its code `corroborates`, when the
     /// model declares it; `None` when the code states none.
     pub predicate: Option<String>,
     /// The predicate reads the same from either side: the relation's ends are kept in id order.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub symmetric: bool,
-    /// The sentence that states the event, in the document's text.
-    pub span: Span,
-    /// The text at `span`.
-    pub quote: String,
+    /// The byte range of the sentence that states the event, in the document's text (the
+    /// quote of its evidence; code-point and UTF-16 offsets are counted from the text when an
+    /// answer needs them).
+    pub sentence: (u32, u32),
 }
 
 impl StoredEvent {
@@ -91,6 +100,10 @@ impl StoredEvent {
     pub fn root(&self) -> &str {
         self.code.get(..2).unwrap_or("")
     }
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// A document as stored, with what was read from it.
@@ -143,7 +156,8 @@ impl Corpus {
     /// When the store cannot be read.
     pub fn open(store: Box<dyn Store>) -> Result<Corpus, StoreError> {
         let mut index = CorpusIndex::default();
-        store.for_each_document(&mut |document| index.insert(document))?;
+        store.for_each_document(&mut |document| index.add_while_loading(document))?;
+        index.put_reports_in_order();
         Ok(Corpus {
             store,
             index: RwLock::new(index),
@@ -162,6 +176,26 @@ impl Corpus {
     /// When the store cannot be read.
     pub fn text(&self, id: &str) -> Result<Option<String>, StoreError> {
         self.store.text(id)
+    }
+
+    /// The texts of documents, by id, read from the store together (a document deleted since
+    /// it was asked for is left out).
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    pub fn texts<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let mut ids: Vec<&str> = ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let texts = self.store.texts(&ids)?;
+        Ok(ids
+            .into_iter()
+            .zip(texts)
+            .filter_map(|(id, text)| Some((id.to_owned(), text?)))
+            .collect())
     }
 
     /// The store's size on disk, in bytes.
@@ -262,17 +296,21 @@ pub fn read_document(
     let text = document.text.as_str();
     let found = events::extract(model, &snapshot.extractor, text, &EventOptions::default(), stop)?;
     let mentions = &found.extraction.mentions;
+    let offset = |byte: usize| u32::try_from(byte).unwrap_or(u32::MAX);
     let actor = |index: usize| {
         let mention = &mentions[index];
-        StoredActor {
-            id: events::entity_of(mention).map(|e| model.entities[e].id.clone()),
-            name: text
-                .get(mention.span.byte_start..mention.span.byte_end)
+        let id = events::entity_of(mention).map(|e| model.entities[e].id.clone());
+        let name = id.is_none().then(|| {
+            text.get(mention.span.byte_start..mention.span.byte_end)
                 .unwrap_or("")
-                .to_owned(),
+                .to_owned()
+        });
+        StoredActor {
+            id,
+            name,
+            span: (offset(mention.span.byte_start), offset(mention.span.byte_end)),
         }
     };
-    let mut offsets = OffsetConverter::new(text);
     let stored_events = found
         .events
         .iter()
@@ -287,14 +325,13 @@ pub fn read_document(
                 source: actor(event.source),
                 target: actor(event.target),
                 code: code.code.clone(),
-                trigger: text.get(event.trigger.0..event.trigger.1).unwrap_or("").to_owned(),
+                trigger: (offset(event.trigger.0), offset(event.trigger.1)),
                 negated: event.negated,
                 mutual: code.symmetric(),
                 confidence: event.confidence,
                 predicate: predicate.map(|p| p.id.clone()),
                 symmetric: predicate.is_some_and(|p| p.symmetric),
-                span: offsets.span(start, end),
-                quote: text.get(start..end).unwrap_or("").to_owned(),
+                sentence: (offset(start), offset(end)),
             }
         })
         .collect();

@@ -3,30 +3,9 @@
 //! documents. Relations whose predicate or ends the served model no longer declares are left
 //! out, so a reload never makes the corpus answer with ids that resolve to nothing.
 
-use super::index::{CorpusIndex, RelationKey, Report, ReportSummary};
+use super::index::{CorpusIndex, DateRange, RelationKey, Report, ReportSummary};
 use crate::graph::{Direction, RelationFilter};
 use crate::model::{EntityIndex, Model, PredicateIndex, Side};
-
-/// Inclusive `YYYY-MM-DD` bounds on publication dates; an undated report passes no bound.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct DateRange {
-    pub since: Option<String>,
-    pub until: Option<String>,
-}
-
-impl DateRange {
-    /// Whether a publication date is within the range.
-    pub fn contains(&self, date: &str) -> bool {
-        let dated = !date.is_empty();
-        self.since.as_deref().is_none_or(|s| dated && date >= s)
-            && self.until.as_deref().is_none_or(|u| dated && date <= u)
-    }
-
-    /// Whether a bound is set.
-    pub fn is_bounded(&self) -> bool {
-        self.since.is_some() || self.until.is_some()
-    }
-}
 
 /// A corpus relation as seen from the entity asked about, with its reports in the range.
 #[derive(Debug, Clone)]
@@ -37,8 +16,8 @@ pub struct ListedRelation<'a> {
     pub object: EntityIndex,
     /// The side the queried entity is on (the subject's when no entity was asked about).
     pub side: Side,
-    /// The reports within the date range, in ingest order.
-    pub reports: Vec<&'a Report>,
+    /// The reports within the date range, oldest first.
+    pub reports: &'a [Report],
     pub summary: ReportSummary,
 }
 
@@ -100,8 +79,7 @@ pub fn corpus_relations<'a>(
             if !(direction_ok && predicate_ok && counterpart_ok) {
                 return None;
             }
-            let reports: Vec<&Report> = relation.reports.iter().filter(|r| range.contains(&r.date)).collect();
-            let summary = ReportSummary::of(reports.iter().copied());
+            let (reports, summary) = relation.in_range(range);
             (summary.reports > 0 && summary.documents >= min_documents).then_some(ListedRelation {
                 key,
                 subject,

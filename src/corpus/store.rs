@@ -58,6 +58,12 @@ pub trait Store: Send + Sync {
     /// When the store cannot be read.
     fn text(&self, id: &str) -> Result<Option<String>, StoreError>;
 
+    /// The texts of several stored documents, read together (`None` for one not stored).
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn texts(&self, ids: &[&str]) -> Result<Vec<Option<String>>, StoreError>;
+
     /// Applies a batch of changes atomically and durably.
     ///
     /// # Errors
@@ -73,6 +79,8 @@ const TEXTS: TableDefinition<&str, &str> = TableDefinition::new("texts");
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 /// The layout of the tables above; a store of another version is refused, not guessed at.
 pub const SCHEMA_VERSION: u64 = 1;
+/// The store's page cache, in bytes.
+const STORE_CACHE_BYTES: usize = 32 * 1024 * 1024;
 /// The file name inside the store folder.
 pub const STORE_FILE: &str = "corpus.redb";
 
@@ -92,10 +100,15 @@ impl RedbStore {
         std::fs::create_dir_all(folder)
             .map_err(|error| StoreError::Io(format!("cannot create the folder {}: {error}", folder.display())))?;
         let path = folder.join(STORE_FILE);
-        let database = Database::create(&path).map_err(|error| match error {
-            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.clone()),
-            other => StoreError::Io(format!("cannot open {}: {other}", path.display())),
-        })?;
+        // The page cache is the store's only memory beyond the index: kept small, since
+        // answers read few pages (texts for quotes) and ingest writes sequentially.
+        let database = Database::builder()
+            .set_cache_size(STORE_CACHE_BYTES)
+            .create(&path)
+            .map_err(|error| match error {
+                redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.clone()),
+                other => StoreError::Io(format!("cannot open {}: {other}", path.display())),
+            })?;
         let store = RedbStore { database, path };
         store.check_schema()?;
         Ok(store)
@@ -151,6 +164,14 @@ impl Store for RedbStore {
         Ok(text)
     }
 
+    fn texts(&self, ids: &[&str]) -> Result<Vec<Option<String>>, StoreError> {
+        let read = self.database.begin_read().map_err(redb::Error::from)?;
+        let table = read.open_table(TEXTS).map_err(redb::Error::from)?;
+        ids.iter()
+            .map(|id| Ok(table.get(*id).map_err(redb::Error::from)?.map(|v| v.value().to_owned())))
+            .collect()
+    }
+
     fn apply(&self, changes: &[Change]) -> Result<(), StoreError> {
         let write = self.database.begin_write().map_err(redb::Error::from)?;
         {
@@ -190,6 +211,20 @@ impl Store for RedbStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_are_read_together_and_a_missing_one_is_none() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let store = RedbStore::open(folder.path()).expect("a new store opens");
+        store
+            .apply(&[Change::Put {
+                document: document("a"),
+                text: "text a".into(),
+            }])
+            .expect("the batch commits");
+        let texts = store.texts(&["a", "b"]).expect("reads");
+        assert_eq!(texts, [Some("text a".to_owned()), None]);
+    }
 
     fn document(id: &str) -> StoredDocument {
         StoredDocument {

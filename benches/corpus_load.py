@@ -137,9 +137,10 @@ def run(size):
 
     began = time.monotonic()
     events = 0
-    for n, answer in enumerate(corpus.StreamIngestDocuments(document(n) for n in range(size))):
-        assert not answer.HasField("error") and answer.document_id == f"bench-{n}", answer
-        events += answer.event_count
+    items = (corpus_pb2.StreamIngestDocumentsRequest(request_id=str(n), request=document(n)) for n in range(size))
+    for n, answer in enumerate(corpus.StreamIngestDocuments(items)):
+        assert answer.WhichOneof("result") == "response" and answer.response.document_id == f"bench-{n}", answer
+        events += answer.response.event_count
     ingest = time.monotonic() - began
 
     totals = {}

@@ -235,10 +235,21 @@ async fn a_stream_answers_every_document_in_order_and_a_bad_one_does_not_stop_it
         document("S 3", "2026-01-01", CONDEMN),
         document("s-4", "", SANCTIONS),
     ];
-    let answers: Vec<pb::IngestDocumentResponse> = {
+    let items = documents
+        .into_iter()
+        .enumerate()
+        .map(|(n, request)| pb::StreamIngestDocumentsRequest {
+            request_id: format!("r{n}"),
+            request: Some(request),
+        });
+    let items = items.chain([pb::StreamIngestDocumentsRequest {
+        request_id: "empty".into(),
+        request: None,
+    }]);
+    let answers: Vec<pb::StreamIngestDocumentsResponse> = {
         use tokio_stream::StreamExt as _;
         let mut stream = corpus
-            .stream_ingest_documents(tokio_stream::iter(documents))
+            .stream_ingest_documents(tokio_stream::iter(items))
             .await
             .expect("the stream opens")
             .into_inner();
@@ -248,13 +259,21 @@ async fn a_stream_answers_every_document_in_order_and_a_bad_one_does_not_stop_it
         }
         answers
     };
-    let ids: Vec<&str> = answers.iter().map(|a| a.document_id.as_str()).collect();
-    assert_eq!(ids, ["s-1", "s-2", "S 3", "s-4"]);
-    let reasons: Vec<&str> = answers
+    use pb::stream_ingest_documents_response::Result as Answer;
+    let ids: Vec<&str> = answers.iter().map(|a| a.request_id.as_str()).collect();
+    assert_eq!(ids, ["r0", "r1", "r2", "r3", "empty"]);
+    let results: Vec<String> = answers
         .iter()
-        .map(|a| a.error.as_ref().map_or("", |e| e.reason.as_str()))
+        .map(|a| match &a.result {
+            Some(Answer::Response(response)) => response.document_id.clone(),
+            Some(Answer::Error(error)) => error.reason.clone(),
+            None => "nothing".into(),
+        })
         .collect();
-    assert_eq!(reasons, ["", "INVALID_DATE", "MALFORMED_ID", ""]);
+    assert_eq!(
+        results,
+        ["s-1", "INVALID_DATE", "MALFORMED_ID", "s-4", "MISSING_REQUEST"]
+    );
     let listed = server
         .knowledge()
         .await
@@ -385,7 +404,10 @@ async fn an_acknowledged_document_survives_kill_9() {
     .expect("the server comes up");
     let mut corpus = CorpusServiceClient::new(channel);
     // An endless stream of documents; the server is killed while it is being answered.
-    let documents = tokio_stream::iter((0..100_000).map(|n| document(&format!("k-{n}"), "2026-05-01", CONDEMN)));
+    let documents = tokio_stream::iter((0..100_000).map(|n| pb::StreamIngestDocumentsRequest {
+        request_id: n.to_string(),
+        request: Some(document(&format!("k-{n}"), "2026-05-01", CONDEMN)),
+    }));
     let mut answers = corpus
         .stream_ingest_documents(documents)
         .await
@@ -394,14 +416,20 @@ async fn an_acknowledged_document_survives_kill_9() {
     let mut acknowledged = Vec::new();
     while acknowledged.len() < 300 {
         let answer = answers.message().await.expect("an answer").expect("the stream goes on");
-        assert!(answer.error.is_none(), "{answer:?}");
-        acknowledged.push(answer.document_id);
+        match answer.result {
+            Some(pb::stream_ingest_documents_response::Result::Response(response)) => {
+                acknowledged.push(response.document_id);
+            }
+            other => panic!("every document is acknowledged: {other:?}"),
+        }
     }
     child.0.kill().expect("SIGKILL");
     child.0.wait().expect("the server is gone");
     // Answers already sent before the kill count too.
     while let Ok(Some(answer)) = answers.message().await {
-        acknowledged.push(answer.document_id);
+        if let Some(pb::stream_ingest_documents_response::Result::Response(response)) = answer.result {
+            acknowledged.push(response.document_id);
+        }
     }
     let reopened = Corpus::open(Box::new(RedbStore::open(store.path()).expect("the store reopens"))).expect("it reads");
     let index = reopened.read();

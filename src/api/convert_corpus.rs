@@ -53,7 +53,6 @@ pub fn ingest_outcome_to_proto(outcome: IngestOutcome) -> pb::IngestDocumentResp
         unchanged: outcome.unchanged,
         mention_count: outcome.mention_count,
         event_count: outcome.event_count,
-        error: None,
     }
 }
 

@@ -158,7 +158,7 @@ async fn ingest(
     }
 }
 
-type IngestStream = Pin<Box<dyn Stream<Item = Result<pb::IngestDocumentResponse, Status>> + Send>>;
+type IngestStream = Pin<Box<dyn Stream<Item = Result<pb::StreamIngestDocumentsResponse, Status>> + Send>>;
 
 #[tonic::async_trait]
 impl CorpusService for CorpusApi {
@@ -181,7 +181,7 @@ impl CorpusService for CorpusApi {
 
     async fn stream_ingest_documents(
         &self,
-        request: Request<Streaming<pb::IngestDocumentRequest>>,
+        request: Request<Streaming<pb::StreamIngestDocumentsRequest>>,
     ) -> Result<Response<IngestStream>, Status> {
         let corpus = self.corpus()?;
         let snapshot = self.snapshot.load_full();
@@ -201,12 +201,14 @@ impl CorpusService for CorpusApi {
                         break;
                     }
                 };
+                let text_bytes =
+                    |item: &pb::StreamIngestDocumentsRequest| item.request.as_ref().map_or(0, |r| r.text.len());
+                let mut bytes = text_bytes(&first);
                 let mut batch = vec![first];
-                let mut bytes = batch[0].text.len();
                 while batch.len() < MAX_BATCH_DOCUMENTS && bytes < MAX_BATCH_BYTES {
                     match inbound.message().now_or_never() {
                         Some(Ok(Some(item))) => {
-                            bytes += item.text.len();
+                            bytes += text_bytes(&item);
                             batch.push(item);
                         }
                         Some(Ok(None)) | None => break,
@@ -332,47 +334,66 @@ impl CorpusService for CorpusApi {
 async fn ingest_batch(
     corpus: &Arc<Corpus>,
     snapshot: &Arc<Snapshot>,
-    batch: Vec<pb::IngestDocumentRequest>,
+    batch: Vec<pb::StreamIngestDocumentsRequest>,
     max_text_bytes: usize,
     metrics: &Metrics,
-) -> Vec<Result<pb::IngestDocumentResponse, Status>> {
-    let mut answers: Vec<Option<pb::IngestDocumentResponse>> = Vec::with_capacity(batch.len());
+) -> Vec<Result<pb::StreamIngestDocumentsResponse, Status>> {
+    use pb::stream_ingest_documents_response::Result as Answer;
+    let mut answers: Vec<(String, Option<Error>)> = Vec::with_capacity(batch.len());
     let mut accepted = Vec::new();
-    for request in batch {
-        match check_document(&snapshot.model, &request, max_text_bytes) {
-            Ok(()) => {
-                answers.push(None);
+    for item in batch {
+        let checked = match &item.request {
+            None => Err(Error::invalid(
+                "request",
+                "MISSING_REQUEST",
+                "each stream item needs a request",
+            )),
+            Some(request) => check_document(&snapshot.model, request, max_text_bytes),
+        };
+        match (checked, item.request) {
+            (Ok(()), Some(request)) => {
+                answers.push((item.request_id, None));
                 accepted.push(convert::new_document(request));
             }
-            Err(error) => answers.push(Some(pb::IngestDocumentResponse {
-                document_id: request.id,
-                error: Some(item_error(&error)),
-                ..pb::IngestDocumentResponse::default()
-            })),
+            (Err(error), _) => answers.push((item.request_id, Some(error))),
+            (Ok(()), None) => answers.push((
+                item.request_id,
+                Some(Error::Internal("a checked item has no request".into())),
+            )),
         }
     }
-    if accepted.is_empty() {
-        return answers.into_iter().flatten().map(Ok).collect();
-    }
-    let ids: Vec<String> = accepted.iter().map(|d| d.id.clone()).collect();
-    let mut outcomes = match ingest(Arc::clone(corpus), Arc::clone(snapshot), accepted, metrics).await {
-        Ok(outcomes) => outcomes.into_iter().map(convert::ingest_outcome_to_proto).collect(),
-        Err(error) => ids
-            .into_iter()
-            .map(|id| pb::IngestDocumentResponse {
-                document_id: id,
-                error: Some(item_error(&error)),
-                ..pb::IngestDocumentResponse::default()
-            })
-            .collect::<Vec<_>>(),
-    }
-    .into_iter();
+    let mut outcomes = if accepted.is_empty() {
+        Vec::new().into_iter()
+    } else {
+        let count = accepted.len();
+        match ingest(Arc::clone(corpus), Arc::clone(snapshot), accepted, metrics).await {
+            Ok(outcomes) => outcomes
+                .into_iter()
+                .map(|o| Ok(convert::ingest_outcome_to_proto(o)))
+                .collect::<Vec<_>>(),
+            Err(error) => (0..count).map(|_| Err(item_error(&error))).collect(),
+        }
+        .into_iter()
+    };
     answers
         .into_iter()
-        .map(|answer| {
-            answer
-                .or_else(|| outcomes.next())
-                .ok_or_else(|| Status::from(Error::Internal("an ingested document has no answer".into())))
+        .map(|(request_id, refused)| {
+            let result = match refused {
+                Some(error) => Answer::Error(item_error(&error)),
+                None => match outcomes.next() {
+                    Some(Ok(response)) => Answer::Response(response),
+                    Some(Err(error)) => Answer::Error(error),
+                    None => {
+                        return Err(Status::from(Error::Internal(
+                            "an ingested document has no answer".into(),
+                        )))
+                    }
+                },
+            };
+            Ok(pb::StreamIngestDocumentsResponse {
+                request_id,
+                result: Some(result),
+            })
         })
         .collect()
 }

@@ -292,10 +292,10 @@ def check_ingest(code, out):
 def check_ingest_stream(code, out):
     expect(code == 0, out)
     answers = json_documents(out)
-    expect([a["documentId"] for a in answers] == ["wire-2026-03-02-kyiv", "wire-2026-03-03-taipei", "wire-bad-date"],
-           answers)
-    expect(answers[0].get("unchanged") is True, "the same text again is a no-op")
-    expect(answers[1]["eventCount"] == 1 and "error" not in answers[1], answers[1])
+    expect([a["requestId"] for a in answers] == ["1", "2", "3"], answers)
+    expect(answers[0]["response"].get("unchanged") is True, "the same text again is a no-op")
+    expect(answers[1]["response"]["documentId"] == "wire-2026-03-03-taipei", answers[1])
+    expect(answers[1]["response"]["eventCount"] == 1, answers[1])
     expect(answers[2]["error"]["reason"] == "INVALID_DATE", answers[2])
 
 

@@ -161,11 +161,17 @@ pub struct ServerConfig {
     /// (grpc-timeout) wins. A call past it is answered DEADLINE_EXCEEDED and its work abandoned.
     #[arg(long, env = "ACTORGRAPH_REQUEST_TIMEOUT_MS", default_value_t = 30_000, value_parser = at_least_one::<u64>)]
     pub request_timeout_ms: u64,
-    /// A reload on file change is refused when the new model keeps fewer than this percentage of
-    /// the served model's entities (an emptied or truncated file, a half-copied folder); the
-    /// old model keeps serving. SIGHUP reloads any valid model. 0 turns the guard off.
+    /// A reload on file change is refused when it would leave any layer with fewer than this
+    /// percentage of the records (entities, relations, documents, …) it has now (an emptied or
+    /// truncated file, a half-copied folder); the old model keeps serving. SIGHUP reloads any
+    /// valid model. 0 turns the guard off.
     #[arg(long, env = "ACTORGRAPH_RELOAD_MIN_KEPT_PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub reload_min_kept_percent: u8,
+    /// The largest data file (or document file of a layer) read, in bytes (at least 1): a
+    /// larger one is refused with its path, and so is anything that is not a regular file (a
+    /// FIFO, a device), at start and at every reload.
+    #[arg(long, env = "ACTORGRAPH_MAX_DATA_FILE_BYTES", default_value_t = 64 * 1024 * 1024, value_parser = at_least_one::<u64>)]
+    pub max_data_file_bytes: u64,
     /// Where the corpus (documents ingested through CorpusService, and the events read from
     /// them) is kept: a folder for the embedded store, created when missing, or `off` for no
     /// corpus (CorpusService then answers FAILED_PRECONDITION). One server at a time may hold a

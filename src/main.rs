@@ -141,8 +141,8 @@ fn serve(config: ServerConfig) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            // Once, through the log (stderr, in the configured format).
             tracing::error!("{error:#}");
-            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }
@@ -306,7 +306,7 @@ fn extract(
             "kind": format!("{:?}", mention.kind).to_uppercase(),
             "metonym_for": mention.metonym_for.map(|e| model.entities[e].id.as_str()),
             "matched_alias": &*mention.matched_alias,
-            "confidence": mention.confidence,
+            "confidence": actorgraph::text::shortest_decimal(mention.confidence),
             "sentence": mention.sentence_index,
             "nested": mention.nested,
         });

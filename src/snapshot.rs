@@ -29,7 +29,16 @@ impl Snapshot {
     /// # Errors
     /// Every problem of the data files, each with its file and line.
     pub fn load_layers(paths: &[PathBuf]) -> Result<Snapshot, LoadError> {
-        let model = model::load_layers(paths)?;
+        Snapshot::load_layers_within(paths, model::DEFAULT_MAX_FILE_BYTES)
+    }
+
+    /// As [`Snapshot::load_layers`], reading no file larger than `max_file_bytes` (see
+    /// [`model::load_layers_within`]).
+    ///
+    /// # Errors
+    /// Every problem of the data files, each with its file and line.
+    pub fn load_layers_within(paths: &[PathBuf], max_file_bytes: u64) -> Result<Snapshot, LoadError> {
+        let model = model::load_layers_within(paths, max_file_bytes)?;
         Snapshot::from_model(model, paths.last().map_or(Path::new("."), PathBuf::as_path))
     }
 

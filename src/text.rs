@@ -64,6 +64,12 @@ fn as_blocks(bytes: &[u8]) -> (impl Iterator<Item = &[u8; SCAN_BLOCK]>, &[u8]) {
     (blocks.filter_map(|block| block.try_into().ok()), remainder)
 }
 
+/// An `f32` as the `f64` its shortest decimal form reads as: 0.843, not the
+/// 0.8429999947547913 a widening cast gives. For JSON, which has one number type.
+pub fn shortest_decimal(value: f32) -> f64 {
+    value.to_string().parse().unwrap_or(f64::from(value))
+}
+
 /// An end-exclusive span of a text, in UTF-8 bytes, code points and UTF-16 code units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
@@ -589,6 +595,13 @@ pub fn seek<T>(items: &[T], cursor: &mut usize, at_or_before: impl Fn(&T) -> boo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_confidence_is_printed_as_written() {
+        assert_eq!(serde_json::json!(shortest_decimal(0.843)).to_string(), "0.843");
+        assert_eq!(serde_json::json!(shortest_decimal(0.98)).to_string(), "0.98");
+        assert_eq!(serde_json::json!(shortest_decimal(1.0)).to_string(), "1.0");
+    }
 
     #[test]
     fn combining_marks_are_those_of_the_unicode_tables() {

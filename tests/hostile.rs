@@ -403,6 +403,37 @@ async fn an_emptied_data_file_is_invalid_and_the_old_model_keeps_serving() {
     assert_eq!(entity.into_inner().entity.expect("an entity").name, "Entity 3");
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn a_fifo_dropped_in_the_data_folder_fails_the_reload_at_once_and_the_next_reload_works() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    write_entities(folder.path(), 10);
+    let mut config = actorgraph::config::ServerConfig::with_data(folder.path());
+    config.watch = false;
+    let server = TestServer::start_with(config).await;
+    let reloader = server.reloader.clone().expect("a reloader");
+    let fifo = folder.path().join("p.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    // Before the fix the reload opened the FIFO and waited for a writer for ever.
+    let error = reloader.reload("SIGHUP").await.expect_err("a FIFO is refused");
+    assert!(
+        error.to_string().contains("p.toml") && error.to_string().contains("a FIFO"),
+        "{error}"
+    );
+    std::fs::remove_file(&fifo).expect("remove the FIFO");
+    write_entities(folder.path(), 11);
+    assert!(reloader.reload("SIGHUP").await.expect("the next reload works").changed);
+    let mut client = server.knowledge().await;
+    assert!(client
+        .get_entity(pb::GetEntityRequest { id: "e10".into() })
+        .await
+        .is_ok());
+}
+
 #[tokio::test]
 async fn an_automatic_reload_that_drops_most_of_the_model_is_refused_unless_asked() {
     let folder = tempfile::tempdir().expect("temp dir");

@@ -45,6 +45,11 @@ fn serving_from_another_folder_says_what_was_looked_for_and_how_to_set_it() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let looked_for = elsewhere.path().join("data");
     assert!(stderr.contains(&looked_for.display().to_string()), "{stderr}");
+    assert_eq!(
+        stderr.matches("no data file or folder here").count(),
+        1,
+        "the error is printed once: {stderr}"
+    );
     assert!(
         stderr.contains("--data") && stderr.contains("ACTORGRAPH_DATA"),
         "{stderr}"
@@ -58,6 +63,7 @@ fn nonsensical_limits_are_refused_at_start_with_the_reason() {
         "--max-concurrent-calls",
         "--request-timeout-ms",
         "--max-text-bytes",
+        "--max-data-file-bytes",
     ] {
         let output = binary().args([flag, "0"]).output().expect("run the binary");
         assert!(!output.status.success(), "{flag} 0 is refused");

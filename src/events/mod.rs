@@ -896,7 +896,7 @@ pub fn json_lines(model: &Model, text: &str, found: &EventExtraction) -> Vec<ser
                 "target_id": target_id,
                 "code_name": code.name,
                 "trigger_text": text.get(event.trigger.0..event.trigger.1).unwrap_or(""),
-                "confidence": event.confidence,
+                "confidence": crate::text::shortest_decimal(event.confidence),
                 "rule": event.rule.explain(),
                 "relations": event.relations.iter().map(|&r| model.relations[r].id.as_str()).collect::<Vec<_>>(),
                 "agreements": event.agreements.iter().map(|&a| model.agreements[a].id.as_str()).collect::<Vec<_>>(),

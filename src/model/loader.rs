@@ -95,18 +95,84 @@ pub fn load(path: &Path) -> Result<Model, LoadError> {
 /// # Errors
 /// Every problem found, each with its file and line.
 pub fn load_layers(paths: &[PathBuf]) -> Result<Model, LoadError> {
+    load_layers_within(paths, DEFAULT_MAX_FILE_BYTES)
+}
+
+/// The largest data or document file read, in bytes, unless the caller says otherwise.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// As [`load_layers`], reading no data or document file larger than `max_file_bytes`.
+///
+/// # Errors
+/// As [`load_layers`]; a file over the limit, or one that is not a regular file (a FIFO, a
+/// device, a socket, or a link to one), is refused with its path and the reason.
+pub fn load_layers_within(paths: &[PathBuf], max_file_bytes: u64) -> Result<Model, LoadError> {
     let mut sources = Vec::new();
     for (layer, path) in paths.iter().enumerate() {
         for file in layer_files(path)? {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|error| LoadError::at(&file, format!("cannot read the data file: {error}")))?;
+            let text = read_regular_file(&file, max_file_bytes).map_err(|problem| LoadError::at(&file, problem))?;
             sources.push(SourceFile::new(file, text, layer));
         }
     }
     if sources.is_empty() {
         return Err(LoadError::at(Path::new("."), "no data path given".to_owned()));
     }
-    Loader::default().load(sources)
+    Loader {
+        max_file_bytes,
+        ..Loader::default()
+    }
+    .load(sources)
+}
+
+/// Reads a text file, refusing what is not a regular file (reading a FIFO waits for a writer
+/// forever, a device never ends) and what is over `max_file_bytes`, without reading more than
+/// the limit whatever the file claims.
+pub(crate) fn read_regular_file(path: &Path, max_file_bytes: u64) -> Result<String, String> {
+    use std::io::Read as _;
+    let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read it: {error}"))?;
+    if !metadata.is_file() {
+        return Err(format!(
+            "it is not a regular file ({}); only regular files (or links to them) are read",
+            file_kind(&metadata)
+        ));
+    }
+    let too_large = |size: u64| {
+        format!("it is {size} bytes or more, over the limit of {max_file_bytes} bytes (--max-data-file-bytes)")
+    };
+    if metadata.len() > max_file_bytes {
+        return Err(too_large(metadata.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|error| format!("cannot read it: {error}"))?;
+    let mut bytes = Vec::new();
+    file.take(max_file_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("cannot read it: {error}"))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_file_bytes {
+        return Err(too_large(max_file_bytes.saturating_add(1)));
+    }
+    String::from_utf8(bytes).map_err(|error| format!("it is not UTF-8 text: {error}"))
+}
+
+/// What kind of thing a path that is not a regular file is, for messages.
+fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    let kind = metadata.file_type();
+    if kind.is_dir() {
+        return "a folder";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a file"
 }
 
 /// The data files of one layer: the file itself, or the `*.toml` files of the folder in name
@@ -145,7 +211,11 @@ fn layer_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
 /// # Errors
 /// As [`load`].
 pub fn load_from_str(name: &str, text: &str, base_dir: &Path) -> Result<Model, LoadError> {
-    Loader::default().load(vec![SourceFile::new(base_dir.join(name), text.to_owned(), 0)])
+    Loader {
+        max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+        ..Loader::default()
+    }
+    .load(vec![SourceFile::new(base_dir.join(name), text.to_owned(), 0)])
 }
 
 struct SourceFile {
@@ -187,6 +257,8 @@ struct Location {
 
 #[derive(Default)]
 struct Loader {
+    /// The largest document file read (`[[documents]] path`); 0 until `load_layers_within`.
+    max_file_bytes: u64,
     sources: Vec<SourceFile>,
     problems: Vec<Problem>,
     /// What the data may mean otherwise but does not make wrong: printed by `check` (refused
@@ -428,6 +500,47 @@ struct References<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_or_a_link_to_a_device_in_a_data_folder_is_refused_not_read() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let fifo = folder.path().join("p.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        // Reading the FIFO would wait for a writer forever; this returns at once.
+        let error = load(folder.path()).expect_err("a FIFO is not a data file");
+        assert!(
+            error.to_string().contains("p.toml") && error.to_string().contains("a FIFO"),
+            "{error}"
+        );
+        std::fs::remove_file(&fifo).expect("remove the FIFO");
+        std::os::unix::fs::symlink("/dev/zero", folder.path().join("z.toml")).expect("a link to /dev/zero");
+        let error = load(folder.path()).expect_err("a device is not a data file");
+        assert!(
+            error.to_string().contains("z.toml") && error.to_string().contains("a device"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_data_file_over_the_limit_is_refused_with_its_size_and_the_flag() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let file = folder.path().join("big.toml");
+        std::fs::write(&file, "# a comment\n".repeat(100)).expect("write the file");
+        let error = load_layers_within(&[file.clone()], 1000).expect_err("over the limit");
+        assert!(
+            error
+                .to_string()
+                .contains("over the limit of 1000 bytes (--max-data-file-bytes)"),
+            "{error}"
+        );
+        let error = load_layers_within(&[file], 2000).expect_err("within the limit, but defines nothing");
+        assert!(!error.to_string().contains("over the limit"), "{error}");
+    }
 
     #[test]
     fn absent_or_blank_qualifiers_are_none() {

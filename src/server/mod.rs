@@ -88,7 +88,7 @@ impl App {
     /// Every problem of the data files, each with its file and line; a corpus store that
     /// cannot be opened (in use, another schema version, unreadable).
     pub fn load(config: ServerConfig) -> anyhow::Result<App> {
-        let snapshot = Snapshot::load_layers(&config.data)?;
+        let snapshot = Snapshot::load_layers_within(&config.data, config.max_data_file_bytes)?;
         for warning in &snapshot.model.warnings {
             tracing::warn!(file = %warning.file.display(), line = warning.line, "{}", warning.message);
         }
@@ -119,6 +119,7 @@ impl App {
             Arc::clone(&shared),
             Arc::clone(&metrics),
             config.reload_min_kept_percent,
+            config.max_data_file_bytes,
         );
         Ok(App {
             config,

@@ -34,17 +34,26 @@ pub struct Reloader {
     data: Vec<PathBuf>,
     shared: SharedSnapshot,
     metrics: Arc<Metrics>,
-    /// An automatic reload is refused when the new model keeps fewer than this percentage of
-    /// the served model's entities; 0 turns the guard off.
+    /// An automatic reload is refused when it would leave any layer with fewer than this
+    /// percentage of the records it has now; 0 turns the guard off.
     min_kept_percent: u8,
+    /// The largest data file read (`--max-data-file-bytes`).
+    max_file_bytes: u64,
     /// One reload at a time, so a slow load cannot overwrite a newer one.
     serial: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Reloader {
-    pub fn new(data: Vec<PathBuf>, shared: SharedSnapshot, metrics: Arc<Metrics>, min_kept_percent: u8) -> Reloader {
+    pub fn new(
+        data: Vec<PathBuf>,
+        shared: SharedSnapshot,
+        metrics: Arc<Metrics>,
+        min_kept_percent: u8,
+        max_file_bytes: u64,
+    ) -> Reloader {
         Reloader {
             data,
+            max_file_bytes,
             shared,
             metrics,
             min_kept_percent,
@@ -74,7 +83,8 @@ impl Reloader {
     async fn reload_with(&self, trigger: &str, guarded: bool) -> Result<ReloadOutcome, LoadError> {
         let _serial = self.serial.lock().await;
         let data = self.data.clone();
-        let loaded = tokio::task::spawn_blocking(move || Snapshot::load_layers(&data))
+        let max_file_bytes = self.max_file_bytes;
+        let loaded = tokio::task::spawn_blocking(move || Snapshot::load_layers_within(&data, max_file_bytes))
             .await
             .unwrap_or_else(|error| {
                 Err(LoadError {

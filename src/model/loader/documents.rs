@@ -21,12 +21,12 @@ impl Loader {
                     (Some(text), None) => text,
                     (None, Some(path)) => {
                         let full = self.sources[file].directory().join(path.get_ref());
-                        match std::fs::read_to_string(&full) {
+                        match super::read_regular_file(&full, self.max_file_bytes) {
                             Ok(text) => text,
-                            Err(error) => {
+                            Err(problem) => {
                                 self.report(
                                     Self::at(file, &path),
-                                    format!("document {id:?}: cannot read {:?}: {error}", path.get_ref()),
+                                    format!("document {id:?}: cannot read {:?}: {problem}", path.get_ref()),
                                 );
                                 String::new()
                             }

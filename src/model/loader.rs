@@ -531,7 +531,7 @@ mod tests {
         let folder = tempfile::tempdir().expect("a temporary folder");
         let file = folder.path().join("big.toml");
         std::fs::write(&file, "# a comment\n".repeat(100)).expect("write the file");
-        let error = load_layers_within(&[file.clone()], 1000).expect_err("over the limit");
+        let error = load_layers_within(std::slice::from_ref(&file), 1000).expect_err("over the limit");
         assert!(
             error
                 .to_string()

@@ -354,7 +354,7 @@ impl Loader {
     }
 
     fn build(&mut self, parsed: &mut [(usize, DataFile)]) -> Model {
-        let documents = self.build_documents(parsed);
+        let (documents, document_layers) = self.build_documents(parsed);
         let document_by_id: HashMap<String, DocumentIndex> = documents
             .iter()
             .enumerate()
@@ -365,6 +365,7 @@ impl Loader {
         let ambiguous_names = self.build_ambiguities(parsed, &entities, &entity_by_id);
         let references = References {
             documents: &documents,
+            document_layers: &document_layers,
             document_by_id: &document_by_id,
             entity_by_id: &entity_by_id,
         };
@@ -493,6 +494,8 @@ impl Loader {
 /// Lookups shared by the reference-resolving steps.
 struct References<'a> {
     documents: &'a [Document],
+    /// The layer of each document.
+    document_layers: &'a [usize],
     document_by_id: &'a HashMap<String, DocumentIndex>,
     entity_by_id: &'a HashMap<String, EntityIndex>,
 }
@@ -540,6 +543,44 @@ mod tests {
         );
         let error = load_layers_within(&[file], 2000).expect_err("within the limit, but defines nothing");
         assert!(!error.to_string().contains("over the limit"), "{error}");
+    }
+
+    #[test]
+    fn a_quote_without_a_document_is_from_the_one_document_of_its_own_layer() {
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let layer = |name: &str, text: &str, backer: &str| {
+            let path = folder.path().join(name);
+            let data = format!(
+                "[[documents]]\nid = \"{name}-note\"\ntitle = \"A note\"\ntext = \"{text}\"\n\n\
+                 [[entities]]\nid = \"{backer}\"\nname = \"{backer}\"\ntype = \"country\"\n\n\
+                 [[relations]]\nsubject = \"{backer}\"\npredicate = \"backs\"\nobject = \"haftar\"\n\
+                 evidence = [\"{text}\"]\n"
+            );
+            std::fs::write(&path, data).expect("write a layer");
+            path
+        };
+        let base = folder.path().join("base.toml");
+        std::fs::write(
+            &base,
+            "[[predicates]]\nid = \"backs\"\ninverse = \"backed_by\"\ndefinition = \"Supports.\"\n\n\
+             [[entities]]\nid = \"haftar\"\nname = \"Haftar\"\ntype = \"person\"\n",
+        )
+        .expect("write the base layer");
+        let first = layer("first", "Egypt backs Haftar.", "egypt");
+        let second = layer("second", "Russia backs Haftar too.", "russia");
+        let model = match load_layers(&[base, first, second]) {
+            Ok(model) => model,
+            Err(error) => panic!("two layers with a document each load: {error}"),
+        };
+        let quoted: Vec<&str> = model
+            .relations
+            .iter()
+            .map(|relation| match &relation.evidence[0] {
+                Evidence::Quote(quote) => model.documents[quote.document].id.as_str(),
+                Evidence::Cited(_) => "a citation",
+            })
+            .collect();
+        assert_eq!(quoted, ["first-note", "second-note"]);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 use super::*;
 
 impl Loader {
-    pub(super) fn build_documents(&mut self, parsed: &mut [(usize, DataFile)]) -> Vec<Document> {
-        let mut documents: Vec<Document> = Vec::new();
+    /// The documents in id order, and the layer of each.
+    pub(super) fn build_documents(&mut self, parsed: &mut [(usize, DataFile)]) -> (Vec<Document>, Vec<usize>) {
+        let mut documents: Vec<(Document, usize)> = Vec::new();
         let mut seen: HashMap<String, ()> = HashMap::new();
         for (file, data) in parsed.iter_mut() {
             let file = *file;
@@ -40,15 +41,18 @@ impl Loader {
                         String::new()
                     }
                 };
-                documents.push(Document {
-                    id,
-                    title: record.title,
-                    source: record.source,
-                    text,
-                });
+                documents.push((
+                    Document {
+                        id,
+                        title: record.title,
+                        source: record.source,
+                        text,
+                    },
+                    self.sources[file].layer,
+                ));
             }
         }
-        documents.sort_by(|a, b| a.id.cmp(&b.id));
-        documents
+        documents.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        documents.into_iter().unzip()
     }
 }

@@ -23,14 +23,27 @@ impl Loader {
             let location = Self::at(file, record);
             let (document, quote) = match record.get_ref() {
                 EvidenceRecord::Quote(quote) => {
-                    if references.documents.len() != 1 {
-                        self.report(
-                            location,
-                            "evidence must name its `document` when the model has more than one document",
-                        );
-                        continue;
+                    // A quote without a document is from the one document of its own layer, so
+                    // that adding a layer with a document never breaks another layer's quotes.
+                    let layer = self.sources[file].layer;
+                    let mut own = (0..references.documents.len()).filter(|&d| references.document_layers[d] == layer);
+                    match (own.next(), own.next()) {
+                        (Some(only), None) => (DocumentIndex::new(only), quote),
+                        (None, _) => {
+                            self.report(
+                                location,
+                                "evidence quotes a document, but this layer has none: name its `document`, or add the document to this layer",
+                            );
+                            continue;
+                        }
+                        (Some(_), Some(_)) => {
+                            self.report(
+                                location,
+                                "evidence must name its `document` when its layer has more than one document",
+                            );
+                            continue;
+                        }
                     }
-                    (DocumentIndex::new(0), quote)
                 }
                 EvidenceRecord::Located(located) => match references.document_by_id.get(&located.document) {
                     Some(&index) => (index, &located.quote),

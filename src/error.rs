@@ -133,6 +133,12 @@ impl Error {
             Code::Internal if message.contains("Missing request message") => {
                 invalid("MISSING_MESSAGE", "the request carried no message")
             }
+            // tonic-web decoding an `application/grpc-web-text` body that is not base64.
+            Code::Internal if message.starts_with("tonic-web:") => Some(Error::invalid(
+                "request",
+                "MALFORMED_BASE64",
+                "the gRPC-Web-text body is not valid base64 (the standard alphabet, with padding)",
+            )),
             Code::OutOfRange if message.contains("message length too large") => Some(Error::ResourceExhausted {
                 reason: "MESSAGE_TOO_LARGE",
                 message: format!("the request message is over the server's limit: {message}"),

@@ -390,3 +390,79 @@ async fn the_page_is_served_with_a_strict_content_security_policy() {
     assert_eq!(send(&server, "GET", "/nope", &[], Vec::new()).await.status, 404);
     assert_eq!(send(&server, "DELETE", "/", &[], Vec::new()).await.status, 405);
 }
+
+#[tokio::test]
+async fn an_empty_json_body_is_a_missing_message_as_over_grpc() {
+    let server = TestServer::start().await;
+    let answer = post_json(&server, "/actorgraph.v1.KnowledgeService/GetEntity", "").await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.connect_error(),
+        ("invalid_argument".into(), "MISSING_MESSAGE".into())
+    );
+}
+
+#[tokio::test]
+async fn a_field_given_twice_is_refused_in_either_spelling() {
+    let server = TestServer::start().await;
+    for json in [
+        r#"{"id": "egypt", "id": "libya"}"#,
+        r#"{"entity_id": "egypt", "page_size": 1, "pageSize": 2}"#,
+    ] {
+        let path = if json.contains("entity_id") {
+            LIST_RELATIONS
+        } else {
+            "/actorgraph.v1.KnowledgeService/GetEntity"
+        };
+        let answer = post_json(&server, path, json).await;
+        assert_eq!(answer.status, 400, "{json}");
+        assert_eq!(
+            answer.connect_error(),
+            ("invalid_argument".into(), "DUPLICATE_FIELD".into()),
+            "{json}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_connect_timeout_that_is_not_one_is_refused_not_ignored() {
+    let server = TestServer::start().await;
+    for value in ["0", "-1", "abc", "1.5", "12345678901"] {
+        let answer = send(
+            &server,
+            "POST",
+            "/actorgraph.v1.KnowledgeService/GetEntity",
+            &[("content-type", "application/json"), ("connect-timeout-ms", value)],
+            br#"{"id": "egypt"}"#.to_vec(),
+        )
+        .await;
+        assert_eq!(answer.status, 400, "Connect-Timeout-Ms {value}");
+        assert_eq!(
+            answer.connect_error(),
+            ("invalid_argument".into(), "INVALID_TIMEOUT".into())
+        );
+    }
+}
+
+#[tokio::test]
+async fn grpc_web_text_that_is_not_base64_is_an_invalid_argument_in_plain_words() {
+    let server = TestServer::start().await;
+    for body in ["AAAA!!!!", "AAAAAAU", "AAAAAAV-_w"] {
+        let answer = send(
+            &server,
+            "POST",
+            "/actorgraph.v1.KnowledgeService/GetEntity",
+            &[("content-type", "application/grpc-web-text"), ("x-grpc-web", "1")],
+            body.as_bytes().to_vec(),
+        )
+        .await;
+        let status = tonic::Status::from_header_map(&answer.headers).expect("a status in the headers");
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{body}: {status:?}");
+        assert_eq!(common::error_details(&status).0, "MALFORMED_BASE64", "{body}");
+        assert!(
+            !status.message().contains("Error("),
+            "plain words: {}",
+            status.message()
+        );
+    }
+}

@@ -135,15 +135,24 @@ where
     if let Some(request_id) = parts.headers.get(REQUEST_ID_HEADER) {
         forward = forward.header(REQUEST_ID_HEADER, request_id);
     }
-    let client_timeout = parts
-        .headers
-        .get(CONNECT_TIMEOUT_HEADER)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok().zip(grpc_timeout(value)));
     let mut body_timeout = procedures.limits.timeout;
-    if let Some((milliseconds, timeout)) = client_timeout {
-        forward = forward.header("grpc-timeout", timeout);
-        body_timeout = body_timeout.min(Duration::from_millis(milliseconds));
+    let mut timeout_refusal = None;
+    if let Some(value) = parts.headers.get(CONNECT_TIMEOUT_HEADER) {
+        let text = value.to_str().unwrap_or("");
+        match text.parse::<u64>().ok().filter(|&ms| ms > 0).zip(grpc_timeout(text)) {
+            Some((milliseconds, timeout)) => {
+                forward = forward.header("grpc-timeout", timeout);
+                body_timeout = body_timeout.min(Duration::from_millis(milliseconds));
+            }
+            None => {
+                let shown: String = String::from_utf8_lossy(value.as_bytes()).chars().take(20).collect();
+                timeout_refusal = Some(Error::invalid(
+                    "connect-timeout-ms",
+                    "INVALID_TIMEOUT",
+                    format!("Connect-Timeout-Ms {shown:?} is not a timeout: give whole milliseconds, 1 to 10 digits, more than 0"),
+                ));
+            }
+        }
     }
 
     let method = procedures.methods.get(parts.uri.path());
@@ -155,6 +164,7 @@ where
         .map(|value| String::from_utf8_lossy(value.as_bytes()).trim().to_ascii_lowercase())
         .filter(|encoding| !encoding.is_empty() && encoding != "identity");
     let (payload, refusal) = match (method, encoding) {
+        (Some(_), _) if timeout_refusal.is_some() => (Bytes::new(), timeout_refusal),
         (Some(_), Some(encoding)) => (
             Bytes::new(),
             Some(Error::UnsupportedEncoding(encoding.chars().take(32).collect())),
@@ -226,12 +236,22 @@ async fn read_message(
         }
         Ok(Ok(collected)) => collected.to_bytes(),
     };
-    // Connect sends an empty message as `{}`; an empty body is taken for it too.
-    let json: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &bytes
-    };
+    // Connect sends an empty message as `{}`; no body at all is no message, as over gRPC.
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::invalid(
+            "request",
+            "MISSING_MESSAGE",
+            "the request body is empty: send the request message as JSON (`{}` for an empty one)",
+        ));
+    }
+    if let Some(key) = repeated_key(&bytes) {
+        return Err(Error::invalid(
+            "request",
+            "DUPLICATE_FIELD",
+            format!("the request names the field {key:?} twice (perhaps once as a proto name and once in camelCase): give each field once"),
+        ));
+    }
+    let json: &[u8] = &bytes;
     let input = method.input();
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let message = DynamicMessage::deserialize(input.clone(), &mut deserializer)
@@ -244,6 +264,69 @@ async fn read_message(
             )
         })?;
     Ok(prost::Message::encode_to_vec(&message))
+}
+
+/// The first key an object of `json` gives twice, counting a proto field name and its JSON
+/// name as one (`page_size` and `pageSize`); `None` when there is none or the JSON is invalid
+/// (the message reader then says why). proto3 JSON readers disagree on which of two keys wins,
+/// so neither is taken.
+fn repeated_key(json: &[u8]) -> Option<String> {
+    use serde::de::{DeserializeSeed, Deserializer as _, MapAccess, SeqAccess, Visitor};
+    use std::fmt;
+
+    struct Walk<'a>(&'a mut Option<String>);
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+            formatter.write_str("JSON")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let folded: String = key.chars().filter(|&c| c != '_').flat_map(char::to_lowercase).collect();
+                if !seen.insert(folded) && self.0.is_none() {
+                    *self.0 = Some(key);
+                }
+                map.next_value_seed(Walk(&mut *self.0))?;
+            }
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(Walk(&mut *self.0))?.is_some() {}
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+    }
+
+    let mut found = None;
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let _ = (&mut deserializer).deserialize_any(Walk(&mut found));
+    found
 }
 
 /// One uncompressed gRPC frame holding `message`.
@@ -455,6 +538,19 @@ pub fn http_status_of(code: Code) -> http::StatusCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_given_twice_is_found_in_either_spelling_at_any_depth() {
+        assert_eq!(repeated_key(br#"{"id": "a", "id": "b"}"#).as_deref(), Some("id"));
+        assert_eq!(
+            repeated_key(br#"{"page_size": 1, "pageSize": 2}"#).as_deref(),
+            Some("pageSize")
+        );
+        assert_eq!(repeated_key(br#"{"a": [{"x": 1, "x": 2}]}"#).as_deref(), Some("x"));
+        assert_eq!(repeated_key(br#"{"a": {"x": 1}, "b": {"x": 2}}"#), None);
+        assert_eq!(repeated_key(br#"{"text": "\"id\": 1, \"id\": 2"}"#), None);
+        assert_eq!(repeated_key(b"not json"), None);
+    }
 
     #[test]
     fn connect_timeouts_become_grpc_timeouts() {

@@ -160,7 +160,16 @@ fn clarify_transport_errors(response: http::Response<Body>) -> http::Response<Bo
     };
     let mut details = tonic_types::ErrorDetails::new();
     details.set_error_info(reason, ERROR_DOMAIN, std::collections::HashMap::new());
-    Status::with_error_details(code, status.message(), details).into_http()
+    // The framework's own text of a broken body or connection is Rust Debug output
+    // (`hyper::Error(Body, …)`): the client gets a sentence, the log gets the cause.
+    let message = match code {
+        Code::Internal | Code::Unknown | Code::Cancelled => {
+            tracing::debug!(cause = status.message(), "a transport error, answered in plain words");
+            "the request could not be read: its body or connection broke before it was whole"
+        }
+        _ => status.message(),
+    };
+    Status::with_error_details(code, message, details).into_http()
 }
 
 /// The answer to a request whose content type is not gRPC: HTTP 415, as the gRPC protocol

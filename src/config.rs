@@ -167,6 +167,11 @@ pub struct ServerConfig {
     /// valid model. 0 turns the guard off.
     #[arg(long, env = "ACTORGRAPH_RELOAD_MIN_KEPT_PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub reload_min_kept_percent: u8,
+    /// How long a JSON (Connect) call's body may take to arrive, in milliseconds (at least 1;
+    /// never more than --request-timeout-ms): a slower one is answered DEADLINE_EXCEEDED. A body
+    /// of up to 64 KiB holds no call slot while it arrives.
+    #[arg(long, env = "ACTORGRAPH_BODY_READ_TIMEOUT_MS", default_value_t = 5_000, value_parser = at_least_one::<u64>)]
+    pub body_read_timeout_ms: u64,
     /// The largest data file (or document file of a layer) read, in bytes (at least 1): a
     /// larger one is refused with its path, and so is anything that is not a regular file (a
     /// FIFO, a device), at start and at every reload.

@@ -306,32 +306,101 @@ async fn json_calls_share_request_ids_and_metrics_with_grpc() {
 }
 
 #[tokio::test]
-async fn json_bodies_being_read_count_against_the_call_limit() {
+async fn large_json_bodies_being_read_count_against_the_call_limit() {
     use tokio::io::AsyncWriteExt as _;
     let mut config = ServerConfig::with_data(common::shipped_data());
     config.max_concurrent_calls = 1;
     let server = TestServer::start_with(config).await;
-    // A client that announces a body and sends only its start holds the one place.
+    // A client that announces a large body and sends 70 KB of it holds the one read slot.
     let mut slow = tokio::net::TcpStream::connect(server.address).await.expect("connect");
     let head = format!(
-        "POST {EXTRACT} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{{\"text\": \"",
+        "POST {EXTRACT} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: 200000\r\n\r\n{{\"text\": \"",
         server.address
     );
     slow.write_all(head.as_bytes()).await.expect("send the start");
+    slow.write_all(&vec![b'a'; 70_000])
+        .await
+        .expect("send most of a large body");
     let metrics = server.metrics.clone().expect("metrics");
+    let large = format!(r#"{{"text": "{}"}}"#, "Egypt ".repeat(20_000));
     let mut shed = None;
     for _ in 0..200 {
-        let answer = post_json(&server, EXTRACT, r#"{"text": "Egypt"}"#).await;
+        let answer = post_json(&server, EXTRACT, &large).await;
         if answer.status == 429 {
             shed = Some(answer);
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    let shed = shed.expect("a call beyond the limit is shed while the slow body is read");
+    let shed = shed.expect("a large body beyond the limit is shed while the slow one is read");
     assert_eq!(shed.connect_error(), ("resource_exhausted".into(), "OVERLOADED".into()));
     assert_eq!(metrics.shed_count(), 1);
     drop(slow);
+}
+
+#[tokio::test]
+async fn small_bodies_that_trickle_in_take_no_call_slot_and_time_out_on_their_own() {
+    use tokio::io::AsyncWriteExt as _;
+    let mut config = ServerConfig::with_data(common::shipped_data());
+    config.max_concurrent_calls = 2;
+    config.body_read_timeout_ms = 300;
+    let server = TestServer::start_with(config).await;
+    // Four clients send headers and the start of a body, then nothing.
+    let mut slow = Vec::new();
+    for _ in 0..4 {
+        let mut stream = tokio::net::TcpStream::connect(server.address).await.expect("connect");
+        let head = format!(
+            "POST /actorgraph.v1.KnowledgeService/GetEntity HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"te",
+            server.address
+        );
+        stream.write_all(head.as_bytes()).await.expect("send the start");
+        slow.push(stream);
+    }
+    // Before the fix every real call was shed (429) until the slow bodies timed out.
+    let answer = post_json(
+        &server,
+        "/actorgraph.v1.KnowledgeService/GetEntity",
+        r#"{"id": "egypt"}"#,
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{:?}", String::from_utf8_lossy(&answer.body));
+    // A slow body ends with its own, short timeout.
+    let mut stalled = slow.pop().expect("a slow client");
+    let mut reply = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        use tokio::io::AsyncReadExt as _;
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stalled.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    reply.extend_from_slice(&buffer[..n]);
+                    if reply.windows(4).any(|w| w == b"\r\n\r\n") && reply.ends_with(b"}") {
+                        break;
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the stalled body is answered, not held for ever");
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 504"), "{reply}");
+    assert!(reply.contains("did not arrive within 300 ms"), "{reply}");
+    // Its latency counts from its arrival, not from when its body was given up on.
+    let metrics = server.metrics.clone().expect("metrics").encode();
+    let waited: f64 = metrics
+        .lines()
+        .find(|line| {
+            line.starts_with(r#"actorgraph_call_duration_seconds_sum{rpc="/actorgraph.v1.KnowledgeService/GetEntity"}"#)
+        })
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|value| value.parse().ok())
+        .expect("a latency sum for GetEntity");
+    assert!(
+        waited >= 0.29,
+        "the stalled calls waited 0.3 s each, counted {waited} s in all"
+    );
 }
 
 #[tokio::test]
@@ -465,4 +534,11 @@ async fn grpc_web_text_that_is_not_base64_is_an_invalid_argument_in_plain_words(
             status.message()
         );
     }
+    let metrics = server.metrics.clone().expect("metrics").encode();
+    assert!(
+        metrics.contains(
+            r#"actorgraph_calls_total{rpc="/actorgraph.v1.KnowledgeService/GetEntity",code="InvalidArgument"} 3"#
+        ),
+        "counted as the client's error, not as cancelled: {metrics}"
+    );
 }

@@ -12,11 +12,11 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use bytes::{Buf as _, BufMut as _, Bytes, BytesMut};
-use http_body_util::{BodyExt as _, Full, Limited};
+use http_body_util::{BodyExt as _, Full};
 use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, MethodDescriptor, SerializeOptions};
 use tokio::sync::Semaphore;
 use tonic::body::Body;
@@ -25,7 +25,7 @@ use tonic::{Code, Status};
 use tower::{Service, ServiceExt as _};
 
 use crate::error::Error;
-use crate::server::{AdapterRefusal, REQUEST_ID_HEADER};
+use crate::server::{AdapterRefusal, Arrival, REQUEST_ID_HEADER};
 
 /// The request header a Connect client sets its deadline with, in milliseconds.
 const CONNECT_TIMEOUT_HEADER: &str = "connect-timeout-ms";
@@ -41,14 +41,18 @@ pub struct BodyLimits {
     pub extraction_bytes: usize,
     /// The largest JSON body of any other call (the knowledge service's gRPC decode limit).
     pub other_bytes: usize,
-    /// How long a client may take to send its body, at most: the longest a call may run (a
-    /// shorter `Connect-Timeout-Ms` wins).
+    /// How long a client may take to send its body (`--body-read-timeout-ms`, and never more
+    /// than a call may run; a shorter `Connect-Timeout-Ms` wins).
     pub timeout: Duration,
-    /// How many bodies may be read at once: the calls in progress allowed, so JSON bodies held
-    /// in memory are bounded as admitted gRPC messages are; beyond it a call is shed with
-    /// RESOURCE_EXHAUSTED `OVERLOADED`, at once.
+    /// How many bodies larger than [`SMALL_BODY_BYTES`] may be read at once: the calls in
+    /// progress allowed, so JSON bodies held in memory are bounded as admitted gRPC messages
+    /// are; beyond it a call is shed with RESOURCE_EXHAUSTED `OVERLOADED`, at once. A small
+    /// body holds no slot while it trickles in, so slow clients cannot starve the others.
     pub concurrent_reads: usize,
 }
+
+/// A body up to this size is read without a read slot: what a trickling client can hold.
+pub const SMALL_BODY_BYTES: usize = 64 * 1024;
 
 /// The gRPC methods a JSON call can name, with what each may read.
 pub struct Procedures {
@@ -126,6 +130,7 @@ pub async fn unary<S>(
 where
     S: Service<http::Request<Body>, Response = http::Response<Body>>,
 {
+    let arrived = Instant::now();
     let (parts, body) = request.into_parts();
     let mut forward = http::Request::builder()
         .method(http::Method::POST)
@@ -192,6 +197,7 @@ where
     let mut forward = forward
         .body(Body::new(Full::new(payload)))
         .expect("a request built from valid parts");
+    forward.extensions_mut().insert(Arrival(arrived));
     if let Some(error) = refusal {
         forward.extensions_mut().insert(AdapterRefusal(error));
     }
@@ -206,35 +212,16 @@ async fn read_message(
     procedures: &Procedures,
     timeout: Duration,
 ) -> Result<Vec<u8>, Error> {
-    let Ok(_reading) = Arc::clone(&procedures.reads).try_acquire_owned() else {
-        return Err(Error::ResourceExhausted {
-            reason: "OVERLOADED",
-            message: "the server is at its limit of calls in progress; retry with backoff".into(),
-        });
-    };
     let limit = procedures.body_limit(method);
-    let collected = tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await;
-    let bytes = match collected {
+    let reading = read_body(body, limit, &procedures.reads);
+    let bytes = match tokio::time::timeout(timeout, reading).await {
         Err(_) => {
             return Err(Error::DeadlineExceeded(format!(
                 "the request body did not arrive within {} ms",
                 timeout.as_millis()
             )))
         }
-        Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
-            return Err(Error::ResourceExhausted {
-                reason: "MESSAGE_TOO_LARGE",
-                message: format!("the request body is over the server's limit of {limit} bytes for this method"),
-            })
-        }
-        Ok(Err(error)) => {
-            return Err(Error::invalid(
-                "request",
-                "MALFORMED_REQUEST",
-                format!("the request body could not be read: {error}"),
-            ))
-        }
-        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(read) => read?,
     };
     // Connect sends an empty message as `{}`; no body at all is no message, as over gRPC.
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -327,6 +314,42 @@ fn repeated_key(json: &[u8]) -> Option<String> {
     let mut deserializer = serde_json::Deserializer::from_slice(json);
     let _ = (&mut deserializer).deserialize_any(Walk(&mut found));
     found
+}
+
+/// Reads a body whole, up to `limit` bytes; past [`SMALL_BODY_BYTES`] it needs a slot of
+/// `reads`, held until the body is read.
+async fn read_body(mut body: Body, limit: usize, reads: &Arc<Semaphore>) -> Result<Bytes, Error> {
+    let mut bytes = BytesMut::new();
+    let mut slot = None;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| {
+            Error::invalid(
+                "request",
+                "MALFORMED_REQUEST",
+                "the request body could not be read: the connection broke or the body was malformed",
+            )
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if bytes.len() + data.len() > limit {
+            return Err(Error::ResourceExhausted {
+                reason: "MESSAGE_TOO_LARGE",
+                message: format!("the request body is over the server's limit of {limit} bytes for this method"),
+            });
+        }
+        bytes.extend_from_slice(&data);
+        if slot.is_none() && bytes.len() > SMALL_BODY_BYTES {
+            let Ok(taken) = Arc::clone(reads).try_acquire_owned() else {
+                return Err(Error::ResourceExhausted {
+                    reason: "OVERLOADED",
+                    message: "the server is at its limit of calls in progress; retry with backoff".into(),
+                });
+            };
+            slot = Some(taken);
+        }
+    }
+    Ok(bytes.freeze())
 }
 
 /// One uncompressed gRPC frame holding `message`.

@@ -38,6 +38,11 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
 #[derive(Debug, Clone)]
 pub struct AdapterRefusal(pub Error);
 
+/// When an HTTP adapter received the request it hands on (it reads a JSON body whole first):
+/// the call's latency counts from here, not from when the call layer saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival(pub Instant);
+
 /// Settings of [`CallLayer`].
 #[derive(Clone)]
 pub struct CallLayer {
@@ -252,6 +257,9 @@ struct CallRecord {
     request_id: http::HeaderValue,
     started: Instant,
     body_failed: Arc<AtomicBool>,
+    /// The adapter refused the request for the client's own fault (its body, its headers): a
+    /// client error, logged as one whatever its code.
+    refused_by_adapter: bool,
     done: bool,
 }
 
@@ -263,7 +271,10 @@ impl CallRecord {
         // Errors come as trailers-only responses with the status in the headers; a response
         // without it carries its status in the trailers (OK for unary calls).
         let mut code = Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code());
-        if code != Code::Ok && self.body_failed.load(Ordering::Relaxed) {
+        // A body that broke off is the client leaving; a body that was read but was not a
+        // message (bad base64) keeps the code it was answered with.
+        let unclassified = matches!(code, Code::Internal | Code::Unknown | Code::Cancelled);
+        if unclassified && self.body_failed.load(Ordering::Relaxed) {
             code = Code::Cancelled;
         }
         self.record(code);
@@ -274,7 +285,7 @@ impl CallRecord {
         self.done = true;
         let latency = self.started.elapsed();
         self.metrics.record_call(&self.rpc, code, latency);
-        log_call(code, latency);
+        log_call(code, latency, self.refused_by_adapter);
     }
 }
 
@@ -324,6 +335,19 @@ where
             media_type == "application/grpc" || media_type == "application/grpc+proto"
         });
         // The adapter sheds a JSON call when too many bodies are being read; counted as shed here.
+        let arrived = request
+            .extensions()
+            .get::<Arrival>()
+            .map_or_else(Instant::now, |arrival| arrival.0);
+        let refused_by_adapter = request.extensions().get::<AdapterRefusal>().is_some_and(|refusal| {
+            !matches!(
+                refusal.0,
+                Error::ResourceExhausted {
+                    reason: "OVERLOADED",
+                    ..
+                }
+            )
+        });
         let shed_by_adapter = request.extensions().get::<AdapterRefusal>().is_some_and(|refusal| {
             matches!(
                 refusal.0,
@@ -366,8 +390,9 @@ where
                     metrics: Arc::clone(&metrics),
                     rpc,
                     request_id,
-                    started: Instant::now(),
+                    started: arrived,
                     body_failed,
+                    refused_by_adapter,
                     done: false,
                 };
                 if let Some(refusal) = refusal {
@@ -427,14 +452,16 @@ where
 }
 
 /// Logs at a level chosen by the status: success and cancellation quietly, client errors at
-/// info, overload and deadlines at warn, server errors at error. The latency is in whole
+/// info, overload and deadlines at warn, server errors at error; what the HTTP adapter refused
+/// for the client's own fault (a body that never came) at info. The latency is in whole
 /// microseconds, shown as milliseconds.
-fn log_call(code: Code, latency: Duration) {
+fn log_call(code: Code, latency: Duration, client_fault: bool) {
     let status = format!("{code:?}");
     let latency_ms = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX) as f64 / 1000.0;
     match code {
         Code::Ok => tracing::debug!(%status, latency_ms, "call finished"),
         Code::Cancelled => tracing::debug!(%status, latency_ms, "call cancelled by the client"),
+        _ if client_fault => tracing::info!(%status, latency_ms, "call refused before it started"),
         Code::Internal | Code::Unknown | Code::DataLoss => tracing::error!(%status, latency_ms, "call failed"),
         Code::Unavailable | Code::ResourceExhausted | Code::DeadlineExceeded => {
             tracing::warn!(%status, latency_ms, "call failed")

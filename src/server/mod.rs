@@ -21,7 +21,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
-pub use layers::{AdapterRefusal, CallLayer, REQUEST_ID_HEADER};
+pub use layers::{AdapterRefusal, Arrival, CallLayer, REQUEST_ID_HEADER};
 pub use methods::{Methods, UNKNOWN_METHOD};
 pub use probe::check_health;
 pub use reload::{ReloadOutcome, Reloader};
@@ -89,8 +89,16 @@ impl App {
     /// cannot be opened (in use, another schema version, unreadable).
     pub fn load(config: ServerConfig) -> anyhow::Result<App> {
         let snapshot = Snapshot::load_layers_within(&config.data, config.max_data_file_bytes)?;
+        // Warnings are doubts `check --strict` refuses, not faults of the served model: one
+        // line says how many, each is at debug.
         for warning in &snapshot.model.warnings {
-            tracing::warn!(file = %warning.file.display(), line = warning.line, "{}", warning.message);
+            tracing::debug!(file = %warning.file.display(), line = warning.line, "{}", warning.message);
+        }
+        if !snapshot.model.warnings.is_empty() {
+            tracing::info!(
+                warnings = snapshot.model.warnings.len(),
+                "the data has warnings (quotes that name neither end of their relation); `actorgraph check --strict` lists them"
+            );
         }
         tracing::info!(
             data = %crate::config::display_paths(&config.data),
@@ -274,7 +282,7 @@ impl App {
         let http_layer = HttpLayer::new(Procedures::new(BodyLimits {
             extraction_bytes: config.max_decoding_message_bytes(),
             other_bytes: KNOWLEDGE_DECODE_LIMIT,
-            timeout: max_call_duration,
+            timeout: max_call_duration.min(Duration::from_millis(config.body_read_timeout_ms.max(1))),
             concurrent_reads: config.max_concurrent_calls.max(1),
         })?);
         let tls = self.tls_config()?;

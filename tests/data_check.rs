@@ -129,7 +129,10 @@ fn check_reports_every_broken_file_with_its_line() {
 fn the_documented_example_is_a_valid_model() {
     let doc =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data-format.md")).expect("the format doc");
-    let example = doc
+    let (before_walk_through, _) = doc
+        .split_once("## Add your own article")
+        .expect("the walk-through section");
+    let example = before_walk_through
         .rsplit("```toml\n")
         .next()
         .and_then(|rest| rest.split("```").next())
@@ -140,6 +143,43 @@ fn the_documented_example_is_a_valid_model() {
     let (ok, stdout, stderr) = check(&file);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("ok: 3 entities"), "{stdout}");
+}
+
+#[test]
+fn the_add_your_own_article_walk_through_checks_over_the_shipped_model() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/data-format.md")).expect("the format doc");
+    let (_, walk_through) = doc
+        .split_once("## Add your own article")
+        .expect("the walk-through section");
+    let indented = walk_through
+        .split_once("   ```toml\n")
+        .and_then(|(_, rest)| rest.split_once("   ```\n"))
+        .map(|(block, _)| block)
+        .expect("the layer's toml");
+    let layer: String = indented
+        .lines()
+        .map(|line| line.strip_prefix("   ").unwrap_or(line))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let directory = tempfile::tempdir().expect("temp dir");
+    let folder = directory.path().join("my-layer");
+    std::fs::create_dir(&folder).expect("the layer's folder");
+    std::fs::write(folder.join("sahel.toml"), layer).expect("write the layer");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(env!("CARGO_BIN_EXE_actorgraph"))
+        .arg("check")
+        .arg(root.join("data/world"))
+        .arg(root.join("data"))
+        .arg(&folder)
+        .output()
+        .expect("run actorgraph check");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        stdout.contains("38 relations") && stdout.contains("6 agreements") && stdout.contains("2 documents"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -80,6 +80,9 @@ pub enum Command {
         /// The publication date of every document given, YYYY-MM-DD.
         #[arg(long, default_value = "")]
         published_date: String,
+        /// The largest text file ingested, in bytes (the server's text limit by default).
+        #[arg(long, env = "ACTORGRAPH_MAX_TEXT_BYTES", default_value_t = 1024 * 1024, value_parser = at_least_one::<u64>)]
+        max_text_bytes: u64,
     },
     /// Ask a running server whether it is serving (grpc.health.v1 Check): exit 0 when it is,
     /// 1 when it is not or cannot be reached. For Docker HEALTHCHECK and exec probes.

@@ -32,7 +32,8 @@ fn main() -> ExitCode {
             store,
             data,
             published_date,
-        }) => ingest(&paths, &store, &data, &published_date),
+            max_text_bytes,
+        }) => ingest(&paths, &store, &data, &published_date, max_text_bytes),
         Some(Command::Health(check)) => health(&check),
     }
 }
@@ -43,7 +44,12 @@ fn ingest(
     store: &std::path::Path,
     data: &[std::path::PathBuf],
     published_date: &str,
+    max_text_bytes: u64,
 ) -> ExitCode {
+    if store.as_os_str() == "off" || store.as_os_str().is_empty() {
+        eprintln!("error: --store {store:?} names no store to ingest into: give the store's folder");
+        return ExitCode::FAILURE;
+    }
     if !published_date.is_empty() && !actorgraph::corpus::is_calendar_date(published_date) {
         eprintln!("error: --published-date {published_date:?} is not a date: write YYYY-MM-DD");
         return ExitCode::FAILURE;
@@ -64,7 +70,18 @@ fn ingest(
             return ExitCode::FAILURE;
         }
     };
-    let (documents, problems) = actorgraph::corpus::files::read_files(paths, published_date);
+    let (mut documents, mut problems) = actorgraph::corpus::files::read_files(paths, published_date, max_text_bytes);
+    // The server refuses these ids (DOCUMENT_ID_TAKEN); so does the command.
+    documents.retain(|document| {
+        let taken = snapshot.model.document(&document.id).is_some();
+        if taken {
+            problems.push(format!(
+                "{:?} is a document of the curated model: rename the file",
+                document.id
+            ));
+        }
+        !taken
+    });
     let mut failed = !problems.is_empty();
     for problem in problems {
         eprintln!("error: {problem}");

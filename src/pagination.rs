@@ -138,6 +138,31 @@ impl Pager {
         }
     }
 
+    /// The requested page, cut to the first items whose `cost` sums to at most `budget` (one
+    /// item at least): its token then points at the first item left out. For listings whose
+    /// items vary a lot in size (documents with their texts), so an answer stays sendable.
+    pub fn page_within<'a, T>(&self, items: &'a [T], budget: usize, cost: impl Fn(&T) -> usize) -> PageOf<'a, T> {
+        let full = slice(items, self.page);
+        let mut spent = 0;
+        let mut count = 0;
+        for item in full {
+            spent += cost(item);
+            if count > 0 && spent > budget {
+                break;
+            }
+            count += 1;
+        }
+        let page = Page {
+            offset: self.page.offset,
+            size: count.max(1).min(self.page.size),
+        };
+        PageOf {
+            items: slice(items, page),
+            next_page_token: next_page_token(page, items.len(), &self.key, &self.model_version),
+            total_size: i32::try_from(items.len()).unwrap_or(i32::MAX),
+        }
+    }
+
     /// The offset of the page's first item in the listing.
     pub fn offset(&self) -> usize {
         self.page.offset

@@ -335,18 +335,30 @@ async fn a_restarted_server_answers_the_same_from_its_store() {
     let before = {
         let mut server = start(store.path()).await;
         let mut corpus = server.corpus().await;
-        ingest(&mut corpus, document("r-1", "2026-03-02", CONDEMN)).await;
         ingest(&mut corpus, document("r-2", "2026-03-04", SANCTIONS)).await;
-        let before = relations(&server, request.clone()).await;
+        ingest(&mut corpus, document("r-1", "2026-03-02", CONDEMN)).await;
+        // Two reports of one event, sent in reverse id order.
+        ingest(&mut corpus, document("r-0", "2026-03-02", CONDEMN)).await;
+        let before = (relations(&server, request.clone()).await, events(&mut corpus).await);
         drop(corpus);
         server.begin_shutdown();
         let handle = std::mem::replace(&mut server.handle, tokio::spawn(async { Ok(()) }));
         handle.await.expect("the server task").expect("a clean stop");
         before
     };
-    assert_eq!(before.len(), 2);
+    assert_eq!(before.0.len(), 2);
     let server = start(store.path()).await;
-    assert_eq!(relations(&server, request).await, before);
+    let mut corpus = server.corpus().await;
+    assert_eq!((relations(&server, request).await, events(&mut corpus).await), before);
+}
+
+async fn events(corpus: &mut CorpusServiceClient<Channel>) -> Vec<pb::CorpusEvent> {
+    corpus
+        .list_events(pb::ListEventsRequest::default())
+        .await
+        .expect("events are listed")
+        .into_inner()
+        .events
 }
 
 /// A server process on a free port, killed when dropped.
@@ -459,4 +471,116 @@ async fn paths_run_through_corpus_relations_too() {
     let relation = hop.relation.as_ref().expect("the hop's relation");
     assert_eq!(relation.origin, pb::Origin::Corpus as i32);
     assert_eq!(relation.evidence[0].quote, CONDEMN);
+}
+
+#[tokio::test]
+async fn a_corrected_date_is_a_new_version_not_unchanged() {
+    let store = tempfile::tempdir().expect("a store folder");
+    let server = start(store.path()).await;
+    let mut corpus = server.corpus().await;
+    ingest(&mut corpus, document("fix-1", "2026-12-31", CONDEMN)).await;
+    let corrected = ingest(&mut corpus, document("fix-1", "2026-03-02", CONDEMN)).await;
+    assert!(
+        !corrected.unchanged,
+        "before the fix the new date was dropped as unchanged"
+    );
+    let found = relations(&server, corpus_only("russia")).await;
+    assert_eq!(found[0].first_seen, "2026-03-02");
+}
+
+#[tokio::test]
+async fn a_sentence_of_any_length_is_quoted_within_a_kilobyte_around_its_event() {
+    let store = tempfile::tempdir().expect("a store folder");
+    let server = start(store.path()).await;
+    let mut corpus = server.corpus().await;
+    let text = format!("Russia condemned Ukraine {}.", "and the talks went on ".repeat(3000));
+    ingest(&mut corpus, document("long-1", "2026-03-02", &text)).await;
+    let found = relations(&server, corpus_only("russia")).await;
+    let evidence = &found[0].evidence[0];
+    assert!(evidence.quote.len() <= 1024, "{} bytes", evidence.quote.len());
+    assert!(
+        evidence.quote.contains("Russia condemned Ukraine"),
+        "{}",
+        evidence.quote
+    );
+    let span = evidence.span.expect("a span");
+    assert_eq!(
+        text.get(span.byte_start as usize..span.byte_end as usize),
+        Some(evidence.quote.as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_page_of_documents_stops_before_its_texts_pass_what_clients_accept() {
+    let store = tempfile::tempdir().expect("a store folder");
+    let server = start(store.path()).await;
+    let mut corpus = server.corpus().await;
+    for n in 0..5 {
+        let text = format!("{n} {}", "lorem ipsum ".repeat(70_000));
+        ingest(&mut corpus, document(&format!("big-{n}"), "", &text)).await;
+    }
+    let mut knowledge = server.knowledge().await;
+    let request = pb::ListDocumentsRequest {
+        origin: pb::Origin::Corpus as i32,
+        ..pb::ListDocumentsRequest::default()
+    };
+    let first = knowledge
+        .list_documents(request.clone())
+        .await
+        .expect("a page within the client's 4 MiB")
+        .into_inner();
+    assert!(
+        first.documents.len() < 5 && !first.next_page_token.is_empty(),
+        "{}",
+        first.documents.len()
+    );
+    let rest = knowledge
+        .list_documents(pb::ListDocumentsRequest {
+            page_token: first.next_page_token.clone(),
+            ..request
+        })
+        .await
+        .expect("the next page")
+        .into_inner();
+    let ids: Vec<&str> = first
+        .documents
+        .iter()
+        .chain(&rest.documents)
+        .map(|d| d.id.as_str())
+        .collect();
+    assert_eq!(ids, ["big-0", "big-1", "big-2", "big-3", "big-4"]);
+}
+
+#[test]
+fn the_ingest_command_refuses_what_the_server_would_refuse() {
+    let folder = tempfile::tempdir().expect("a folder");
+    let texts = folder.path().join("texts");
+    std::fs::create_dir(&texts).expect("the texts folder");
+    std::fs::write(texts.join("a b.txt"), "A\nRussia condemned Ukraine.\n").expect("write");
+    std::fs::write(texts.join("a-b.txt"), "B\nChina condemned Japan.\n").expect("write");
+    std::fs::write(texts.join("kalin-visits-libya.txt"), "K\nEgypt backs Haftar.\n").expect("write");
+    let layers = shipped_layers()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let run = |store: &str| {
+        Command::new(env!("CARGO_BIN_EXE_actorgraph"))
+            .args(["ingest", "--data", &layers, "--store", store])
+            .arg(&texts)
+            .current_dir(folder.path())
+            .output()
+            .expect("run actorgraph ingest")
+    };
+    let off = run("off");
+    assert!(!off.status.success());
+    assert!(!folder.path().join("off").exists(), "`off` is no folder to create");
+    let store = folder.path().join("store");
+    let output = run(&store.display().to_string());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the bad files fail the command");
+    assert!(stderr.contains("is also the id of"), "{stderr}");
+    assert!(stderr.contains("is a document of the curated model"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 1, "only the first a-b is ingested: {stdout}");
 }

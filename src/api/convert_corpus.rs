@@ -16,7 +16,7 @@ use crate::text::OffsetConverter;
 pub const MAX_RELATION_EVIDENCE: usize = 10;
 /// The most reports a corpus event carries in an answer: its first; `report_count` says how
 /// many there are.
-pub const MAX_EVENT_REPORTS: usize = 100;
+pub const MAX_EVENT_REPORTS: usize = 20;
 
 /// Reads an origin filter: `None` for UNSPECIFIED (both).
 ///

@@ -21,6 +21,10 @@ use crate::pagination::{ListingKey, Pager};
 use crate::pb;
 use crate::pb::knowledge_service_server::KnowledgeService;
 
+/// The most text one ListDocuments page carries (beyond one document): under the 4 MiB gRPC
+/// clients accept by default.
+const DOCUMENTS_PAGE_TEXT_BYTES: usize = 3 * 1024 * 1024;
+
 /// The handlers of `KnowledgeService`.
 pub struct KnowledgeApi {
     snapshot: SharedSnapshot,
@@ -242,17 +246,25 @@ impl KnowledgeService for KnowledgeApi {
             &ListingKey::Documents { origin: request.origin },
             &model.version,
         )?;
-        // Curated documents first, then the corpus's, each in id order.
-        let mut ids: Vec<(bool, String)> = Vec::new();
+        // Curated documents first, then the corpus's, each in id order; an ingested document
+        // whose id a curated one has since taken is the curated one's (GetDocument answers so).
+        let mut ids: Vec<(bool, String, usize)> = Vec::new();
         if origin != Some(pb::Origin::Corpus) {
-            ids.extend(model.documents.iter().map(|d| (true, d.id.clone())));
+            ids.extend(model.documents.iter().map(|d| (true, d.id.clone(), d.text.len())));
         }
         if let Some(corpus) = self.corpus.as_ref().filter(|_| origin != Some(pb::Origin::Curated)) {
-            ids.extend(corpus.read().documents().map(|d| (false, d.id.to_string())));
+            ids.extend(
+                corpus
+                    .read()
+                    .documents()
+                    .filter(|d| model.document(&d.id).is_none())
+                    .map(|d| (false, d.id.to_string(), d.text_bytes)),
+            );
         }
-        let page = pager.page(&ids);
+        // Texts make documents large: a page ends early rather than pass what clients take.
+        let page = pager.page_within(&ids, DOCUMENTS_PAGE_TEXT_BYTES, |(_, _, bytes)| *bytes);
         let mut documents = Vec::with_capacity(page.items.len());
-        for (curated, id) in page.items {
+        for (curated, id, _) in page.items {
             let document = if *curated {
                 model.document(id).map(convert::document_to_proto)
             } else {

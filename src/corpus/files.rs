@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::NewDocument;
-use crate::model::{id_problem, MAX_ID_LENGTH};
+use crate::model::{id_problem, read_regular_file, MAX_ID_LENGTH};
 
 /// The slug of a file name: accents transliterated, letters and digits kept in lowercase,
 /// every other run of characters one hyphen ("Reuters 7 Déc.txt" → "reuters-7-dec").
@@ -28,8 +28,9 @@ pub fn slug(name: &str) -> String {
 }
 
 /// The documents of `paths` (files, or folders whose `*.txt` files are read in name order),
-/// and a sentence for each file that could not be read.
-pub fn read_files(paths: &[PathBuf], published_date: &str) -> (Vec<NewDocument>, Vec<String>) {
+/// and a sentence for each file that could not be read: not a regular file, over
+/// `max_text_bytes`, not UTF-8, or an id another file already gave.
+pub fn read_files(paths: &[PathBuf], published_date: &str, max_text_bytes: u64) -> (Vec<NewDocument>, Vec<String>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
@@ -39,7 +40,7 @@ pub fn read_files(paths: &[PathBuf], published_date: &str) -> (Vec<NewDocument>,
                     let mut found: Vec<PathBuf> = entries
                         .filter_map(Result::ok)
                         .map(|entry| entry.path())
-                        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
+                        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
                         .collect();
                     found.sort();
                     files.extend(found);
@@ -50,23 +51,36 @@ pub fn read_files(paths: &[PathBuf], published_date: &str) -> (Vec<NewDocument>,
             files.push(path.clone());
         }
     }
-    let mut documents = Vec::new();
+    let mut documents: Vec<NewDocument> = Vec::new();
+    let mut first_of: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
     for file in files {
-        match read_file(&file, published_date) {
-            Ok(document) => documents.push(document),
+        match read_file(&file, published_date, max_text_bytes) {
+            Ok(document) => match first_of.get(&document.id) {
+                Some(first) => problems.push(format!(
+                    "{}: its id {:?} is also the id of {}: rename one of them",
+                    file.display(),
+                    document.id,
+                    first.display()
+                )),
+                None => {
+                    first_of.insert(document.id.clone(), file);
+                    documents.push(document);
+                }
+            },
             Err(problem) => problems.push(format!("{}: {problem}", file.display())),
         }
     }
     (documents, problems)
 }
 
-fn read_file(file: &Path, published_date: &str) -> Result<NewDocument, String> {
+fn read_file(file: &Path, published_date: &str, max_text_bytes: u64) -> Result<NewDocument, String> {
     let stem = file.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
     let id = slug(&stem);
     if let Some(problem) = id_problem(&id) {
         return Err(format!("the file name gives no document id ({})", problem.rule()));
     }
-    let text = std::fs::read_to_string(file).map_err(|error| format!("cannot read it as UTF-8 text: {error}"))?;
+    let text = read_regular_file(file, max_text_bytes)
+        .map_err(|problem| problem.replace("--max-data-file-bytes", "--max-text-bytes"))?;
     let title = text
         .lines()
         .map(str::trim)

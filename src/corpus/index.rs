@@ -171,7 +171,7 @@ impl EventKey {
     }
 }
 
-/// One event of the corpus and its reports, in ingest order.
+/// One event of the corpus and its reports, in document id order.
 #[derive(Debug, Clone, Copy)]
 pub struct EventGroup<'a> {
     pub key: &'a EventKey,
@@ -235,6 +235,8 @@ pub struct DocumentEntry {
     pub publisher: String,
     pub published_date: Arc<str>,
     pub content_sha256: String,
+    /// The text's length in bytes.
+    pub text_bytes: usize,
     pub mention_count: u32,
     pub events: Vec<IndexedEvent>,
 }
@@ -353,7 +355,10 @@ impl CorpusIndex {
                 date: Arc::clone(&date),
             };
             let key = event_key(&id, &date, &event, strings);
-            self.events.entry(key).or_default().push(report.clone());
+            // In document order, however the documents came (ingest, or the store's order).
+            let reports = self.events.entry(key).or_default();
+            let at = reports.partition_point(|r| (&*r.document, r.event) <= (&*report.document, report.event));
+            reports.insert(at, report.clone());
             if let Some(key) = &event.relation {
                 for end in [&key.subject, &key.object] {
                     self.relations_by_entity
@@ -381,6 +386,7 @@ impl CorpusIndex {
             publisher: document.publisher,
             published_date: date,
             content_sha256: document.content_sha256,
+            text_bytes: document.text_bytes,
             mention_count: document.mention_count,
             events,
         };
@@ -531,6 +537,7 @@ mod tests {
             publisher: String::new(),
             published_date: date.to_owned(),
             content_sha256: String::new(),
+            text_bytes: 0,
             mention_count: 0,
             events,
             model_version: String::new(),

@@ -117,6 +117,9 @@ pub struct StoredDocument {
     pub published_date: String,
     /// Lowercase hex SHA-256 of the text's UTF-8 bytes.
     pub content_sha256: String,
+    /// The text's length in bytes.
+    #[serde(default)]
+    pub text_bytes: usize,
     pub mention_count: u32,
     pub events: Vec<StoredEvent>,
     /// The model version that read it.
@@ -224,7 +227,15 @@ impl Corpus {
             let same = self
                 .read()
                 .document(&document.id)
-                .filter(|d| d.content_sha256 == sha)
+                .filter(|d| {
+                    // Unchanged only when nothing sent differs: a corrected date or title is a
+                    // new version of the document.
+                    d.content_sha256 == sha
+                        && d.title == document.title
+                        && d.url == document.url
+                        && d.publisher == document.publisher
+                        && *d.published_date == *document.published_date
+                })
                 .map(|d| IngestOutcome {
                     document_id: d.id.to_string(),
                     content_sha256: sha.clone(),
@@ -254,7 +265,10 @@ impl Corpus {
         let mut changes: Vec<Change> = Vec::new();
         for (stored, text) in reads.into_iter().flatten() {
             changes.retain(|c| !matches!(c, Change::Put { document, .. } if document.id == stored.id));
-            changes.push(Change::Put { document: stored, text });
+            changes.push(Change::Put {
+                document: Box::new(stored),
+                text,
+            });
         }
         if changes.is_empty() {
             return Ok(Some(outcomes));
@@ -264,7 +278,7 @@ impl Corpus {
         for change in changes {
             if let Change::Put { document, .. } = change {
                 index.remove(&document.id);
-                index.insert(document);
+                index.insert(*document);
             }
         }
         Ok(Some(outcomes))
@@ -320,7 +334,21 @@ pub fn read_document(
                 .corroborates
                 .first()
                 .and_then(|name| model.predicate_by_name(name).filter(|p| p.id == *name));
-            let (start, end) = event.sentence;
+            let (start, end) = quote_window(
+                text,
+                event.sentence,
+                [
+                    (
+                        mentions[event.source].span.byte_start,
+                        mentions[event.source].span.byte_end,
+                    ),
+                    (
+                        mentions[event.target].span.byte_start,
+                        mentions[event.target].span.byte_end,
+                    ),
+                    event.trigger,
+                ],
+            );
             StoredEvent {
                 source: actor(event.source),
                 target: actor(event.target),
@@ -342,10 +370,44 @@ pub fn read_document(
         publisher: document.publisher.clone(),
         published_date: document.published_date.clone(),
         content_sha256,
+        text_bytes: text.len(),
         mention_count: u32::try_from(mentions.iter().filter(|m| !m.nested).count()).unwrap_or(u32::MAX),
         events: stored_events,
         model_version: model.version.clone(),
     })
+}
+
+/// The longest quote an event keeps as its evidence, in bytes: a sentence longer than this is
+/// cut to a window around the event's actors and trigger, so that no answer quoting it grows
+/// with what a client chose to send as one sentence.
+pub const MAX_QUOTE_BYTES: usize = 1024;
+
+/// The part of `sentence` an event quotes: the whole sentence when it is at most
+/// [`MAX_QUOTE_BYTES`]; else the stretch from the first to the last of `parts` (the actors and
+/// the trigger), widened to the limit or cut to it, at character boundaries.
+fn quote_window(text: &str, sentence: (usize, usize), parts: [(usize, usize); 3]) -> (usize, usize) {
+    let (start, end) = sentence;
+    if end.saturating_sub(start) <= MAX_QUOTE_BYTES {
+        return sentence;
+    }
+    let first = parts.iter().map(|p| p.0).min().unwrap_or(start).max(start);
+    let last = parts.iter().map(|p| p.1).max().unwrap_or(end).min(end);
+    let room = MAX_QUOTE_BYTES.saturating_sub(last.saturating_sub(first)) / 2;
+    let mut from = first.saturating_sub(room).max(start);
+    let mut to = (from + MAX_QUOTE_BYTES).min(end);
+    while from > start && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    while to > from && !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    if to.saturating_sub(from) > MAX_QUOTE_BYTES {
+        to = from + MAX_QUOTE_BYTES;
+        while to > from && !text.is_char_boundary(to) {
+            to -= 1;
+        }
+    }
+    (from, to)
 }
 
 /// Whether `date` is a real calendar date written `YYYY-MM-DD`.
@@ -387,6 +449,27 @@ mod tests {
         assert!(!is_calendar_date("2024-04-31"));
         assert!(!is_calendar_date("２０２４-01-01"));
         assert!(is_calendar_date("1900-12-31"));
+    }
+
+    #[test]
+    fn a_long_sentence_is_quoted_around_its_event_within_the_limit() {
+        let padding = "é".repeat(2000);
+        let text = format!("{padding} Russia condemned Ukraine {padding}.");
+        let source = text.find("Russia").unwrap_or(0);
+        let target = text.find("Ukraine").unwrap_or(0);
+        let (from, to) = quote_window(
+            &text,
+            (0, text.len()),
+            [(source, source + 6), (target, target + 7), (source + 7, source + 16)],
+        );
+        assert!(to - from <= MAX_QUOTE_BYTES);
+        let quote = text.get(from..to).unwrap_or("");
+        assert!(quote.contains("Russia condemned Ukraine"), "{quote}");
+        let short = "Russia condemned Ukraine.";
+        assert_eq!(
+            quote_window(short, (0, short.len()), [(0, 6), (17, 24), (7, 16)]),
+            (0, short.len())
+        );
     }
 
     #[test]

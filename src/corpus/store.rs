@@ -39,7 +39,10 @@ impl From<redb::Error> for StoreError {
 #[derive(Debug, Clone)]
 pub enum Change {
     /// Store a document (replacing any of the same id) with its text.
-    Put { document: StoredDocument, text: String },
+    Put {
+        document: Box<StoredDocument>,
+        text: String,
+    },
     /// Forget a document and its text.
     Delete(String),
 }
@@ -218,7 +221,7 @@ mod tests {
         let store = RedbStore::open(folder.path()).expect("a new store opens");
         store
             .apply(&[Change::Put {
-                document: document("a"),
+                document: Box::new(document("a")),
                 text: "text a".into(),
             }])
             .expect("the batch commits");
@@ -234,6 +237,7 @@ mod tests {
             publisher: String::new(),
             published_date: "2026-01-02".into(),
             content_sha256: "00".into(),
+            text_bytes: 6,
             mention_count: 1,
             events: Vec::new(),
             model_version: "v".into(),
@@ -248,11 +252,11 @@ mod tests {
             store
                 .apply(&[
                     Change::Put {
-                        document: document("a"),
+                        document: Box::new(document("a")),
                         text: "text a".into(),
                     },
                     Change::Put {
-                        document: document("b"),
+                        document: Box::new(document("b")),
                         text: "text b".into(),
                     },
                 ])

@@ -127,7 +127,7 @@ pub fn load_layers_within(paths: &[PathBuf], max_file_bytes: u64) -> Result<Mode
 /// Reads a text file, refusing what is not a regular file (reading a FIFO waits for a writer
 /// forever, a device never ends) and what is over `max_file_bytes`, without reading more than
 /// the limit whatever the file claims.
-pub(crate) fn read_regular_file(path: &Path, max_file_bytes: u64) -> Result<String, String> {
+pub fn read_regular_file(path: &Path, max_file_bytes: u64) -> Result<String, String> {
     use std::io::Read as _;
     let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read it: {error}"))?;
     if !metadata.is_file() {

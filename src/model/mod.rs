@@ -8,5 +8,7 @@ mod loader;
 mod types;
 
 pub use id::{id_problem, IdProblem, MAX_ID_LENGTH};
-pub use loader::{load, load_from_str, load_layers, load_layers_within, LoadError, Problem, DEFAULT_MAX_FILE_BYTES};
+pub use loader::{
+    load, load_from_str, load_layers, load_layers_within, read_regular_file, LoadError, Problem, DEFAULT_MAX_FILE_BYTES,
+};
 pub use types::*;

@@ -222,6 +222,16 @@ async fn reports_of_one_event_in_several_documents_are_grouped_and_delete_retrac
         .await
         .expect_err("a document is deleted once");
     assert_eq!(again.code(), tonic::Code::NotFound);
+    let curated = corpus
+        .delete_document(pb::DeleteDocumentRequest {
+            id: "kalin-visits-libya".into(),
+        })
+        .await
+        .expect_err("a curated document is not the corpus's to delete");
+    assert_eq!(
+        (curated.code(), error_details(&curated).0.as_str()),
+        (tonic::Code::FailedPrecondition, "CURATED_DOCUMENT")
+    );
 }
 
 #[tokio::test]
@@ -242,10 +252,16 @@ async fn a_stream_answers_every_document_in_order_and_a_bad_one_does_not_stop_it
             request_id: format!("r{n}"),
             request: Some(request),
         });
-    let items = items.chain([pb::StreamIngestDocumentsRequest {
-        request_id: "empty".into(),
-        request: None,
-    }]);
+    let items = items.chain([
+        pb::StreamIngestDocumentsRequest {
+            request_id: "empty".into(),
+            request: None,
+        },
+        pb::StreamIngestDocumentsRequest {
+            request_id: "x".repeat(300),
+            request: Some(document("s-5", "", CONDEMN)),
+        },
+    ]);
     let answers: Vec<pb::StreamIngestDocumentsResponse> = {
         use tokio_stream::StreamExt as _;
         let mut stream = corpus
@@ -261,7 +277,11 @@ async fn a_stream_answers_every_document_in_order_and_a_bad_one_does_not_stop_it
     };
     use pb::stream_ingest_documents_response::Result as Answer;
     let ids: Vec<&str> = answers.iter().map(|a| a.request_id.as_str()).collect();
-    assert_eq!(ids, ["r0", "r1", "r2", "r3", "empty"]);
+    assert_eq!(
+        ids,
+        ["r0", "r1", "r2", "r3", "empty", ""],
+        "an over-long request id is not echoed"
+    );
     let results: Vec<String> = answers
         .iter()
         .map(|a| match &a.result {
@@ -272,7 +292,14 @@ async fn a_stream_answers_every_document_in_order_and_a_bad_one_does_not_stop_it
         .collect();
     assert_eq!(
         results,
-        ["s-1", "INVALID_DATE", "MALFORMED_ID", "s-4", "MISSING_REQUEST"]
+        [
+            "s-1",
+            "INVALID_DATE",
+            "MALFORMED_ID",
+            "s-4",
+            "MISSING_REQUEST",
+            "REQUEST_ID_TOO_LONG"
+        ]
     );
     let listed = server
         .knowledge()
@@ -297,6 +324,7 @@ async fn bad_documents_are_refused_with_the_field_that_is_wrong() {
         (document("x", "07/12/2026", CONDEMN), "INVALID_DATE", "published_date"),
         (document("kalin-visits-libya", "", CONDEMN), "DOCUMENT_ID_TAKEN", "id"),
         (document("", "", CONDEMN), "EMPTY_ID", "id"),
+        (document("blank", "", " \n "), "EMPTY_TEXT", "text"),
         (
             pb::IngestDocumentRequest {
                 title: "t".repeat(5000),

@@ -24,6 +24,8 @@ use crate::pb;
 use crate::pb::corpus_service_server::CorpusService;
 use crate::snapshot::Snapshot;
 
+/// The longest stream `request_id` echoed back, in bytes; a longer one is the item's error.
+const MAX_REQUEST_ID_BYTES: usize = 256;
 /// The longest title, URL or publisher accepted, in bytes.
 pub const MAX_FIELD_BYTES: usize = 4096;
 /// The most documents of a stream committed together, and the most text bytes.
@@ -93,6 +95,13 @@ fn check_document(model: &Model, request: &pb::IngestDocumentRequest, max_text_b
         ));
     }
     check_text(&request.text, max_text_bytes)?;
+    if request.text.trim().is_empty() {
+        return Err(Error::invalid(
+            "text",
+            "EMPTY_TEXT",
+            "text is empty: a document to ingest needs its text",
+        ));
+    }
     for (field, value) in [
         ("title", &request.title),
         ("url", &request.url),
@@ -242,6 +251,15 @@ impl CorpusService for CorpusApi {
         let corpus = self.corpus()?;
         let id = request.into_inner().id;
         arguments::id("id", &id)?;
+        if self.snapshot.load().model.document(&id).is_some() && corpus.read().document(&id).is_none() {
+            return Err(Error::FailedPrecondition {
+                reason: "CURATED_DOCUMENT",
+                message: format!(
+                    "{id:?} is a document of the curated model, not an ingested one: remove it from the data files"
+                ),
+            }
+            .into());
+        }
         let events = corpus.read().document(&id).map(|d| d.events.len());
         let Some(events) = events else {
             return Err(Error::not_found("document", id).into());
@@ -350,14 +368,32 @@ async fn ingest_batch(
             )),
             Some(request) => check_document(&snapshot.model, request, max_text_bytes),
         };
+        let checked = checked.and_then(|()| {
+            if item.request_id.len() > MAX_REQUEST_ID_BYTES {
+                return Err(Error::invalid(
+                    "request_id",
+                    "REQUEST_ID_TOO_LONG",
+                    format!(
+                        "request_id is {} bytes; the limit is {MAX_REQUEST_ID_BYTES}",
+                        item.request_id.len()
+                    ),
+                ));
+            }
+            Ok(())
+        });
+        let request_id = if item.request_id.len() > MAX_REQUEST_ID_BYTES {
+            String::new()
+        } else {
+            item.request_id
+        };
         match (checked, item.request) {
             (Ok(()), Some(request)) => {
-                answers.push((item.request_id, None));
+                answers.push((request_id, None));
                 accepted.push(convert::new_document(request));
             }
-            (Err(error), _) => answers.push((item.request_id, Some(error))),
+            (Err(error), _) => answers.push((request_id, Some(error))),
             (Ok(()), None) => answers.push((
-                item.request_id,
+                request_id,
                 Some(Error::Internal("a checked item has no request".into())),
             )),
         }

@@ -38,6 +38,11 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
 #[derive(Debug, Clone)]
 pub struct AdapterRefusal(pub Error);
 
+/// Marks an answer to a body that was read whole but is not a message: counted with the code
+/// it was answered with, not as the client leaving.
+#[derive(Debug, Clone, Copy)]
+struct MalformedBody;
+
 /// When an HTTP adapter received the request it hands on (it reads a JSON body whole first):
 /// the call's latency counts from here, not from when the call layer saw it.
 #[derive(Debug, Clone, Copy)]
@@ -148,7 +153,19 @@ fn clarify_transport_errors(response: http::Response<Body>) -> http::Response<Bo
         return response;
     }
     if let Some(error) = Error::from_framework(&status) {
-        return status_response(error);
+        // A body that arrived whole but is not a message is the client's error, not its leaving.
+        let malformed = matches!(
+            error,
+            Error::InvalidArgument {
+                reason: "MALFORMED_BASE64",
+                ..
+            }
+        );
+        let mut response = status_response(error);
+        if malformed {
+            response.extensions_mut().insert(MalformedBody);
+        }
+        return response;
     }
     // Anything else keeps its code and gets an ErrorInfo naming it: an unsupported compression
     // (UNIMPLEMENTED, as gRPC specifies), or a failure nobody classified.
@@ -273,8 +290,8 @@ impl CallRecord {
         let mut code = Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code());
         // A body that broke off is the client leaving; a body that was read but was not a
         // message (bad base64) keeps the code it was answered with.
-        let unclassified = matches!(code, Code::Internal | Code::Unknown | Code::Cancelled);
-        if unclassified && self.body_failed.load(Ordering::Relaxed) {
+        let malformed = response.extensions().get::<MalformedBody>().is_some();
+        if code != Code::Ok && !malformed && self.body_failed.load(Ordering::Relaxed) {
             code = Code::Cancelled;
         }
         self.record(code);

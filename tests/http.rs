@@ -542,3 +542,29 @@ async fn grpc_web_text_that_is_not_base64_is_an_invalid_argument_in_plain_words(
         "counted as the client's error, not as cancelled: {metrics}"
     );
 }
+
+#[tokio::test]
+async fn a_json_answer_is_bounded_in_json_bytes() {
+    let mut config = ServerConfig::with_data(common::shipped_data());
+    config.max_response_bytes = 3000;
+    let server = TestServer::start_with(config).await;
+    // Before the fix an answer past the limit as JSON came back whole with 200.
+    let answer = post_json(
+        &server,
+        "/actorgraph.v1.KnowledgeService/ListEntities",
+        r#"{"page_size": 100}"#,
+    )
+    .await;
+    assert_eq!(answer.status, 429, "{}", String::from_utf8_lossy(&answer.body));
+    assert_eq!(
+        answer.connect_error(),
+        ("resource_exhausted".into(), "RESPONSE_TOO_LARGE".into())
+    );
+    let small = post_json(
+        &server,
+        "/actorgraph.v1.KnowledgeService/GetEntity",
+        r#"{"id": "egypt"}"#,
+    )
+    .await;
+    assert_eq!(small.status, 200);
+}

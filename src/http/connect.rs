@@ -49,6 +49,9 @@ pub struct BodyLimits {
     /// are; beyond it a call is shed with RESOURCE_EXHAUSTED `OVERLOADED`, at once. A small
     /// body holds no slot while it trickles in, so slow clients cannot starve the others.
     pub concurrent_reads: usize,
+    /// The largest JSON answer, in bytes (`--max-response-bytes`): JSON is larger than the
+    /// protobuf the gRPC limit counts, so it is bounded again as written.
+    pub answer_bytes: usize,
 }
 
 /// A body up to this size is read without a read slot: what a trickling client can hold.
@@ -423,17 +426,52 @@ async fn transcode_answer(
             procedures,
         );
     };
-    let mut json = Vec::new();
+    let limit = procedures.limits.answer_bytes;
+    let mut json = BoundedWriter {
+        bytes: Vec::new(),
+        limit,
+        exceeded: false,
+    };
     let options = SerializeOptions::new();
     if let Err(error) = message.serialize_with_options(&mut serde_json::Serializer::new(&mut json), &options) {
-        return error_response(
-            &Status::from(Error::Internal(format!(
-                "the answer could not be written as JSON: {error}"
-            ))),
-            procedures,
-        );
+        let error = if json.exceeded {
+            Error::ResourceExhausted {
+                reason: "RESPONSE_TOO_LARGE",
+                message: format!(
+                    "the answer is over {limit} bytes as JSON (--max-response-bytes): ask for less (a smaller page_size, \
+                     narrower filters, a shorter text) or call over gRPC, whose protobuf is smaller"
+                ),
+            }
+        } else {
+            Error::Internal(format!("the answer could not be written as JSON: {error}"))
+        };
+        return error_response(&Status::from(error), procedures);
     }
-    json_response(http::StatusCode::OK, json)
+    json_response(http::StatusCode::OK, json.bytes)
+}
+
+/// A writer that refuses to grow past `limit` bytes, so an answer too large for JSON is never
+/// held whole.
+struct BoundedWriter {
+    bytes: Vec<u8>,
+    limit: usize,
+    exceeded: bool,
+}
+
+impl std::io::Write for BoundedWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + data.len() > self.limit {
+            self.exceeded = true;
+            self.bytes = Vec::new();
+            return Err(std::io::Error::other("the JSON answer is over its limit"));
+        }
+        self.bytes.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A JSON response with `status`.
@@ -591,6 +629,7 @@ mod tests {
             other_bytes: 1,
             timeout: Duration::from_secs(1),
             concurrent_reads: 1,
+            answer_bytes: 1024,
         })
         .expect("the descriptor sets decode");
         for path in [

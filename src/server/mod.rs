@@ -284,6 +284,7 @@ impl App {
             other_bytes: KNOWLEDGE_DECODE_LIMIT,
             timeout: max_call_duration.min(Duration::from_millis(config.body_read_timeout_ms.max(1))),
             concurrent_reads: config.max_concurrent_calls.max(1),
+            answer_bytes: config.max_response_bytes,
         })?);
         let tls = self.tls_config()?;
         let secure = tls.is_some();

@@ -174,6 +174,8 @@ async fn bind(listen: &str) -> anyhow::Result<tokio::net::TcpListener> {
     for address in addresses {
         match tokio::net::TcpListener::bind(address).await {
             Ok(listener) => return Ok(listener),
+            // The address itself when the name resolved to something else ("localhost").
+            Err(error) if address.to_string() == listen => last_error = Some(error.to_string()),
             Err(error) => last_error = Some(format!("{address}: {error}")),
         }
     }

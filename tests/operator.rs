@@ -213,3 +213,31 @@ async fn a_file_that_is_no_certificate_is_named() {
         "{error}"
     );
 }
+
+#[test]
+fn a_metrics_address_in_use_is_named_with_its_flag() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port to hold");
+    let address = taken.local_addr().expect("its address").to_string();
+    let output = binary()
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--watch",
+            "false",
+            "--store",
+            "off",
+            "--metrics-listen",
+            &address,
+            "--data",
+        ])
+        .arg(shipped_data())
+        .output()
+        .expect("run the binary");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Before the fix: only "Address already in use (os error 98)".
+    assert!(
+        stderr.contains(&format!("cannot listen for metrics on {address} (--metrics-listen)")),
+        "{stderr}"
+    );
+}

@@ -246,7 +246,11 @@ impl App {
         .max_encoding_message_size(usize::MAX);
 
         let mut background = Vec::new();
-        if let Some(metrics_address) = self.bind_metrics().await? {
+        let metrics_bound = self.bind_metrics().await.with_context(|| {
+            let address = self.config.metrics_listen.map(|a| a.to_string()).unwrap_or_default();
+            format!("cannot listen for metrics on {address} (--metrics-listen)")
+        })?;
+        if let Some(metrics_address) = metrics_bound {
             if let Some(metrics_listener) = self.metrics_listener.take() {
                 let metrics = Arc::clone(&self.metrics);
                 tracing::info!(address = %metrics_address, "serving Prometheus metrics at /metrics");

@@ -33,6 +33,25 @@ pub fn id(field: &str, id: &str) -> Result<(), Error> {
     }
 }
 
+/// An optional `YYYY-MM-DD` field: `None` when empty.
+///
+/// # Errors
+/// `InvalidArgument` `INVALID_DATE` for anything but a real calendar date.
+pub fn optional_date(field: &str, value: &str) -> Result<Option<String>, Error> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if crate::corpus::is_calendar_date(value) {
+        return Ok(Some(value.to_owned()));
+    }
+    let shown: String = value.chars().take(40).collect();
+    Err(Error::invalid(
+        field,
+        "INVALID_DATE",
+        format!("{field} {shown:?} is not a date: write YYYY-MM-DD, e.g. \"2026-12-07\""),
+    ))
+}
+
 /// The entity a required id field names.
 pub fn entity(model: &Model, field: &str, value: &str) -> Result<EntityIndex, Error> {
     id(field, value)?;

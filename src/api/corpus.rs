@@ -15,7 +15,7 @@ use tonic::{Request, Response, Status, Streaming};
 use super::convert_corpus as convert;
 use super::extraction::{check_text, inbound_status, item_error, CancelOnDrop, STREAM_BUFFER};
 use super::{arguments, SharedSnapshot};
-use crate::corpus::{is_calendar_date, Corpus, DateRange, EventFilter, IngestOutcome, NewDocument, StoreError};
+use crate::corpus::{Corpus, DateRange, EventFilter, IngestOutcome, NewDocument, StoreError};
 use crate::error::Error;
 use crate::metrics::Metrics;
 use crate::model::Model;
@@ -115,20 +115,7 @@ fn check_document(model: &Model, request: &pb::IngestDocumentRequest, max_text_b
             ));
         }
     }
-    check_date("published_date", &request.published_date)
-}
-
-/// An optional date field is empty or a calendar date.
-fn check_date(field: &str, value: &str) -> Result<(), Error> {
-    if value.is_empty() || is_calendar_date(value) {
-        return Ok(());
-    }
-    let shown: String = value.chars().take(40).collect();
-    Err(Error::invalid(
-        field,
-        "INVALID_DATE",
-        format!("{field} {shown:?} is not a date: write YYYY-MM-DD, e.g. \"2026-12-07\""),
-    ))
+    arguments::optional_date("published_date", &request.published_date).map(|_| ())
 }
 
 fn optional(value: &str) -> Option<String> {
@@ -299,16 +286,15 @@ impl CorpusService for CorpusApi {
         if !request.document_id.is_empty() {
             arguments::id("document_id", &request.document_id)?;
         }
-        check_date("since", &request.since)?;
-        check_date("until", &request.until)?;
+        let range = DateRange {
+            since: arguments::optional_date("since", &request.since)?,
+            until: arguments::optional_date("until", &request.until)?,
+        };
         let filter = EventFilter {
             actor: optional(&request.actor_id),
             root: optional(&request.code_root),
             document: optional(&request.document_id),
-            range: DateRange {
-                since: optional(&request.since),
-                until: optional(&request.until),
-            },
+            range,
         };
         let key = ListingKey::Events {
             actor_id: request.actor_id,

@@ -23,22 +23,6 @@ enum Listed<'a> {
     Corpus(ListedRelation<'a>),
 }
 
-/// An optional `YYYY-MM-DD` bound of a request.
-fn date_bound(field: &str, value: &str) -> Result<Option<String>, Error> {
-    if value.is_empty() {
-        return Ok(None);
-    }
-    if crate::corpus::is_calendar_date(value) {
-        return Ok(Some(value.to_owned()));
-    }
-    let shown: String = value.chars().take(40).collect();
-    Err(Error::invalid(
-        field,
-        "INVALID_DATE",
-        format!("{field} {shown:?} is not a date: write YYYY-MM-DD, e.g. \"2026-12-07\""),
-    ))
-}
-
 /// Whether a curated relation's period reaches a date range (a relation with no period does).
 fn period_reaches(period: Option<&str>, range: &DateRange) -> bool {
     let Some(period) = period else {
@@ -93,8 +77,8 @@ pub(super) fn list(
     }
     let min_documents = usize::try_from(request.min_documents).unwrap_or(0);
     let range = DateRange {
-        since: date_bound("since", &request.since)?,
-        until: date_bound("until", &request.until)?,
+        since: arguments::optional_date("since", &request.since)?,
+        until: arguments::optional_date("until", &request.until)?,
     };
     let key = ListingKey::Relations {
         entity_id: request.entity_id,

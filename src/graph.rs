@@ -421,6 +421,16 @@ mod tests {
     }
 
     #[test]
+    fn a_period_reaches_a_date_range_it_shares_a_day_with() {
+        use crate::model::period_reaches;
+        assert!(period_reaches("2016–2021", Some("2019-11-27"), None));
+        assert!(period_reaches("2016–2021", None, Some("2016-01-01")));
+        assert!(!period_reaches("2021–", None, Some("2020-12-31")));
+        assert!(!period_reaches("–2011", Some("2012"), Some("2013")));
+        assert!(period_reaches("2019", Some("2019-11-27"), Some("2019-11-27")));
+    }
+
+    #[test]
     fn a_state_is_party_to_what_its_government_signed_while_it_was_its_government() {
         let data = r#"
 [[documents]]

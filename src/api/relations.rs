@@ -12,7 +12,7 @@ use super::convert_corpus::{corpus_relation_to_proto, origin_from_proto, relatio
 use crate::corpus::{corpus_relations, Corpus, DateRange, ListedRelation, RelationKey};
 use crate::error::Error;
 use crate::graph::{self, Edge, Hop, RelationFilter, RelationView};
-use crate::model::Side;
+use crate::model::{self, Side};
 use crate::pagination::{ListingKey, Pager};
 use crate::pb;
 use crate::snapshot::Snapshot;
@@ -21,36 +21,6 @@ use crate::snapshot::Snapshot;
 enum Listed<'a> {
     Curated(RelationView),
     Corpus(ListedRelation<'a>),
-}
-
-/// Whether a curated relation's period reaches a date range (a relation with no period does).
-fn period_reaches(period: Option<&str>, range: &DateRange) -> bool {
-    let Some(period) = period else {
-        return true;
-    };
-    let (start, end) = crate::model::period_bounds(period);
-    let prefix = |date: &str, bound: &str| {
-        let length = date.len().min(bound.len());
-        (
-            date.get(..length).unwrap_or(date).to_owned(),
-            bound.get(..length).unwrap_or(bound).to_owned(),
-        )
-    };
-    let starts_before_until = match (start, range.until.as_deref()) {
-        (Some(start), Some(until)) => {
-            let (until, start) = prefix(until, start);
-            start <= until
-        }
-        _ => true,
-    };
-    let ends_after_since = match (end, range.since.as_deref()) {
-        (Some(end), Some(since)) => {
-            let (since, end) = prefix(since, end);
-            end >= since
-        }
-        _ => true,
-    };
-    starts_before_until && ends_after_since
 }
 
 /// ListRelations: the curated relations that pass the request's filters, then the corpus's.
@@ -103,7 +73,9 @@ pub(super) fn list(
                     let relation = &model.relations[view.relation];
                     let sources = usize::try_from(convert::evidence_sources(&relation.evidence)).unwrap_or(0);
                     sources >= min_documents
-                        && (!range.is_bounded() || period_reaches(relation.period.as_deref(), &range))
+                        && relation.period.as_deref().is_none_or(|period| {
+                            model::period_reaches(period, range.since.as_deref(), range.until.as_deref())
+                        })
                 })
                 .map(Listed::Curated),
         );

@@ -177,21 +177,34 @@ pub fn period_bounds(period: &str) -> (Option<&str>, Option<&str>) {
 /// Whether an ISO 8601 date falls within a period, each compared at the precision both give
 /// ("2019-11-27" is within "2016–2021", and within "2019").
 pub fn period_contains(period: &str, date: &str) -> bool {
+    period_reaches(period, Some(date), Some(date))
+}
+
+/// Whether a period and the dates from `since` to `until` (either open) share a day, compared
+/// at the precision both give ("2016–2021" reaches 2019-11-27 onwards; "2021–" reaches
+/// nothing before 2021).
+pub fn period_reaches(period: &str, since: Option<&str>, until: Option<&str>) -> bool {
     // Bytes, not characters: comparing prefixes of different precision never splits a character.
     fn common<'a>(date: &'a str, bound: &'a str) -> (&'a [u8], &'a [u8]) {
         let length = date.len().min(bound.len());
         (&date.as_bytes()[..length], &bound.as_bytes()[..length])
     }
     let (start, end) = period_bounds(period);
-    let after_start = start.is_none_or(|start| {
-        let (date, start) = common(date, start);
-        date >= start
-    });
-    let before_end = end.is_none_or(|end| {
-        let (date, end) = common(date, end);
-        date <= end
-    });
-    after_start && before_end
+    let starts_by_until = match (start, until) {
+        (Some(start), Some(until)) => {
+            let (until, start) = common(until, start);
+            start <= until
+        }
+        _ => true,
+    };
+    let ends_from_since = match (end, since) {
+        (Some(end), Some(since)) => {
+            let (since, end) = common(since, end);
+            end >= since
+        }
+        _ => true,
+    };
+    starts_by_until && ends_from_since
 }
 
 /// What states a fact: a quote of one of the model's documents, or an outside source cited for

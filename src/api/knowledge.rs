@@ -40,22 +40,26 @@ impl KnowledgeApi {
 }
 
 impl KnowledgeApi {
-    /// An ingested document with its text, read from the store off the async workers.
-    async fn corpus_document(&self, id: &str) -> Result<Option<pb::Document>, Error> {
+    /// Ingested documents with their texts, in the order asked: the texts read from the store
+    /// in one read, off the async workers. A document deleted meanwhile is left out.
+    async fn corpus_documents(&self, ids: Vec<String>) -> Result<Vec<pb::Document>, Error> {
         let Some(corpus) = self.corpus.clone() else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
-        let Some(document) = corpus.read().document(id).cloned() else {
-            return Ok(None);
-        };
-        let text = tokio::task::spawn_blocking(move || corpus.text(&document.id).map(|text| (document, text)))
-            .await
-            .map_err(|error| Error::Internal(format!("document read failed: {error}")))?
-            .map_err(super::corpus::store_error)?;
-        Ok(match text {
-            (document, Some(text)) => Some(corpus_document_to_proto(&document, text)),
-            (_, None) => None,
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        tokio::task::spawn_blocking(move || {
+            let mut texts = corpus.texts(ids.iter().map(String::as_str))?;
+            let index = corpus.read();
+            Ok(ids
+                .iter()
+                .filter_map(|id| Some(corpus_document_to_proto(index.document(id)?, texts.remove(id)?)))
+                .collect())
         })
+        .await
+        .map_err(|error| Error::Internal(format!("document read failed: {error}")))?
+        .map_err(super::corpus::store_error)
     }
 }
 
@@ -222,8 +226,9 @@ impl KnowledgeService for KnowledgeApi {
         let document = match model.document(id) {
             Some(document) => convert::document_to_proto(document),
             None => self
-                .corpus_document(id)
+                .corpus_documents(vec![id.clone()])
                 .await?
+                .pop()
                 .ok_or_else(|| Error::not_found("document", id))?,
         };
         Ok(Response::new(pb::GetDocumentResponse {
@@ -263,16 +268,19 @@ impl KnowledgeService for KnowledgeApi {
         }
         // Texts make documents large: a page ends early rather than pass what clients take.
         let page = pager.page_within(&ids, DOCUMENTS_PAGE_TEXT_BYTES, |(_, _, bytes)| *bytes);
-        let mut documents = Vec::with_capacity(page.items.len());
-        for (curated, id, _) in page.items {
-            let document = if *curated {
-                model.document(id).map(convert::document_to_proto)
-            } else {
-                self.corpus_document(id).await?
-            };
-            // A corpus document deleted since the listing was read is left out of the page.
-            documents.extend(document);
-        }
+        // Curated ones come first on a page; the corpus's texts are read together after them.
+        let mut documents: Vec<pb::Document> = page
+            .items
+            .iter()
+            .filter(|(curated, _, _)| *curated)
+            .filter_map(|(_, id, _)| model.document(id).map(convert::document_to_proto))
+            .collect();
+        let ingested = page
+            .items
+            .iter()
+            .filter(|(curated, _, _)| !curated)
+            .map(|(_, id, _)| id.clone());
+        documents.extend(self.corpus_documents(ingested.collect()).await?);
         Ok(Response::new(pb::ListDocumentsResponse {
             documents,
             next_page_token: page.next_page_token,

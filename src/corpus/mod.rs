@@ -173,14 +173,6 @@ impl Corpus {
         self.index.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The stored text of a document.
-    ///
-    /// # Errors
-    /// When the store cannot be read.
-    pub fn text(&self, id: &str) -> Result<Option<String>, StoreError> {
-        self.store.text(id)
-    }
-
     /// The texts of documents, by id, read from the store together (a document deleted since
     /// it was asked for is left out).
     ///

@@ -55,12 +55,6 @@ pub trait Store: Send + Sync {
     /// When the store cannot be read or holds a record that does not read.
     fn for_each_document(&self, visit: &mut dyn FnMut(StoredDocument)) -> Result<(), StoreError>;
 
-    /// The text of a stored document.
-    ///
-    /// # Errors
-    /// When the store cannot be read.
-    fn text(&self, id: &str) -> Result<Option<String>, StoreError>;
-
     /// The texts of several stored documents, read together (`None` for one not stored).
     ///
     /// # Errors
@@ -158,13 +152,6 @@ impl Store for RedbStore {
             visit(document);
         }
         Ok(())
-    }
-
-    fn text(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let read = self.database.begin_read().map_err(redb::Error::from)?;
-        let table = read.open_table(TEXTS).map_err(redb::Error::from)?;
-        let text = table.get(id).map_err(redb::Error::from)?.map(|v| v.value().to_owned());
-        Ok(text)
     }
 
     fn texts(&self, ids: &[&str]) -> Result<Vec<Option<String>>, StoreError> {
@@ -269,8 +256,8 @@ mod tests {
             .for_each_document(&mut |d| ids.push(d.id))
             .expect("the store reads");
         assert_eq!(ids, ["b"]);
-        assert_eq!(store.text("b").expect("reads").as_deref(), Some("text b"));
-        assert_eq!(store.text("a").expect("reads"), None);
+        let texts = store.texts(&["b", "a"]).expect("reads");
+        assert_eq!(texts, [Some("text b".to_owned()), None]);
     }
 
     #[test]

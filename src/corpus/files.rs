@@ -79,8 +79,7 @@ fn read_file(file: &Path, published_date: &str, max_text_bytes: u64) -> Result<N
     if let Some(problem) = id_problem(&id) {
         return Err(format!("the file name gives no document id ({})", problem.rule()));
     }
-    let text = read_regular_file(file, max_text_bytes)
-        .map_err(|problem| problem.replace("--max-data-file-bytes", "--max-text-bytes"))?;
+    let text = read_regular_file(file, max_text_bytes, "--max-text-bytes")?;
     let title = text
         .lines()
         .map(str::trim)

@@ -110,7 +110,8 @@ pub fn load_layers_within(paths: &[PathBuf], max_file_bytes: u64) -> Result<Mode
     let mut sources = Vec::new();
     for (layer, path) in paths.iter().enumerate() {
         for file in layer_files(path)? {
-            let text = read_regular_file(&file, max_file_bytes).map_err(|problem| LoadError::at(&file, problem))?;
+            let text = read_regular_file(&file, max_file_bytes, DATA_FILE_LIMIT_FLAG)
+                .map_err(|problem| LoadError::at(&file, problem))?;
             sources.push(SourceFile::new(file, text, layer));
         }
     }
@@ -124,10 +125,13 @@ pub fn load_layers_within(paths: &[PathBuf], max_file_bytes: u64) -> Result<Mode
     .load(sources)
 }
 
+/// The flag that sets the limit of data files, for messages.
+const DATA_FILE_LIMIT_FLAG: &str = "--max-data-file-bytes";
+
 /// Reads a text file, refusing what is not a regular file (reading a FIFO waits for a writer
 /// forever, a device never ends) and what is over `max_file_bytes`, without reading more than
-/// the limit whatever the file claims.
-pub fn read_regular_file(path: &Path, max_file_bytes: u64) -> Result<String, String> {
+/// the limit whatever the file claims. `limit_flag` names the flag that sets the limit.
+pub fn read_regular_file(path: &Path, max_file_bytes: u64, limit_flag: &str) -> Result<String, String> {
     use std::io::Read as _;
     let metadata = std::fs::metadata(path).map_err(|error| format!("cannot read it: {error}"))?;
     if !metadata.is_file() {
@@ -136,9 +140,8 @@ pub fn read_regular_file(path: &Path, max_file_bytes: u64) -> Result<String, Str
             file_kind(&metadata)
         ));
     }
-    let too_large = |size: u64| {
-        format!("it is {size} bytes or more, over the limit of {max_file_bytes} bytes (--max-data-file-bytes)")
-    };
+    let too_large =
+        |size: u64| format!("it is {size} bytes or more, over the limit of {max_file_bytes} bytes ({limit_flag})");
     if metadata.len() > max_file_bytes {
         return Err(too_large(metadata.len()));
     }

@@ -22,7 +22,7 @@ impl Loader {
                     (Some(text), None) => text,
                     (None, Some(path)) => {
                         let full = self.sources[file].directory().join(path.get_ref());
-                        match super::read_regular_file(&full, self.max_file_bytes) {
+                        match super::read_regular_file(&full, self.max_file_bytes, super::DATA_FILE_LIMIT_FLAG) {
                             Ok(text) => text,
                             Err(problem) => {
                                 self.report(

@@ -131,9 +131,14 @@ impl Pager {
 
     /// The requested page of the whole listing `items`.
     pub fn page<'a, T>(&self, items: &'a [T]) -> PageOf<'a, T> {
+        self.page_of(items, self.page)
+    }
+
+    /// `page` of the whole listing `items`, with the token of the page after it.
+    fn page_of<'a, T>(&self, items: &'a [T], page: Page) -> PageOf<'a, T> {
         PageOf {
-            items: slice(items, self.page),
-            next_page_token: next_page_token(self.page, items.len(), &self.key, &self.model_version),
+            items: slice(items, page),
+            next_page_token: next_page_token(page, items.len(), &self.key, &self.model_version),
             total_size: i32::try_from(items.len()).unwrap_or(i32::MAX),
         }
     }
@@ -156,11 +161,7 @@ impl Pager {
             offset: self.page.offset,
             size: count.max(1).min(self.page.size),
         };
-        PageOf {
-            items: slice(items, page),
-            next_page_token: next_page_token(page, items.len(), &self.key, &self.model_version),
-            total_size: i32::try_from(items.len()).unwrap_or(i32::MAX),
-        }
+        self.page_of(items, page)
     }
 
     /// The offset of the page's first item in the listing.

@@ -379,14 +379,20 @@ fn write_entities(folder: &std::path::Path, count: usize) {
     std::fs::write(folder.join("model.toml"), data).expect("write the model");
 }
 
-#[tokio::test]
-async fn an_emptied_data_file_is_invalid_and_the_old_model_keeps_serving() {
-    let folder = tempfile::tempdir().expect("temp dir");
-    write_entities(folder.path(), 10);
-    let mut config = actorgraph::config::ServerConfig::with_data(folder.path());
+/// A server on a folder model of ten entities, reloaded only when a test asks.
+async fn serve_ten_entities_without_watching(folder: &std::path::Path) -> (TestServer, actorgraph::server::Reloader) {
+    write_entities(folder, 10);
+    let mut config = actorgraph::config::ServerConfig::with_data(folder);
     config.watch = false;
     let server = TestServer::start_with(config).await;
     let reloader = server.reloader.clone().expect("a reloader");
+    (server, reloader)
+}
+
+#[tokio::test]
+async fn an_emptied_data_file_is_invalid_and_the_old_model_keeps_serving() {
+    let folder = tempfile::tempdir().expect("temp dir");
+    let (server, reloader) = serve_ten_entities_without_watching(folder.path()).await;
     std::fs::write(folder.path().join("model.toml"), "").expect("truncate");
     let error = reloader
         .reload_on_change()
@@ -407,11 +413,7 @@ async fn an_emptied_data_file_is_invalid_and_the_old_model_keeps_serving() {
 #[tokio::test]
 async fn a_fifo_dropped_in_the_data_folder_fails_the_reload_at_once_and_the_next_reload_works() {
     let folder = tempfile::tempdir().expect("temp dir");
-    write_entities(folder.path(), 10);
-    let mut config = actorgraph::config::ServerConfig::with_data(folder.path());
-    config.watch = false;
-    let server = TestServer::start_with(config).await;
-    let reloader = server.reloader.clone().expect("a reloader");
+    let (server, reloader) = serve_ten_entities_without_watching(folder.path()).await;
     let fifo = folder.path().join("p.toml");
     let made = std::process::Command::new("mkfifo")
         .arg(&fifo)
@@ -437,11 +439,7 @@ async fn a_fifo_dropped_in_the_data_folder_fails_the_reload_at_once_and_the_next
 #[tokio::test]
 async fn an_automatic_reload_that_drops_most_of_the_model_is_refused_unless_asked() {
     let folder = tempfile::tempdir().expect("temp dir");
-    write_entities(folder.path(), 10);
-    let mut config = actorgraph::config::ServerConfig::with_data(folder.path());
-    config.watch = false;
-    let server = TestServer::start_with(config).await;
-    let reloader = server.reloader.clone().expect("a reloader");
+    let (server, reloader) = serve_ten_entities_without_watching(folder.path()).await;
     let metrics = server.metrics.clone().expect("metrics");
     let refused = actorgraph::metrics::ReloadResult::Refused;
     assert!(metrics

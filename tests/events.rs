@@ -571,3 +571,66 @@ fn calls_and_visits_with_a_light_verb_or_a_phrase() {
     // "had" as an auxiliary governs no noun of its own.
     assert_eq!(events_of("Chile had visited Peru."), ["Chile 042 Peru"]);
 }
+
+#[test]
+fn a_direct_verb_takes_only_a_name_right_after_it() {
+    assert_eq!(
+        events_of("Paul Kagame received Yoweri Museveni in Kigali."),
+        ["Paul Kagame 043 Yoweri Kaguta Museveni"]
+    );
+    // A title or a demonym before the person is no gap.
+    assert_eq!(
+        events_of("Recep Tayyip Erdogan received Hungarian Prime Minister Viktor Orbán."),
+        ["Recep Tayyip Erdoğan 043 Viktor Orban"]
+    );
+    // Further on, the name is no object of "received".
+    assert!(events_of("Qatar received a reply from Hamas on Monday.").is_empty());
+    // "armed forces" is no act of arming.
+    assert!(events_of("Sudan's armed forces rejected the talks in Kenya.")
+        .iter()
+        .all(|e| !e.contains(" 072 ")));
+    assert_eq!(
+        events_of("Turkey armed Azerbaijan with drones."),
+        ["Türkiye 072 Azerbaijan"]
+    );
+}
+
+#[test]
+fn an_object_phrase_may_follow_a_name_or_a_possessive() {
+    assert_eq!(events_of("Sweden summoned Iran's envoy."), ["Sweden 114 Iran"]);
+    assert_eq!(
+        events_of("Mali ordered the French ambassador to leave the country."),
+        ["Mali 166 France"]
+    );
+    // Without the phrase, the verb is no act: "summoned" reporters, an order to a name.
+    assert!(events_of("Sweden summoned reporters to hear Iran's answer.").is_empty());
+}
+
+#[test]
+fn an_attack_is_aimed_at_the_name_after_at() {
+    assert_eq!(
+        events_of("Hezbollah fired rockets at Israel."),
+        ["Hezbollah 190 Israel"]
+    );
+    assert_eq!(
+        events_of("North Korea fired two ballistic missiles toward Japan."),
+        ["North Korea 190 Japan"]
+    );
+    // For other acts "at" is still a place.
+    assert!(events_of("Egypt praised the talks at Qatar's request.")
+        .iter()
+        .all(|e| !e.contains("Qatar")));
+}
+
+#[test]
+fn no_object_is_taken_across_a_coordinated_second_verb() {
+    assert_eq!(
+        events_of("Ilham Aliyev rejected the report and said Armenia was to blame."),
+        ["Ilham Aliyev 010 Armenia"]
+    );
+    assert!(
+        !events_of("Viktor Orbán defended the veto and said Ukraine was not ready.")
+            .iter()
+            .any(|e| e.contains(" 12"))
+    );
+}

@@ -115,6 +115,9 @@ pub struct Form {
     pub refine: Vec<(usize, CodeIndex)>,
     /// A group of actors with no object acts with each other (always so for a symmetric code).
     pub mutual: bool,
+    /// The object must follow the verb right away, past determiners and capitalised words
+    /// (titles): "received Erdoğan", not "received a reply from Hamas".
+    pub direct: bool,
     /// Object phrases, sorted by their words: when not empty, the form is a trigger only when
     /// one of them follows it within [`OBJECT_PHRASE_GAP`] words ("imposed new sanctions"), and
     /// the phrase gives the code. The forms of one verb shared by many records (a dictionary
@@ -182,6 +185,8 @@ pub struct TriggerInput<'a> {
     pub refine: Vec<(Located<'a>, Located<'a>)>,
     /// A group with no object acts with each other.
     pub mutual: bool,
+    /// The verbs take only an object right after them.
+    pub direct: bool,
     /// Object phrases the verbs need to give this code.
     pub objects: Vec<Located<'a>>,
 }
@@ -442,6 +447,7 @@ impl Lexicon {
                                     code: code_index,
                                     refine: refine.clone(),
                                     mutual: input.mutual || lexicon.codes[code_index].symmetric(),
+                                    direct: input.direct,
                                     objects: Arc::new([]),
                                 },
                                 objects: objects_id,
@@ -548,7 +554,7 @@ impl Lexicon {
         // The forms with object phrases, merged by their words and reading: each merged form
         // gathers (record, list, code, mutual) of its parts, and forms whose parts are the same
         // (the verbs of one dictionary block) share one list of phrases.
-        type Reading = (Vec<String>, Pos, Role, VerbForm, Vec<(usize, CodeIndex)>);
+        type Reading = (Vec<String>, Pos, Role, VerbForm, Vec<(usize, CodeIndex)>, bool);
         type Part = (usize, usize, CodeIndex, bool);
         let mut merged: FxHashMap<Reading, usize> = FxHashMap::default();
         let mut parts: Vec<(usize, Vec<Part>)> = Vec::new();
@@ -567,6 +573,7 @@ impl Lexicon {
                     p.form.role,
                     p.form.verb_form,
                     p.form.refine.clone(),
+                    p.form.direct,
                 );
                 let part = (p.record, p.objects, p.form.code, p.form.mutual);
                 if let Some(&group) = merged.get(&reading) {
@@ -847,6 +854,7 @@ mod tests {
             agents: vec![],
             refine: vec![],
             mutual: false,
+            direct: false,
             objects: vec![],
         };
         let problems = Lexicon::build(&codes, &[trigger("042", 10), trigger("051", 20)], &[], &|_| true)
@@ -885,6 +893,7 @@ mod tests {
             agents: vec![],
             refine: vec![],
             mutual: false,
+            direct: false,
             objects: objects.into_iter().map(|o| (o, 0)).collect(),
         }
     }
@@ -991,6 +1000,7 @@ mod tests {
             agents: vec![],
             refine: vec![],
             mutual: false,
+            direct: false,
             objects: vec![],
         }];
         let problems = Lexicon::build(&codes, &triggers, &[], &|p| p == "backs")

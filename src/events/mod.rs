@@ -47,7 +47,11 @@
 //!    Qatar, Iran and Turkey promised"). A name after "by" is another participle's agent, not the
 //!    verb's object. "of" between capitalised words is part of a title ("Secretary of State"),
 //!    and a clause word ("as", "while") ends a prepositional phrase; a comma after a sentence's
-//!    opening phrase ("In Paris, France and Germany") ends it.
+//!    opening phrase ("In Paris, France and Germany") ends it. "and" before a verb of the
+//!    lexicon ends it too: "rejected the report and said Armenia …" takes no object across the
+//!    second verb. For an attack (roots 18 to 20) "at" names the target ("fired rockets at
+//!    Israel"), not a place. A verb marked `direct` takes only a name right after it, past
+//!    determiners and titles ("received Erdoğan", not "received a reply from Hamas").
 //! 6. A verb after "to" that follows "try", "seek", "plan", "expected", "preparing" and the like
 //!    was only attempted or planned; a verb after a modal ("could", "will", "would") may only
 //!    happen; a verb after "stop", "cease", "halt" ends; a verb in a clause opened by "if",
@@ -451,7 +455,23 @@ impl Sentence<'_> {
                 return Some(found(sources, agents, false, Rule::ActiveVerb));
             }
         }
-        match patterns::object(self.lexicon, items, trigger.end, false, patterns::OBJECT_WINDOW) {
+        match patterns::object(
+            self.lexicon,
+            items,
+            trigger.end,
+            false,
+            self.aimed(trigger),
+            patterns::OBJECT_WINDOW,
+        ) {
+            // A verb that takes its object right after it has none further on.
+            Object::Group { members, .. }
+                if self.lexicon.form(trigger.form).direct
+                    && !members
+                        .first()
+                        .is_some_and(|&m| patterns::follows_directly(items, trigger.end, m)) =>
+            {
+                None
+            }
             Object::Group { members, .. } => Some(found(sources, members, false, rule)),
             Object::Reciprocal => Some(found(sources, Vec::new(), true, Rule::Mutual)),
             Object::None if sources.len() >= 2 && trigger.mutual => {
@@ -466,6 +486,12 @@ impl Sentence<'_> {
                 Some(found(sources, targets, false, Rule::ParticipleClause))
             }
         }
+    }
+
+    /// Whether the trigger's act is aimed at its target (material conflict, roots 18 to 20):
+    /// "at" then names the target, not a place.
+    fn aimed(&self, trigger: TriggerAt) -> bool {
+        matches!(self.lexicon.codes[trigger.code].root(), "18" | "19" | "20")
     }
 
     /// The object of the main clause, for a participle clause that opens at `comma`: the
@@ -498,7 +524,14 @@ impl Sentence<'_> {
         match patterns::possessor(items, trigger.first) {
             Some(Err(())) => return None,
             Some(Ok(source)) => {
-                return match patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW) {
+                return match patterns::object(
+                    self.lexicon,
+                    items,
+                    trigger.end,
+                    true,
+                    self.aimed(trigger),
+                    patterns::OBJECT_WINDOW,
+                ) {
                     Object::Group { members, .. } => {
                         Some(found(vec![source], members, false, Rule::NounPossessive, trigger.first))
                     }
@@ -513,15 +546,27 @@ impl Sentence<'_> {
         let governor = patterns::governor(self.lexicon, items, trigger.first);
         // "Attacks on Ukraine by Russia": "by" after the noun's object names the doer.
         if governor.is_none() {
-            if let Object::Group { members, from: false } =
-                patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW)
-            {
+            if let Object::Group { members, from: false } = patterns::object(
+                self.lexicon,
+                items,
+                trigger.end,
+                true,
+                self.aimed(trigger),
+                patterns::OBJECT_WINDOW,
+            ) {
                 if let Some(doers) = members.last().and_then(|&last| patterns::by_agent(items, last + 1)) {
                     return Some(found(doers, members, false, Rule::NounBy, trigger.first));
                 }
             }
         }
-        let object = patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW);
+        let object = patterns::object(
+            self.lexicon,
+            items,
+            trigger.end,
+            true,
+            self.aimed(trigger),
+            patterns::OBJECT_WINDOW,
+        );
         if let Object::Group { members, from: true } = &object {
             return match patterns::subject(items, governor.unwrap_or(trigger.first)) {
                 Subject::Group(g) | Subject::Antecedent(g) => {
@@ -569,7 +614,14 @@ impl Sentence<'_> {
             trigger_end: None,
             code: None,
         };
-        match patterns::object(self.lexicon, items, trigger.end, true, patterns::OBJECT_WINDOW) {
+        match patterns::object(
+            self.lexicon,
+            items,
+            trigger.end,
+            true,
+            self.aimed(trigger),
+            patterns::OBJECT_WINDOW,
+        ) {
             Object::Group { members, .. } => Some(found(members, false)),
             Object::Reciprocal => Some(found(Vec::new(), true)),
             Object::None if sources.len() >= 2 && trigger.mutual => Some(found(Vec::new(), true)),
@@ -584,7 +636,8 @@ impl Sentence<'_> {
         if items.get(start).is_some_and(|i| i.is_word("that")) {
             start += 1;
         }
-        let (targets, said) = match patterns::object(self.lexicon, items, start, false, patterns::SPEECH_WINDOW) {
+        let (targets, said) = match patterns::object(self.lexicon, items, start, false, false, patterns::SPEECH_WINDOW)
+        {
             Object::Group { members, .. } => {
                 let end = (start + patterns::SPEECH_WINDOW).min(items.len());
                 (members, (start, end))
@@ -956,6 +1009,27 @@ mod tests {
         (
             "object-phrases",
             "Egypt set on set up sets imposed new sanctions recalled its ambassador from Libya and ",
+            "",
+            "",
+        ),
+        // An object phrase searched past names and determiners, which do not count as words.
+        (
+            "phrase-past-determiners",
+            "Egypt summoned the the the Libya 's the ",
+            "",
+            "",
+        ),
+        // "and" before a verb ends an object search, which must not walk on.
+        (
+            "and-before-verbs",
+            "Egypt rejected the and said and backed and ",
+            "",
+            "",
+        ),
+        // Verbs that take only a name right after them, and attacks aimed "at".
+        (
+            "direct-and-aimed",
+            "Egypt received the President the at fired rockets at ",
             "",
             "",
         ),

@@ -122,16 +122,35 @@ pub(crate) fn trigger_at(lexicon: &Lexicon, items: &[Item<'_>], at: usize, role:
 /// the word at hand are compared.
 fn object_phrase_following<'a>(items: &[Item<'_>], at: usize, phrases: &'a [ObjectPhrase]) -> Option<&'a ObjectPhrase> {
     let mut found: Option<&ObjectPhrase> = None;
-    for start in at..=at + OBJECT_PHRASE_GAP {
+    // Words and names between count; determiners and a possessive's "'s" do not ("ordered the
+    // French ambassador to leave", "summoned China's envoy").
+    let mut between = 0;
+    let mut start = at;
+    // Determiners do not count, but each is passed by at most the few triggers whose counted
+    // words before it are under the gap; the cap keeps one walk short all the same.
+    while between <= OBJECT_PHRASE_GAP && start < at + 3 * (OBJECT_PHRASE_GAP + 1) {
+        crate::work::step(1);
         let Some(item) = items.get(start) else {
             break;
         };
+        start += 1;
         let Some(word) = item.word() else {
             if item.punct().is_some_and(is_apostrophe) {
                 continue;
             }
+            if item.is_mention() {
+                between += 1;
+                continue;
+            }
             break;
         };
+        let start = start - 1;
+        if item.is_word_in(DETERMINERS)
+            || (word == "s" && start > 0 && items[start - 1].punct().is_some_and(is_apostrophe))
+        {
+            continue;
+        }
+        between += 1;
         let first = phrases.partition_point(|p| p.words.first().map_or("", String::as_str) < word);
         let starting = phrases[first..]
             .iter()
@@ -703,8 +722,17 @@ pub(crate) enum Object {
 /// of names that is not a modifier nor after a preposition of place or time, before a barrier
 /// (a clause break, a semicolon or colon, a bracket or quote, or a comma not followed by
 /// "including", "particularly" and the like). A nominal trigger needs a preposition right
-/// after it ("talks with", "support for").
-pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal: bool, window: usize) -> Object {
+/// after it ("talks with", "support for"). For an `aimed` act (an attack), "at" names the
+/// target, not a place ("fired rockets at Israel"). A coordinated second verb ends the search
+/// ("rejected the report and said Armenia …": Armenia is no object of "rejected").
+pub(crate) fn object(
+    lexicon: &Lexicon,
+    items: &[Item<'_>],
+    end: usize,
+    nominal: bool,
+    aimed: bool,
+    window: usize,
+) -> Object {
     let mut j = end;
     let mut from = false;
     if nominal {
@@ -752,6 +780,9 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal:
                 if is_reciprocal(items, j) {
                     return Object::Reciprocal;
                 }
+                if lower == "and" && verb_follows(lexicon, items, j + 1) {
+                    return Object::None;
+                }
                 if lower == "from" {
                     from = true;
                 }
@@ -762,7 +793,8 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal:
                     // Not a place or time, nor (for a verb) the agent of another participle
                     // ("evaded sanctions imposed by the EU").
                     let place = preposition_after(items, end, j).is_some_and(|p| {
-                        (LOCATION_PREPOSITIONS.contains(&p) && p != "from") || (!nominal && p == "by")
+                        (LOCATION_PREPOSITIONS.contains(&p) && p != "from" && !(aimed && p == "at"))
+                            || (!nominal && p == "by")
                     });
                     if !place {
                         return Object::Group {
@@ -779,6 +811,30 @@ pub(crate) fn object(lexicon: &Lexicon, items: &[Item<'_>], end: usize, nominal:
         steps += 1;
     }
     Object::None
+}
+
+/// Whether the name at `first` follows the verb ending at `end` right away: only determiners,
+/// capitalised words (titles) and names that are no actors ("Turkish" before "President")
+/// stand between, at most four items.
+pub(crate) fn follows_directly(items: &[Item<'_>], end: usize, first: usize) -> bool {
+    first >= end
+        && first - end <= 4
+        && items[end..first].iter().all(|item| {
+            item.is_word_in(DETERMINERS)
+                || matches!(item.kind, ItemKind::Word { capital: true, .. })
+                || (item.is_mention() && item.actor().is_none())
+        })
+}
+
+/// Whether a verb of the lexicon (an act or a verb of saying) starts at `at`, past one adverb:
+/// after "and", it opens a second predicate ("and said", "and later called").
+fn verb_follows(lexicon: &Lexicon, items: &[Item<'_>], at: usize) -> bool {
+    let at = if items.get(at).is_some_and(is_adverb) {
+        at + 1
+    } else {
+        at
+    };
+    trigger_at(lexicon, items, at, Role::Act).is_some_and(|t| lexicon.form(t.form).pos == Pos::Verb)
 }
 
 /// Verbs that deny the act of a gerund after them ("denied supplying").

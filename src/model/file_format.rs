@@ -232,6 +232,10 @@ pub struct EventTriggerRecord {
     /// A group of actors with no object acts with each other ("Greece and Turkey dispute …").
     #[serde(default)]
     pub mutual: bool,
+    /// The verbs take an object only right after them, past determiners and titles ("received
+    /// Erdoğan", not "received a reply from Hamas").
+    #[serde(default)]
+    pub direct: bool,
 }
 
 /// A word class near the trigger gives the event another code.

@@ -43,6 +43,7 @@ impl Loader {
                     refine: r.refine.iter().map(|f| (at(&f.near), at(&f.code))).collect(),
                     objects: r.objects.iter().map(at).collect(),
                     mutual: r.mutual,
+                    direct: r.direct,
                 });
             }
             for record in &data.event_word_classes {

@@ -354,3 +354,24 @@ fn a_known_persons_short_form_before_more_name_words_is_a_longer_name() {
     // "Modi" is Narendra Modi's short form; "Modi Kowalczyk" is someone else.
     assert!(person("Talks with Modi Kowalczyk ended.", "Modi Kowalczyk"));
 }
+
+#[test]
+fn a_known_given_name_opening_a_short_sentence_makes_a_person() {
+    // Opening the sentence, before a city's name, on a line whose long words are capitalised.
+    for (text, name) in [
+        ("Lloyd Austin visited Manila.", "Lloyd Austin"),
+        ("Lloyd Austin met Tokayev.", "Lloyd Austin"),
+        ("Jake Sullivan met Wang Yi.", "Jake Sullivan"),
+        ("Victoria Nuland met Kassym-Jomart Tokayev.", "Victoria Nuland"),
+    ] {
+        assert!(person(text, name), "{text}: {:?}", found(text));
+    }
+    // A headline's run of capitals is no name, nor is a place after a word that is no given
+    // name.
+    assert!(found("Joe Biden Visits Kyiv")
+        .iter()
+        .all(|(_, _, kind)| *kind != Some(EntityType::Person)));
+    assert!(found("Northern Syria was quiet.")
+        .iter()
+        .all(|(_, _, kind)| *kind != Some(EntityType::Person)));
+}

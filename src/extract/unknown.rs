@@ -150,20 +150,25 @@ impl Extractor {
                             && segment_tokens.iter().all(|t| is_name_word(text, t))
                     };
                 let person_around = person_around || short_form_first;
+                // A known given name first, and a lower-case word right after: a person's name
+                // even opening a sentence or on a short line whose words are all capitalised
+                // ("Lloyd Austin met Tokayev."), but not in a headline's run of capitals.
+                let given_name_then_lower = self.given_names.contains(&text[segment_tokens[0].start..segment_tokens[0].end])
+                    && followed_by_lowercase(text, end);
                 // Given names before a place's name: "Anatole France", "Michael Jordan".
                 let person_around = person_around
                     || (segment.class == SegmentClass::Unknown
                         && (2..=3).contains(&words)
                         && inside.len() == 1
-                        && !segment.sentence_initial
-                        && !line_kinds.of(text, start).title_case
+                        && ((!segment.sentence_initial && !line_kinds.of(text, start).title_case)
+                            || given_name_then_lower)
                         && self.is_place_after_given_names(text, &candidates[inside[0]], segment_tokens, end))
                     // A place named like a given name, before a surname: "Chad Smith", "Jordan
                     // Peterson" (only places marked as common words).
                     || (segment.class == SegmentClass::Unknown
                         && (2..=3).contains(&words)
                         && inside.len() == 1
-                        && !line_kinds.of(text, start).title_case
+                        && (!line_kinds.of(text, start).title_case || given_name_then_lower)
                         && self.is_given_name_place(text, &candidates[inside[0]], segment_tokens, start));
                 if !(organisation_around || person_around) {
                     // The capitalised runs no known name covers stand on their own: "NATO" in
@@ -550,18 +555,23 @@ fn classify_segment(
                 separator == " " || (separator == "-" && lexicon::NAME_PARTICLES.contains(word_text(&pair[0])))
             });
         let any_organisation_word = segment_tokens.iter().any(|t| t.is(&lexicon::ORGANIZATION_HEADS));
+        let known_given_name =
+            is_name_word(text, &segment_tokens[0]) && given_names.contains(word_text(&segment_tokens[0]));
         let (entity_type, confidence) = match segment.class {
             SegmentClass::Actor(t) => (t, CONFIDENCE_UNLINKED_TYPED),
             _ if any_organisation_word || has_connector => (EntityType::Organization, CONFIDENCE_UNLINKED_GUESSED),
-            _ if line.title_case => return None,
+            // On a line whose words are all capitalised, a name only when a known given name
+            // opens it and a lower-case word ends it ("Jake Sullivan met Wang Yi."), not a
+            // headline's run of capitals ("Kim Meets Trump").
+            _ if line.title_case && !(person_shaped && known_given_name && followed_by_lowercase(text, end)) => {
+                return None
+            }
             _ if person_shaped => (EntityType::Person, CONFIDENCE_UNLINKED_GUESSED),
             _ => return None,
         };
         // A known given name before a surname is a person wherever it stands ("Joe Biden
         // visited Kyiv").
-        let given_name_first = entity_type == EntityType::Person
-            && is_name_word(text, &segment_tokens[0])
-            && given_names.contains(word_text(&segment_tokens[0]));
+        let given_name_first = entity_type == EntityType::Person && known_given_name;
         if segment.sentence_initial
             && !matches!(segment.class, SegmentClass::Actor(_))
             && words == 2
@@ -659,6 +669,15 @@ fn classify_segment(
         });
     }
     None
+}
+
+/// Whether the next word after byte `end` (past spaces) starts with a lower-case letter.
+fn followed_by_lowercase(text: &str, end: usize) -> bool {
+    text[end..]
+        .trim_start_matches(' ')
+        .chars()
+        .next()
+        .is_some_and(char::is_lowercase)
 }
 
 /// Whether a word is letters only, with their marks, or a hyphenated given name ("Teng-hui":

@@ -634,3 +634,75 @@ fn no_object_is_taken_across_a_coordinated_second_verb() {
             .any(|e| e.contains(" 12"))
     );
 }
+
+#[test]
+fn an_adjunct_gerund_shares_the_subject_of_the_verb_before_it() {
+    assert_eq!(
+        events_of("Pakistan condemned the bombing while rejecting India's claims."),
+        ["Pakistan 120 India"]
+    );
+    assert_eq!(
+        events_of("Egypt signed the deal, praising Sudan for its role."),
+        ["Egypt 051 Sudan"]
+    );
+}
+
+#[test]
+fn a_statement_charging_its_first_actor_with_a_hostile_act_is_an_accusation() {
+    assert_eq!(
+        events_of("Kyiv said Russia had shelled a hospital in Kharkiv."),
+        ["Ukraine 112 Russia"]
+    );
+    // A cooperative act reported is a statement.
+    assert_eq!(
+        events_of("Qatar said Israel had agreed to a truce."),
+        ["Qatar 010 Israel"]
+    );
+}
+
+#[test]
+fn a_demand_targets_the_subject_of_what_it_asks_and_an_obligation_is_no_act() {
+    assert_eq!(
+        events_of("Somalia demanded that Ethiopia withdraw its troops."),
+        ["Somalia 100 Ethiopia"]
+    );
+    assert!(events_of("Iran is obligated to cooperate with the IAEA.").is_empty());
+}
+
+#[test]
+fn everyday_verbs_of_each_kind_give_their_codes() {
+    for (text, event) in [
+        (
+            "The Houthis fired an anti-ship missile at a US destroyer.",
+            "Houthis 190 United States",
+        ),
+        (
+            "Saudi Arabia broke off relations with Iran in 2016.",
+            "Saudi Arabia 161 Iran",
+        ),
+        (
+            "Colombia suspended talks with the ELN.",
+            "Colombia 164 National Liberation Army",
+        ),
+        (
+            "Israel assassinated Ismail Haniyeh in Tehran.",
+            "Israel 186 Ismail Haniyeh",
+        ),
+        ("Kosovo declared independence from Serbia.", "Kosovo 128 Serbia"),
+        (
+            "The Netherlands held Russia responsible for the downing.",
+            "Netherlands 112 Russia",
+        ),
+        ("Iraq used chemical weapons against Iran in 1988.", "Iraq 204 Iran"),
+        (
+            "Alexei Navalny organised rallies against Vladimir Putin.",
+            "Alexei Navalny 141 Vladimir Putin",
+        ),
+        (
+            "Albin Kurti and Aleksandar Vučić accepted the roadmap.",
+            "Albin Kurti 030 Aleksandar Vucic",
+        ),
+    ] {
+        assert_eq!(events_of(text), [event], "{text}");
+    }
+}

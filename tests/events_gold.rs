@@ -25,8 +25,9 @@ const DEV_EVENT_F1_FLOOR: f64 = 0.70;
 const TRIGGER_GAP_CEILING: f64 = 0.05;
 /// Issue 20: dev2 started at 0.100; the armed groups of the world layer and the dictionary's
 /// object patterns hold 0.184, the people layer and the passive, title and disapproval rules
-/// 0.301. Raised as the rules improve.
-const DEV2_EVENT_F1_FLOOR: f64 = 0.27;
+/// 0.301, the everyday verbs and the adjunct, demand and reported-act rules 0.412. Raised as the
+/// rules improve.
+const DEV2_EVENT_F1_FLOOR: f64 = 0.39;
 
 use common::{fixtures, set_file, DEV2_TEXTS, DEV_TEXTS};
 
@@ -461,9 +462,10 @@ fn suite_match(expected: &Expected, predicted: &Expected) -> bool {
 /// The suite's floors: what the rules held when the suite was written (issue 20), raised as they
 /// improve; a rule change that lowers either fails here.
 /// 2026-12-07: P 0.839, R 0.478 (before the dictionary, the armed groups and the "that" rule:
-/// 0.750 / 0.527 with every class of the dictionary, 0.874 / 0.451 with none).
-const SUITE_PRECISION_FLOOR: f64 = 0.82;
-const SUITE_RECALL_FLOOR: f64 = 0.46;
+/// 0.750 / 0.527 with every class of the dictionary, 0.874 / 0.451 with none). Later the same
+/// day: 0.880 / 0.616, then 0.934 / 0.843 with the everyday verbs and their rules.
+const SUITE_PRECISION_FLOOR: f64 = 0.90;
+const SUITE_RECALL_FLOOR: f64 = 0.80;
 
 #[test]
 fn the_own_sentence_suite_scores_at_least_its_floors() {

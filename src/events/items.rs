@@ -494,6 +494,12 @@ pub(crate) const ATTEMPTS: &[&str] = &[
     "due",
     "able",
     "unable",
+    // An obligation is no act done: "is obligated to cooperate".
+    "obligated",
+    "obliged",
+    "required",
+    "bound",
+    "supposed",
 ];
 
 /// Words after a mention group that stand for "each other".

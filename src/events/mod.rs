@@ -61,6 +61,11 @@
 //!
 //! 7. A verb of disapproval (root 11) whose object is an act with its agent ("condemned the
 //!    recent attacks by M23") targets the agent.
+//! 8. A gerund right after "while", "after", "before", "when", "upon", "by", "since" or a comma
+//!    is an adjunct: it shares the subject of the verb read before it ("condemned the bombing
+//!    while rejecting India's claims"), or finds its own when there is none.
+//! 9. A demand (root 10) followed by "that" and a name targets that name ("demanded that
+//!    Ethiopia withdraw"). An obligation ("is obligated to cooperate") is no act done.
 //!
 //! **Nouns** ("talks", "visit", "support", "offensive"):
 //! 1. "between A and B" right after the noun: mutual.
@@ -80,7 +85,8 @@
 //! **Speech** ("said", "stated"): the speaker is the source; the target is the first actor of
 //! what is said (after the verb, or in the quotation right before the speaker). A content word in
 //! what is said ("provoking", "funder of terrorism") makes the statement an act of its code
-//! (accusation); else it is a statement (010). When what is said opens with a pronoun ("Cairo
+//! (accusation); so does a hostile act (roots 13 to 20) within six items after the first actor,
+//! in the same clause ("Kyiv said Russia had shelled a hospital"); else it is a statement (010). When what is said opens with a pronoun ("Cairo
 //! said it would back Haftar"), the speaker reports its own act: the act's trigger and code,
 //! and with a modal ("would", "will") its intent: 030 for a cooperative act, 130 (threaten) for
 //! one of conflict.
@@ -408,6 +414,13 @@ impl Sentence<'_> {
         if patterns::shares_subject(self.items, at) {
             return last_subject.clone().map(|g| (g, Rule::SharedSubject));
         }
+        // An adjunct gerund ("while rejecting", ", noting") shares the subject of the verb
+        // before it when that verb was read; else its subject is sought as any verb's.
+        if gerund && patterns::adjunct_gerund(self.items, at) {
+            if let Some(g) = last_subject {
+                return Some((g.clone(), Rule::SharedSubject));
+            }
+        }
         if patterns::hypothetical(self.items, at) {
             return None;
         }
@@ -453,6 +466,12 @@ impl Sentence<'_> {
         if self.lexicon.codes[trigger.code].root() == "11" {
             if let Some(agents) = patterns::act_agent(self.lexicon, items, trigger.end) {
                 return Some(found(sources, agents, false, Rule::ActiveVerb));
+            }
+        }
+        // "demanded that Ethiopia withdraw": a demand's target is the subject of what it asks.
+        if self.lexicon.codes[trigger.code].root() == "10" {
+            if let Some(targets) = patterns::that_clause_subject(items, trigger.end) {
+                return Some(found(sources, targets, false, rule));
             }
         }
         match patterns::object(
@@ -683,8 +702,9 @@ impl Sentence<'_> {
                 });
             }
         }
-        let code =
-            (said.0..said.1).find_map(|j| patterns::trigger_at(self.lexicon, items, j, Role::Content).map(|t| t.code));
+        let code = (said.0..said.1)
+            .find_map(|j| patterns::trigger_at(self.lexicon, items, j, Role::Content).map(|t| t.code))
+            .or_else(|| self.reported_hostile_act(&targets));
         Some(Found {
             sources,
             targets,
@@ -694,6 +714,33 @@ impl Sentence<'_> {
             trigger_end: None,
             code,
         })
+    }
+
+    /// "Kyiv said Russia had shelled a hospital": what is said charges its first actor with a
+    /// hostile act (a verb of roots 13 to 20 within a few items after it, in the same clause),
+    /// so the statement is an accusation (112).
+    fn reported_hostile_act(&self, targets: &[usize]) -> Option<CodeIndex> {
+        let items = self.items;
+        let after = targets.iter().max()? + 1;
+        let end = (after + patterns::REPORTED_ACT_REACH).min(items.len());
+        let mut j = after;
+        while j < end {
+            crate::work::step(1);
+            if items[j].punct().is_some_and(|c| matches!(c, ';' | ':' | '.' | ',')) || items[j].is_mention() {
+                return None;
+            }
+            if let Some(t) = patterns::trigger_at(self.lexicon, items, j, Role::Act) {
+                let form = self.lexicon.form(t.form);
+                let root: u8 = self.lexicon.codes[t.code].root().parse().unwrap_or(0);
+                if form.pos == Pos::Verb && form.role == Role::Act && (13..=20).contains(&root) {
+                    return self.lexicon.code("112");
+                }
+                j = t.end;
+                continue;
+            }
+            j += 1;
+        }
+        None
     }
 
     /// The items of a quotation that closes right before item `at` (past a comma): (first,
@@ -1030,6 +1077,15 @@ mod tests {
         (
             "direct-and-aimed",
             "Egypt received the President the at fired rockets at ",
+            "",
+            "",
+        ),
+        // Reported acts after a speaker's target, demands with a "that" clause, adjunct gerunds.
+        ("reported-acts", "Egypt said Libya had shelled and attacked ", "", ""),
+        ("demands-that", "Egypt demanded that Libya and Chad ", "", ""),
+        (
+            "adjunct-gerunds",
+            "Egypt condemned Chad while rejecting , praising ",
             "",
             "",
         ),

@@ -135,7 +135,8 @@ fn object_phrase_following<'a>(items: &[Item<'_>], at: usize, phrases: &'a [Obje
         };
         start += 1;
         let Some(word) = item.word() else {
-            if item.punct().is_some_and(is_apostrophe) {
+            // "an anti-ship missile": a hyphen joins words, it does not end the phrase.
+            if item.punct().is_some_and(|c| is_apostrophe(c) || is_hyphen(c)) {
                 continue;
             }
             if item.is_mention() {
@@ -592,6 +593,39 @@ fn antecedent(items: &[Item<'_>], at: usize) -> Subject {
 /// Whether the verb at `at` shares the subject of the verb before it ("Turkey disputes …, and in
 /// pursuit of that, recently signed …"): before it, past adverbs and one comma-enclosed
 /// phrase without names, stands "and".
+/// How far after the accused a reported act may stand ("said Russia had deliberately shelled").
+pub(crate) const REPORTED_ACT_REACH: usize = 6;
+
+/// Conjunctions after which a gerund is an adjunct of the clause before it: its subject is that
+/// clause's ("condemned the bombing while rejecting India's narrative").
+const ADJUNCT_CONJUNCTIONS: &[&str] = &["while", "after", "before", "when", "upon", "by", "since"];
+
+/// Whether the gerund at `at` opens an adjunct of the clause before it: right after one of
+/// [`ADJUNCT_CONJUNCTIONS`] or after a comma ("…, rejecting the plan").
+pub(crate) fn adjunct_gerund(items: &[Item<'_>], at: usize) -> bool {
+    at.checked_sub(1)
+        .and_then(|p| items.get(p))
+        .is_some_and(|previous| previous.is_word_in(ADJUNCT_CONJUNCTIONS) || previous.punct() == Some(','))
+}
+
+/// The subject of a "that" clause right after a verb ("demanded that Ethiopia withdraw"): the
+/// group right after "that" (past a determiner), when a word follows it.
+pub(crate) fn that_clause_subject(items: &[Item<'_>], end: usize) -> Option<Vec<usize>> {
+    if !items.get(end)?.is_word("that") {
+        return None;
+    }
+    let first = if items.get(end + 1)?.is_word_in(DETERMINERS) {
+        end + 2
+    } else {
+        end + 1
+    };
+    items.get(first)?.actor()?;
+    let members = group(items, first);
+    let last = *members.last()?;
+    items.get(last + 1)?.word()?;
+    Some(members)
+}
+
 pub(crate) fn shares_subject(items: &[Item<'_>], at: usize) -> bool {
     let mut j = at;
     let skip_adverbs = |j: &mut usize| {

@@ -153,7 +153,9 @@ impl Extractor {
                 // A known given name first, and a lower-case word right after: a person's name
                 // even opening a sentence or on a short line whose words are all capitalised
                 // ("Lloyd Austin met Tokayev."), but not in a headline's run of capitals.
-                let given_name_then_lower = self.given_names.contains(&text[segment_tokens[0].start..segment_tokens[0].end])
+                let given_name_then_lower = self
+                    .given_names
+                    .contains(&text[segment_tokens[0].start..segment_tokens[0].end])
                     && followed_by_lowercase(text, end);
                 // Given names before a place's name: "Anatole France", "Michael Jordan".
                 let person_around = person_around

@@ -706,3 +706,40 @@ fn everyday_verbs_of_each_kind_give_their_codes() {
         assert_eq!(events_of(text), [event], "{text}");
     }
 }
+
+#[test]
+fn a_group_passes_bracketed_short_forms_and_titles_with_their_demonym() {
+    assert_eq!(
+        events_of("Egypt condemned the attacks by the Houthis (Ansar Allah) and Hezbollah."),
+        ["Egypt 111 Houthis", "Egypt 111 Hezbollah"]
+    );
+    assert_eq!(
+        events_of("Serbian President Aleksandar Vučić and Kosovar Prime Minister Albin Kurti met in Brussels."),
+        ["Aleksandar Vucic 040 Albin Kurti"]
+    );
+}
+
+#[test]
+fn a_role_owned_by_a_name_and_held_by_a_person_targets_the_person() {
+    assert_eq!(
+        events_of("Egypt met Qatar's foreign minister, Mohammed Al-Khulaifi."),
+        ["Egypt 040 Mohammed Al-Khulaifi"]
+    );
+    // A day between talks and "with" is no gap.
+    assert_eq!(
+        events_of(
+            "In Doha, Antony Blinken held talks Tuesday with Qatar's ruling emir, Sheikh Tamim bin Hamad Al Thani."
+        ),
+        ["Antony Blinken 040 Tamim bin Hamad Al Thani"]
+    );
+    // Not a person's role: the owner stays the object.
+    assert_eq!(
+        events_of("Egypt praised Qatar's mediation, Turkey said."),
+        ["Egypt 051 Qatar"]
+    );
+    // Agreeing to talks, a year between.
+    assert_eq!(
+        events_of("Kosovo and Serbia agreed in 2013 to a dialogue."),
+        ["Kosovo 036 Serbia"]
+    );
+}

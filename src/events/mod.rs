@@ -66,6 +66,11 @@
 //!    while rejecting India's claims"), or finds its own when there is none.
 //! 9. A demand (root 10) followed by "that" and a name targets that name ("demanded that
 //!    Ethiopia withdraw"). An obligation ("is obligated to cooperate") is no act done.
+//! 10. A name that owns a person's role named right after it between commas stands for the
+//!     role's holder ("met Qatar's ruling emir, Sheikh Tamim": the emir is the object). A
+//!     group passes a bracketed short form ("the Houthis (Ansar Allah) and Hezbollah") and a
+//!     title with its demonym ("… and Kosovar Prime Minister Albin Kurti"); a noun passes a
+//!     day before its preposition ("held talks Tuesday with").
 //!
 //! **Nouns** ("talks", "visit", "support", "offensive"):
 //! 1. "between A and B" right after the noun: mutual.
@@ -1089,6 +1094,10 @@ mod tests {
             "",
             "",
         ),
+        // Groups past brackets and titles, role holders after a possessive, days before "with".
+        ("brackets-in-groups", "Egypt ( Chad ) and ( Chad ) and ", "", ""),
+        ("role-holders", "Egypt met Libya 's ruling emir , President ", "", ""),
+        ("day-words", "Egypt held talks Tuesday Tuesday with ", "", ""),
     ];
 
     fn shape(head: &str, middle: &str, tail: &str, bytes: usize) -> String {

@@ -298,8 +298,66 @@ fn is_title_word(items: &[Item<'_>], j: usize) -> bool {
     if of_beside_title(j) {
         return true;
     }
-    item.is_mention() && item.actor().is_none() && j > 0 && of_beside_title(j - 1)
+    item.is_mention()
+        && item.actor().is_none()
+        && ((j > 0 && of_beside_title(j - 1)) || items.get(j + 1).is_some_and(title))
 }
+
+/// "Qatar's ruling emir, Sheikh Tamim": a name that owns a person's role, named right after it
+/// between commas, stands for the role's holder, who is the object. Between the possessive and
+/// the comma at most three lower-case words, the last a title; before the person, titles.
+fn role_holder(items: &[Item<'_>], members: &[usize]) -> Option<Vec<usize>> {
+    let [owner] = members else {
+        return None;
+    };
+    let mut j = owner + 1;
+    if !items.get(j)?.punct().is_some_and(is_apostrophe) {
+        return None;
+    }
+    j += 1;
+    if items.get(j)?.is_word("s") {
+        j += 1;
+    }
+    let role_start = j;
+    while items
+        .get(j)
+        .is_some_and(|i| matches!(i.kind, ItemKind::Word { capital: false, .. }))
+        && j < role_start + 3
+    {
+        j += 1;
+    }
+    // The role is a person's: its last word a title ("emir", "foreign minister").
+    let role = items.get(j.checked_sub(1)?)?.word()?;
+    if j == role_start || items.get(j)?.punct() != Some(',') || !PERSON_TITLES.contains(role) {
+        return None;
+    }
+    let mut k = j + 1;
+    while k < j + 6 && items.get(k).is_some_and(|i| i.actor().is_none()) {
+        if !is_title_word(items, k) && !items[k].is_word_in(DETERMINERS) {
+            return None;
+        }
+        k += 1;
+    }
+    items.get(k)?.actor()?;
+    Some(group(items, k))
+}
+
+/// Days that may stand between a noun and its preposition ("talks Tuesday with").
+const DAY_WORDS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "again",
+];
+
+/// The most items a bracketed short form between two names of a group holds.
+const MAX_BRACKETED: usize = 3;
 
 /// How far a joint reaches: a comma, "and" and "the" (four items), or a title with its country
 /// before the next name ("and the Prime Minister of Armenia").
@@ -324,14 +382,33 @@ fn joined_after(items: &[Item<'_>], at: usize) -> Option<(usize, bool)> {
 fn joined(items: &[Item<'_>], path: impl Iterator<Item = usize>) -> Option<(usize, bool)> {
     let mut comma_only = true;
     let mut any = false;
+    // Items passed inside a bracketed short form ("the Allied Democratic Forces (ADF) and …").
+    let mut bracket: Option<usize> = None;
     for j in path {
         let item = &items[j];
+        if let Some(inside) = bracket.as_mut() {
+            if matches!(item.punct(), Some('(' | ')')) {
+                bracket = None;
+            } else {
+                *inside += 1;
+                if *inside > MAX_BRACKETED {
+                    return None;
+                }
+            }
+            continue;
+        }
+        if matches!(item.punct(), Some('(' | ')')) {
+            bracket = Some(0);
+            continue;
+        }
         if item.actor().is_some() {
             return any.then_some((j, comma_only));
         }
         // A title before the next person's name ("…, the Prime Minister of Armenia Nikol
-        // Pashinyan"): its words, "of" and the country it names (no actor of its own).
-        if any && is_title_word(items, j) {
+        // Pashinyan", "… and Kosovar Prime Minister Albin Kurti"): its words, "of", the country
+        // it names and a demonym before it (no actors of their own). Names joined only by a
+        // title are no group: a joiner must stand between.
+        if is_title_word(items, j) {
             continue;
         }
         match &item.kind {
@@ -777,6 +854,10 @@ pub(crate) fn object(
         {
             j += 2;
         }
+        // Past a day ("held talks Tuesday with").
+        if items.get(j).is_some_and(|i| i.is_word_in(DAY_WORDS)) {
+            j += 1;
+        }
         let introduced = j > 0 && items.get(j - 1).is_some_and(|i| i.is_word_in(NOUN_PREPOSITIONS));
         if !introduced && !items.get(j).is_some_and(|i| i.is_word_in(NOUN_PREPOSITIONS)) {
             return Object::None;
@@ -832,7 +913,8 @@ pub(crate) fn object(
                     });
                     if !place {
                         return Object::Group {
-                            members: cut_before_next_subject(lexicon, items, members),
+                            members: role_holder(items, &members)
+                                .unwrap_or_else(|| cut_before_next_subject(lexicon, items, members)),
                             from,
                         };
                     }

@@ -743,3 +743,28 @@ fn a_role_owned_by_a_name_and_held_by_a_person_targets_the_person() {
         ["Kosovo 036 Serbia"]
     );
 }
+
+#[test]
+fn a_verb_form_inside_a_noun_phrase_is_a_noun_and_signing_stays_signing() {
+    // "their border dispute": no act of disputing.
+    assert_eq!(
+        events_of("India and China held talks on their border dispute."),
+        ["India 040 China"]
+    );
+    // A subject and its verb after "the": still an act.
+    assert_eq!(
+        events_of("The two countries oppose Israel's plan."),
+        Vec::<String>::new(),
+        "no named subject"
+    );
+    // Signing a military pact is signing; a deal named as a noun takes its kind.
+    assert_eq!(
+        events_of("Russia and North Korea signed a mutual defence treaty."),
+        ["Russia 057 North Korea"]
+    );
+    // A capital stands for its government.
+    assert_eq!(
+        events_of("The RSF retook Khartoum."),
+        ["Rapid Support Forces 192 Sudan"]
+    );
+}

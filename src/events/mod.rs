@@ -1098,6 +1098,13 @@ mod tests {
         ("brackets-in-groups", "Egypt ( Chad ) and ( Chad ) and ", "", ""),
         ("role-holders", "Egypt met Libya 's ruling emir , President ", "", ""),
         ("day-words", "Egypt held talks Tuesday Tuesday with ", "", ""),
+        // Plain verb forms after a determiner and a word: the noun test on each.
+        (
+            "noun-compounds",
+            "Egypt and Libya their border dispute the trade deal ",
+            "",
+            "",
+        ),
     ];
 
     fn shape(head: &str, middle: &str, tail: &str, bytes: usize) -> String {

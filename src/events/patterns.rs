@@ -206,6 +206,19 @@ fn noun_context(lexicon: &Lexicon, items: &[Item<'_>], at: usize) -> bool {
     if previous.punct().is_some_and(is_apostrophe) {
         return true;
     }
+    // "their border dispute", "a trade deal": a determiner or possessive and one singular word
+    // before it ("the two sides agree", "the rebels attack" are subjects and verbs).
+    let compound = at >= 2
+        && items[at - 2].is_word_in(DETERMINERS_AND_POSSESSIVES)
+        && matches!(&previous.kind, ItemKind::Word { lower, capital: false } if !lower.ends_with('s'))
+        && !previous.is_word_in(AUXILIARIES)
+        && !previous.is_word_in(MODALS)
+        && !previous.is_word_in(PREPOSITIONS)
+        && !previous.is_word_in(NUMBER_WORDS)
+        && !is_adverb(previous);
+    if compound {
+        return true;
+    }
     governor(lexicon, items, at).is_some()
 }
 
@@ -341,6 +354,12 @@ fn role_holder(items: &[Item<'_>], members: &[usize]) -> Option<Vec<usize>> {
     items.get(k)?.actor()?;
     Some(group(items, k))
 }
+
+/// Words that open a noun phrase.
+const DETERMINERS_AND_POSSESSIVES: &[&str] = &["the", "a", "an", "their", "its", "his", "her", "our", "this", "that"];
+
+/// Number words: "the two sides agree" is a subject and its verb.
+const NUMBER_WORDS: &[&str] = &["two", "three", "four", "five", "both", "other", "new"];
 
 /// Days that may stand between a noun and its preposition ("talks Tuesday with").
 const DAY_WORDS: &[&str] = &[

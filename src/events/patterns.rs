@@ -3,7 +3,7 @@
 
 use super::items::*;
 use super::lexicon::{CodeIndex, Lexicon, ObjectPhrase, Pos, Role, VerbForm, OBJECT_PHRASE_GAP};
-use crate::extract::{PERSON_TITLES, PORTFOLIO_WORDS, TITLE_MODIFIERS};
+use crate::extract::{CALENDAR_WORDS, PERSON_TITLES, PORTFOLIO_WORDS, TITLE_MODIFIERS};
 
 /// How far a subject is looked for before its trigger, in items.
 pub(crate) const SUBJECT_WINDOW: usize = 40;
@@ -361,19 +361,8 @@ const DETERMINERS_AND_POSSESSIVES: &[&str] = &["the", "a", "an", "their", "its",
 /// Number words: "the two sides agree" is a subject and its verb.
 const NUMBER_WORDS: &[&str] = &["two", "three", "four", "five", "both", "other", "new"];
 
-/// Days that may stand between a noun and its preposition ("talks Tuesday with").
-const DAY_WORDS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "today",
-    "yesterday",
-    "again",
-];
+/// Words of time besides the calendar's that may stand between a noun and its preposition.
+const TIME_WORDS: &[&str] = &["today", "yesterday", "again"];
 
 /// The most items a bracketed short form between two names of a group holds.
 const MAX_BRACKETED: usize = 3;
@@ -874,7 +863,11 @@ pub(crate) fn object(
             j += 2;
         }
         // Past a day ("held talks Tuesday with").
-        if items.get(j).is_some_and(|i| i.is_word_in(DAY_WORDS)) {
+        if items
+            .get(j)
+            .and_then(Item::word)
+            .is_some_and(|w| CALENDAR_WORDS.contains(w) || TIME_WORDS.contains(&w))
+        {
             j += 1;
         }
         let introduced = j > 0 && items.get(j - 1).is_some_and(|i| i.is_word_in(NOUN_PREPOSITIONS));

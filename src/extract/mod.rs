@@ -66,7 +66,7 @@ mod unknown;
 use std::sync::Arc;
 
 use candidates::Candidate;
-pub(crate) use lexicon::{DIRECTIONS, PERSON_TITLES, PORTFOLIO_WORDS, TITLE_MODIFIERS};
+pub(crate) use lexicon::{CALENDAR_WORDS, DIRECTIONS, PERSON_TITLES, PORTFOLIO_WORDS, TITLE_MODIFIERS};
 use names::NameTable;
 pub use names::{MentionKind, NameTableError};
 

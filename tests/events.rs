@@ -768,3 +768,32 @@ fn a_verb_form_inside_a_noun_phrase_is_a_noun_and_signing_stays_signing() {
         ["Rapid Support Forces 192 Sudan"]
     );
 }
+
+#[test]
+fn a_hyphenated_participle_in_an_appositive_describes_the_name_before_it() {
+    assert_eq!(
+        events_of("Hezbollah, the Iran-backed group, fired rockets at Israel."),
+        ["Iran 051 Hezbollah", "Hezbollah 190 Israel"]
+    );
+}
+
+#[test]
+fn a_gerund_of_saying_after_a_comma_is_the_main_subject_s() {
+    assert_eq!(
+        events_of("Pakistan condemned the bombing, noting that JeM is banned in Pakistan."),
+        ["Pakistan 010 Jaish-e-Mohammed"]
+    );
+}
+
+#[test]
+fn a_disapproval_asked_of_an_addressee_is_the_requester_s() {
+    assert_eq!(
+        events_of("Ukraine urged the ICC to hold Vladimir Putin accountable."),
+        ["Ukraine 020 International Criminal Court", "Ukraine 112 Vladimir Putin"]
+    );
+    // Other acts asked for stay the addressee's to do: no event of the requester.
+    assert_eq!(
+        events_of("Egypt urged Israel to withdraw from Rafah."),
+        ["Egypt 020 Israel"]
+    );
+}

@@ -26,8 +26,9 @@ const TRIGGER_GAP_CEILING: f64 = 0.05;
 /// Issue 20: dev2 started at 0.100; the armed groups of the world layer and the dictionary's
 /// object patterns hold 0.184, the people layer and the passive, title and disapproval rules
 /// 0.301, the everyday verbs and the adjunct, demand and reported-act rules 0.412, groups past
-/// brackets and titles and role holders 0.475. Raised as the rules improve.
-const DEV2_EVENT_F1_FLOOR: f64 = 0.45;
+/// brackets and titles and role holders 0.475, appositive participles 0.490. Raised as the
+/// rules improve.
+const DEV2_EVENT_F1_FLOOR: f64 = 0.47;
 
 use common::{fixtures, set_file, DEV2_TEXTS, DEV_TEXTS};
 

@@ -27,7 +27,8 @@
 //!
 //! **Verbs** (precedence in this order):
 //! 1. *Hyphenated participle*: "UN-backed Government": the name before the hyphen is the source,
-//!    the name after the participle the target.
+//!    the name after the participle the target; with none there, the name an appositive
+//!    describes ("the Houthis, an Iran-backed force").
 //! 2. *Passive*: a form of "be" before a participle and "by" within four items after it: the
 //!    agent after "by" is the source, the subject the target. A passive without "by" gives none.
 //! 3. *Shared subject*: after ", and" (past adverbs and one comma-enclosed phrase without names)
@@ -66,7 +67,9 @@
 //!    while rejecting India's claims"), or finds its own when there is none.
 //! 9. A demand (root 10) followed by "that" and a name targets that name ("demanded that
 //!    Ethiopia withdraw"). An obligation ("is obligated to cooperate") is no act done.
-//! 10. A name that owns a person's role named right after it between commas stands for the
+//! 10. "A urged B to hold C accountable": a disapproval or rejection (roots 11, 12) right after
+//!     "to" and the addressee of a request (root 02) is the requester's: A 02 B and A 11 C.
+//! 11. A name that owns a person's role named right after it between commas stands for the
 //!     role's holder ("met Qatar's ruling emir, Sheikh Tamim": the emir is the object). A
 //!     group passes a bracketed short form ("the Houthis (Ansar Allah) and Hezbollah") and a
 //!     title with its demonym ("… and Kosovar Prime Minister Albin Kurti"); a noun passes a
@@ -347,6 +350,8 @@ impl Sentence<'_> {
         // and every later act asks about its subjects.
         let mut objects: rustc_hash::FxHashSet<usize> = rustc_hash::FxHashSet::default();
         let mut last_subject: Option<Vec<usize>> = None;
+        // The last request's source and the last item of its addressee ("urged the EU").
+        let mut last_request: Option<(Vec<usize>, usize)> = None;
         let mut seen: HashSet<(Actor, String, Actor, bool)> = HashSet::new();
         let mut i = 0;
         while i < items.len() {
@@ -373,7 +378,7 @@ impl Sentence<'_> {
             }
             let form = self.lexicon.form(trigger.form);
             let found = match (form.role, form.pos) {
-                (Role::Speech, _) => self.speech(trigger, &last_subject),
+                (Role::Speech, _) => self.speech(trigger, form.verb_form, &last_subject),
                 (_, Pos::Verb) => self.verb(trigger, form.verb_form, &last_subject),
                 (_, Pos::Noun) => self.noun(trigger, &last_subject),
                 (_, Pos::Agent) => self.agent(trigger),
@@ -386,6 +391,17 @@ impl Sentence<'_> {
                         crate::work::step(1);
                         !objects.contains(s)
                     });
+                    // "A urged B to hold C accountable": B, the one asked, is no doer; the
+                    // disapproval or rejection of C is A's.
+                    let code = found.code.unwrap_or(trigger.code);
+                    if found.sources.is_empty() && matches!(self.lexicon.codes[code].root(), "11" | "12") {
+                        if let Some((requester, addressee_end)) = &last_request {
+                            let to = trigger.first.checked_sub(1);
+                            if to.is_some_and(|to| items[to].is_word("to") && *addressee_end + 1 == to) {
+                                found.sources = requester.clone();
+                            }
+                        }
+                    }
                 }
                 (!found.sources.is_empty()).then_some(found)
             });
@@ -405,10 +421,20 @@ impl Sentence<'_> {
                     _ => found.sources.clone(),
                 });
             }
-            objects.extend(found.targets.iter().copied());
+            // A hyphenated participle only describes its noun ("Hezbollah, the Iran-backed
+            // group, fired …"): that noun may still act.
+            if found.rule != Rule::HyphenParticiple {
+                objects.extend(found.targets.iter().copied());
+            }
             if let Some(&last) = found.targets.iter().max() {
                 if last > trigger.first {
                     claimed_until = claimed_until.max(last + 1);
+                }
+            }
+            let code = found.code.unwrap_or(trigger.code);
+            if self.lexicon.codes[code].root() == "02" {
+                if let Some(&end) = found.targets.iter().max() {
+                    last_request = Some((found.sources.clone(), end));
                 }
             }
             self.emit(&found, trigger, out, &mut seen);
@@ -653,9 +679,10 @@ impl Sentence<'_> {
         }
     }
 
-    fn speech(&self, trigger: TriggerAt, last_subject: &Option<Vec<usize>>) -> Option<Found> {
+    fn speech(&self, trigger: TriggerAt, verb_form: VerbForm, last_subject: &Option<Vec<usize>>) -> Option<Found> {
         let items = self.items;
-        let (sources, _) = self.sources_for(trigger.first, last_subject, false)?;
+        // ", noting that …": an adjunct gerund of saying shares the subject before it.
+        let (sources, _) = self.sources_for(trigger.first, last_subject, verb_form == VerbForm::Gerund)?;
         let mut start = trigger.end;
         if items.get(start).is_some_and(|i| i.is_word("that")) {
             start += 1;
@@ -1098,6 +1125,19 @@ mod tests {
         ("brackets-in-groups", "Egypt ( Chad ) and ( Chad ) and ", "", ""),
         ("role-holders", "Egypt met Libya 's ruling emir , President ", "", ""),
         ("day-words", "Egypt held talks Tuesday Tuesday with ", "", ""),
+        // Requests followed by "to" and a disapproval; appositives with hyphenated participles.
+        (
+            "requests-then-acts",
+            "Egypt urged Libya to condemn Chad to reject ",
+            "",
+            "",
+        ),
+        (
+            "appositive-participles",
+            "Egypt , the UN-backed , an Iran-backed ",
+            "",
+            "",
+        ),
         // Plain verb forms after a determiner and a word: the noun test on each.
         (
             "noun-compounds",

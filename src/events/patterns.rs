@@ -1172,11 +1172,16 @@ pub(crate) fn hyphen_compound(lexicon: &Lexicon, items: &[Item<'_>], at: usize) 
             .is_some_and(|w| !PREPOSITIONS.contains(&w) && !BE_FORMS.contains(&w) && !w.ends_with("ed"))
             && trigger_at(lexicon, items, j, Role::Act).is_none();
         if !plain_word {
-            return None;
+            break;
         }
         j += 1;
     }
-    None
+    // An appositive: "The Houthis, an Iran-backed force, …": the name the phrase describes.
+    let appositive = at >= 5
+        && items[at - 3].is_word_in(&["a", "an", "the"])
+        && items[at - 4].punct() == Some(',')
+        && items[at - 5].actor().is_some();
+    appositive.then(|| (at - 2, group(items, at - 5)))
 }
 
 /// The item index where a comma opens the participle clause of the verb at `at` (", providing

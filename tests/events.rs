@@ -797,3 +797,14 @@ fn a_disapproval_asked_of_an_addressee_is_the_requester_s() {
         ["Egypt 020 Israel"]
     );
 }
+
+#[test]
+fn a_speaker_s_own_attack_is_aimed_at_its_target() {
+    assert_eq!(
+        events_of("Hezbollah said it had fired rockets at Israel."),
+        ["Hezbollah 190 Israel"]
+    );
+    // Other acts of its own, or none: "at" is a place or a circumstance.
+    assert!(events_of("Egypt said it would host talks at Qatar's request.").is_empty());
+    assert!(events_of("Egypt said it was at Qatar's side.").is_empty());
+}

@@ -97,7 +97,8 @@
 //! in the same clause ("Kyiv said Russia had shelled a hospital"); else it is a statement (010). When what is said opens with a pronoun ("Cairo
 //! said it would back Haftar"), the speaker reports its own act: the act's trigger and code,
 //! and with a modal ("would", "will") its intent: 030 for a cooperative act, 130 (threaten) for
-//! one of conflict.
+//! one of conflict. Its own attack may name its target after "at" ("said it had fired rockets
+//! at Israel"); no other act of its own does.
 //!
 //! **Negation**: "not", "never", "no" or "n't" within three items before the trigger (not "not
 //! only", "not without"), or a verb of refusal before "to" ("refused to meet").
@@ -687,8 +688,20 @@ impl Sentence<'_> {
         if items.get(start).is_some_and(|i| i.is_word("that")) {
             start += 1;
         }
-        let (targets, said) = match patterns::object(self.lexicon, items, start, false, false, patterns::SPEECH_WINDOW)
-        {
+        // "Cairo said it would back Haftar": the speaker reports its own act; with a modal, its
+        // intent (03 to cooperate, 13 to act in conflict: a threat). Its own attack may be aimed
+        // "at" the target ("said it had fired rockets at Israel").
+        let own = items
+            .get(start)
+            .is_some_and(|i| i.is_word_in(items::SUBJECT_PRONOUNS) && !i.is_word_in(&["i", "you"]));
+        let plain = patterns::object(self.lexicon, items, start, false, false, patterns::SPEECH_WINDOW);
+        let aimed = own && plain == Object::None;
+        let object = if aimed {
+            patterns::object(self.lexicon, items, start, false, true, patterns::SPEECH_WINDOW)
+        } else {
+            plain
+        };
+        let (targets, said) = match object {
             Object::Group { members, .. } => {
                 let end = (start + patterns::SPEECH_WINDOW).min(items.len());
                 (members, (start, end))
@@ -699,11 +712,6 @@ impl Sentence<'_> {
                 (patterns::group(items, first), quote)
             }
         };
-        // "Cairo said it would back Haftar": the speaker reports its own act; with a modal, its
-        // intent (03 to cooperate, 13 to act in conflict: a threat).
-        let own = items
-            .get(start)
-            .is_some_and(|i| i.is_word_in(items::SUBJECT_PRONOUNS) && !i.is_word_in(&["i", "you"]));
         if own {
             let before_target = targets.first().copied().unwrap_or(start).max(start);
             let inner = (start + 1..before_target).find_map(|j| {
@@ -713,6 +721,10 @@ impl Sentence<'_> {
             });
             if let Some(inner) = inner {
                 let acted = inner.code;
+                // A target reached through "at" is only an attack's.
+                if aimed && !matches!(self.lexicon.codes[acted].root(), "18" | "19" | "20") {
+                    return None;
+                }
                 let modal = (start + 1..inner.first).any(|j| items[j].is_word_in(items::MODALS));
                 let code = if modal {
                     let intent = match self.lexicon.codes[acted].quad {
@@ -733,6 +745,10 @@ impl Sentence<'_> {
                     code: Some(code),
                 });
             }
+        }
+        // A name reached through "at" with no attack of the speaker's is a place.
+        if aimed {
+            return None;
         }
         let code = (said.0..said.1)
             .find_map(|j| patterns::trigger_at(self.lexicon, items, j, Role::Content).map(|t| t.code))

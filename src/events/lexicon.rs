@@ -66,6 +66,12 @@ impl Code {
     pub fn symmetric(&self) -> bool {
         matches!(self.root(), "04" | "06") || self.code == "057"
     }
+
+    /// Whether the act is aimed at its target (material conflict, roots 18 to 20): "at" then
+    /// names the target, not a place ("fired rockets at Israel").
+    pub fn aimed(&self) -> bool {
+        matches!(self.root(), "18" | "19" | "20")
+    }
 }
 
 /// Index of a code in [`Lexicon::codes`].

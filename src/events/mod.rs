@@ -542,7 +542,7 @@ impl Sentence<'_> {
     /// Whether the trigger's act is aimed at its target (material conflict, roots 18 to 20):
     /// "at" then names the target, not a place.
     fn aimed(&self, trigger: TriggerAt) -> bool {
-        matches!(self.lexicon.codes[trigger.code].root(), "18" | "19" | "20")
+        self.lexicon.codes[trigger.code].aimed()
     }
 
     /// The object of the main clause, for a participle clause that opens at `comma`: the
@@ -722,7 +722,7 @@ impl Sentence<'_> {
             if let Some(inner) = inner {
                 let acted = inner.code;
                 // A target reached through "at" is only an attack's.
-                if aimed && !matches!(self.lexicon.codes[acted].root(), "18" | "19" | "20") {
+                if aimed && !self.lexicon.codes[acted].aimed() {
                     return None;
                 }
                 let modal = (start + 1..inner.first).any(|j| items[j].is_word_in(items::MODALS));

@@ -17,6 +17,8 @@
 //! - [`pagination`]: page sizes and tamper-proof page tokens.
 //! - `work`: a step counter that lets the engine's tests prove linear cost without clocks.
 //! - [`snapshot`]: a model with its derived engine and indexes, the unit of reload.
+//! - [`call`]: what the HTTP adapters and the call layer agree on (descriptor sets, request id,
+//!   arrival, adapter refusals), below both.
 //! - [`error`]: the one error enum and its mapping to gRPC statuses.
 //! - [`api`]: the thin gRPC handlers and the proto ⇄ domain conversions.
 //! - [`http`]: HTTP beside gRPC on the same port: Connect JSON calls and gRPC-Web translated to
@@ -28,6 +30,7 @@
 //! - [`pb`]: the generated protobuf types, clients and servers, for other Rust services.
 
 pub mod api;
+pub mod call;
 pub mod config;
 pub mod corpus;
 pub mod error;

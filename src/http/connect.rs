@@ -24,8 +24,8 @@ use tonic::codegen::http;
 use tonic::{Code, Status};
 use tower::{Service, ServiceExt as _};
 
+use crate::call::{served_sets, AdapterRefusal, Arrival, REQUEST_ID_HEADER};
 use crate::error::Error;
-use crate::server::{AdapterRefusal, Arrival, REQUEST_ID_HEADER};
 
 /// The request header a Connect client sets its deadline with, in milliseconds.
 const CONNECT_TIMEOUT_HEADER: &str = "connect-timeout-ms";
@@ -74,13 +74,7 @@ impl Procedures {
         let mut pool = DescriptorPool::global();
         // Every service the call layer serves, so a JSON call to a stream (reflection, health's
         // Watch) is refused as one rather than sent on with an empty message.
-        for set in [
-            tonic_types::pb::FILE_DESCRIPTOR_SET,
-            tonic_health::pb::FILE_DESCRIPTOR_SET,
-            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
-            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
-            crate::pb::FILE_DESCRIPTOR_SET,
-        ] {
+        for set in served_sets() {
             pool.decode_file_descriptor_set(set)?;
         }
         let methods = pool

@@ -56,12 +56,7 @@ impl Methods {
 
     /// The methods of everything this server registers: actorgraph.v1, health, reflection.
     pub fn served() -> Methods {
-        Methods::from_descriptor_sets(&[
-            crate::pb::FILE_DESCRIPTOR_SET,
-            tonic_health::pb::FILE_DESCRIPTOR_SET,
-            tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
-            tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
-        ])
+        Methods::from_descriptor_sets(&crate::call::served_sets().collect::<Vec<_>>())
     }
 
     /// The metric and log label of a request path: the path itself when it is a method of this

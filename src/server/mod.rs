@@ -2,7 +2,7 @@
 //! reflection, the call layer (logging, metrics, admission, deadlines), TLS, hot reload, the
 //! metrics endpoint, and graceful shutdown.
 
-mod layers;
+mod call_layer;
 mod methods;
 mod probe;
 mod reload;
@@ -21,7 +21,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
-pub use layers::{AdapterRefusal, Arrival, CallLayer, REQUEST_ID_HEADER};
+pub use call_layer::CallLayer;
 pub use methods::{Methods, UNKNOWN_METHOD};
 pub use probe::check_health;
 pub use reload::{ReloadOutcome, Reloader};
@@ -203,13 +203,7 @@ impl App {
         health_reporter.set_serving::<CorpusServiceServer<CorpusApi>>().await;
         health_reporter.set_service_status("", ServingStatus::Serving).await;
 
-        // The error-detail types are registered too, so grpcurl can show an error's ErrorInfo
-        // and BadRequest instead of raw bytes.
-        let descriptor_sets = [
-            crate::pb::FILE_DESCRIPTOR_SET,
-            tonic_health::pb::FILE_DESCRIPTOR_SET,
-            tonic_types::pb::FILE_DESCRIPTOR_SET,
-        ];
+        let descriptor_sets = crate::call::DESCRIBED_SETS;
         let reflection_v1 = descriptor_sets
             .iter()
             .fold(tonic_reflection::server::Builder::configure(), |builder, set| {

@@ -1,0 +1,39 @@
+//! What the layers of a call agree on, below both the HTTP adapters and the server: the
+//! descriptor sets this server serves, the request-id header, and what an adapter hands the call
+//! layer with a request (when it arrived, and why it was refused).
+
+use std::time::Instant;
+
+use crate::error::Error;
+
+/// The metadata key of the request id.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// The descriptor sets reflection describes: this API, health, and the error-detail types (so
+/// grpcurl can show an error's ErrorInfo and BadRequest instead of raw bytes).
+pub const DESCRIBED_SETS: [&[u8]; 3] = [
+    crate::pb::FILE_DESCRIPTOR_SET,
+    tonic_health::pb::FILE_DESCRIPTOR_SET,
+    tonic_types::pb::FILE_DESCRIPTOR_SET,
+];
+
+/// Every descriptor set of what this server serves: the described ones and reflection itself.
+pub fn served_sets() -> impl Iterator<Item = &'static [u8]> {
+    DESCRIBED_SETS.into_iter().chain([
+        tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET,
+        tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+    ])
+}
+
+/// An error the protocol adapter in front of the call layer (`crate::http`) found while reading
+/// a request: a JSON body that is not the method's message, a body over the limit, a stream
+/// asked for over JSON. The adapter sends the call on with this in its extensions, and the call
+/// layer answers it as it answers its own refusals, so the call is logged and counted like any
+/// other.
+#[derive(Debug, Clone)]
+pub struct AdapterRefusal(pub Error);
+
+/// When an HTTP adapter received the request it hands on (it reads a JSON body whole first):
+/// the call's latency counts from here, not from when the call layer saw it.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival(pub Instant);

@@ -248,11 +248,8 @@ fn events(
             return ExitCode::FAILURE;
         }
     };
-    if let Some(bad) = roots
-        .iter()
-        .find(|r| r.len() != 2 || !r.bytes().all(|b| b.is_ascii_digit()))
-    {
-        eprintln!("error: --roots takes two-digit CAMEO roots such as 04 or 19, got {bad:?}");
+    if let Some(bad) = roots.iter().find(|r| !actorgraph::events::lexicon::is_root(r)) {
+        eprintln!("error: --roots takes CAMEO roots, two digits from 01 to 20 such as 04 or 19, got {bad:?}");
         return ExitCode::FAILURE;
     }
     let text = match read_text(file) {

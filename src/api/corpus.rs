@@ -13,7 +13,8 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::convert_corpus as convert;
-use super::extraction::{check_text, inbound_status, item_error, CancelOnDrop, STREAM_BUFFER};
+use super::offload::{check_text, CancelOnDrop};
+use super::streams::{inbound_status, item_error, STREAM_BUFFER};
 use super::{arguments, SharedSnapshot};
 use crate::corpus::{Corpus, DateRange, EventFilter, IngestOutcome, NewDocument, StoreError};
 use crate::error::Error;

@@ -1,11 +1,10 @@
 //! `ExtractEvents` and `StreamExtractEvents` of `actorgraph.v1.ExtractionService`: validation,
 //! the call into `crate::events`, and the answer.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::convert;
-use super::extraction::{bounded, CancelOnDrop, INLINE_EXTRACTION_BYTES};
+use super::offload::{self, check_confidence, check_text};
 use crate::error::Error;
 use crate::events::{self, EventOptions};
 use crate::metrics::Metrics;
@@ -14,8 +13,8 @@ use crate::snapshot::Snapshot;
 
 /// Validates a request and reads its options.
 pub(super) fn read_request(request: &pb::ExtractEventsRequest, max_text_bytes: usize) -> Result<EventOptions, Error> {
-    super::extraction::check_text(&request.text, max_text_bytes)?;
-    super::extraction::check_confidence(request.min_confidence)?;
+    check_text(&request.text, max_text_bytes)?;
+    check_confidence(request.min_confidence)?;
     for root in &request.code_roots {
         check_root("code_roots", root)?;
     }
@@ -27,10 +26,7 @@ pub(super) fn read_request(request: &pb::ExtractEventsRequest, max_text_bytes: u
 
 /// A CAMEO root is two digits from 01 to 20.
 pub(super) fn check_root(field: &str, root: &str) -> Result<(), Error> {
-    let valid = root.len() == 2
-        && root.bytes().all(|b| b.is_ascii_digit())
-        && root.parse::<u8>().is_ok_and(|r| (1..=20).contains(&r));
-    if valid {
+    if crate::events::lexicon::is_root(root) {
         return Ok(());
     }
     Err(Error::invalid(
@@ -88,7 +84,7 @@ pub(super) async fn extract(
     let answer = move |snapshot: &Snapshot, found: &events::EventExtraction, request: &pb::ExtractEventsRequest| {
         let response = to_response(snapshot, &request.text, found, request.include_mentions);
         let items = response.events.len() + response.mentions.len();
-        bounded(
+        offload::bounded(
             response,
             max_response_bytes,
             items,
@@ -96,26 +92,9 @@ pub(super) async fn extract(
             "code_roots, min_confidence, include_mentions",
         )
     };
-    if request.text.len() <= INLINE_EXTRACTION_BYTES {
-        let found = events::extract(&snapshot.model, &snapshot.extractor, &request.text, &options, &|| false)
-            .unwrap_or_default();
-        return answer(&snapshot, &found, &request);
-    }
-    let cancelled = Arc::new(AtomicBool::new(false));
-    let _cancel_on_drop = CancelOnDrop(Arc::clone(&cancelled));
-    let metrics = Arc::clone(metrics);
-    tokio::task::spawn_blocking(move || {
-        let stop = || cancelled.load(Ordering::Relaxed);
-        match events::extract(&snapshot.model, &snapshot.extractor, &request.text, &options, &stop) {
-            Some(found) => answer(&snapshot, &found, &request),
-            None => {
-                metrics.record_abandoned();
-                Err(Error::DeadlineExceeded(
-                    "the call was cancelled; its event extraction was abandoned".into(),
-                ))
-            }
-        }
+    offload::run(request.text.len(), "event extraction", metrics, move |stop| {
+        let found = events::extract(&snapshot.model, &snapshot.extractor, &request.text, &options, stop)?;
+        Some(answer(&snapshot, &found, &request))
     })
     .await
-    .map_err(|error| Error::Internal(format!("event extraction task failed: {error}")))?
 }

@@ -5,10 +5,13 @@ mod arguments;
 pub mod convert;
 mod convert_corpus;
 mod corpus;
+mod entities;
 mod events;
 mod extraction;
 mod knowledge;
+mod offload;
 mod relations;
+mod streams;
 
 pub use corpus::CorpusApi;
 pub use extraction::{ExtractionApi, ExtractionLimits};

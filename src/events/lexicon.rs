@@ -41,6 +41,13 @@ impl Quad {
     }
 }
 
+/// Whether `root` is a CAMEO root: two digits from "01" to "20".
+pub fn is_root(root: &str) -> bool {
+    root.len() == 2
+        && root.bytes().all(|b| b.is_ascii_digit())
+        && root.parse::<u8>().is_ok_and(|r| Quad::of_root(r).is_some())
+}
+
 /// One CAMEO code of the lexicon.
 #[derive(Debug, Clone)]
 pub struct Code {

@@ -23,7 +23,7 @@ defines. Three classes of triggers; only the objects are on by default:
                   when one of the phrases follows (key `objects`)          (--no-objects)
 
 The two classes of bare verbs are off because they fire wrongly through our window rules
-(measured with `cargo test --release --test events_gold -- --nocapture`, 2026-12-07): block
+(measured with `cargo test --release --test engine events_gold -- --nocapture`, 2026-12-07): block
 defaults took the dev set's event F1 from 0.836 to 0.623 and the seed's from 0.968 to 0.857 for
 +0.07 on dev2; verb codes took dev to 0.800 and added nothing on dev2 or our sentence suite.
 

@@ -6,7 +6,7 @@
 //! the event lexicon (a data file, see [`lexicon`]) are the *triggers*; for each trigger the
 //! patterns below find its *source* and *target* among the sentence's actor mentions. There is
 //! no parser: each pattern is a rule over a window of the sentence's items (words, punctuation
-//! and mentions), stated here and tested on its own sentence in `tests/events.rs`.
+//! and mentions), stated here and tested on its own sentence in `tests/engine/events.rs`.
 //!
 //! **Actors.** People, organisations, countries and cities, the governments that metonyms stand
 //! for ("Ankara"), and unknown names not taken for regions. Regions are places, not actors. A

@@ -4,10 +4,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use actorgraph::config::ServerConfig;
 use actorgraph::pb::extraction_service_client::ExtractionServiceClient;
 use actorgraph::pb::knowledge_service_client::KnowledgeServiceClient;
+use actorgraph::snapshot::Snapshot;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
@@ -24,6 +26,18 @@ pub fn shipped_layers() -> Vec<PathBuf> {
         .iter()
         .map(|path| root.join(path))
         .collect()
+}
+
+/// The article's model alone (`data/`, no world layer), loaded once per test binary.
+pub fn article_snapshot() -> &'static Snapshot {
+    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| Snapshot::load(&shipped_data()).expect("the shipped model loads"))
+}
+
+/// The shipped layers (the world, then the article's model), loaded once per test binary.
+pub fn world_snapshot() -> &'static Snapshot {
+    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
+    SNAPSHOT.get_or_init(|| Snapshot::load_layers(&shipped_layers()).expect("the shipped layers load"))
 }
 
 /// The seed article the shipped model was built from.

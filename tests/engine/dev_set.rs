@@ -6,10 +6,10 @@
 //! alias or demonym (case-, accent-, hyphen- and apostrophe-insensitive), and an unlinked
 //! answer is right for an actor the shipped model need not know (`in_model: false`).
 //!
-//! `cargo test --release --test dev_set -- --nocapture` prints the per-text tables;
+//! `cargo test --release --test engine dev_set -- --nocapture` prints the per-text tables;
 //! `DEV_SET_DETAILS=1` adds every missed, false and mislinked mention.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 
@@ -155,11 +155,11 @@ fn score_set(snapshot: &Snapshot, set: &str, texts: &[&str]) -> (f64, f64) {
 
 #[test]
 fn the_dev_sets_score_at_least_their_floors() {
-    let snapshot = Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load");
+    let snapshot = common::world_snapshot();
     for (set, texts, (span_floor, link_floor)) in
         [("dev", &TEXTS[..], DEV_FLOORS), ("dev2", &DEV2_TEXTS[..], DEV2_FLOORS)]
     {
-        let (span, link) = score_set(&snapshot, set, texts);
+        let (span, link) = score_set(snapshot, set, texts);
         assert!(
             span >= span_floor,
             "{set}: mean span F1 {span:.3} under the floor {span_floor}"

@@ -2,17 +2,10 @@
 //! the shipped layers (the rules are stated in `src/events/mod.rs`); and the event lexicon's
 //! validation.
 
-mod common;
-
-use std::sync::OnceLock;
+use crate::common;
 
 use actorgraph::events::{self, EventOptions};
 use actorgraph::snapshot::Snapshot;
-
-fn shipped() -> &'static Snapshot {
-    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
-    SNAPSHOT.get_or_init(|| Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load"))
-}
 
 /// Each event of `text` as "source CODE target", with " (negated)" when negated.
 fn events_of(text: &str) -> Vec<String> {
@@ -35,7 +28,7 @@ fn events_of(text: &str) -> Vec<String> {
 }
 
 fn lines_of(text: &str) -> Vec<serde_json::Value> {
-    let snapshot = shipped();
+    let snapshot = common::world_snapshot();
     let found = events::extract(
         &snapshot.model,
         &snapshot.extractor,
@@ -293,7 +286,7 @@ fn a_capitalised_trigger_in_running_text_is_part_of_a_title() {
 
 #[test]
 fn an_event_names_the_relation_of_the_model_it_corroborates() {
-    let model = &shipped().model;
+    let model = &common::world_snapshot().model;
     let relation = model
         .relations
         .iter()

@@ -8,9 +8,9 @@
 //! apostrophe-insensitive), or, for an actor outside the entities file, by its name or its gold
 //! surface.
 //!
-//! `cargo test --release --test events_gold -- --nocapture` prints the table.
+//! `cargo test --release --test engine events_gold -- --nocapture` prints the table.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -314,7 +314,7 @@ fn print_row(name: &str, counts: &[Counts; 3]) {
 
 #[test]
 fn the_seed_and_dev_events_score_at_least_the_goals() {
-    let snapshot = Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load");
+    let snapshot = common::world_snapshot();
     let entities_of = |path: PathBuf| -> serde_json::Map<String, serde_json::Value> {
         serde_json::from_str(&std::fs::read_to_string(path).expect("entities file")).expect("a JSON object")
     };
@@ -326,7 +326,7 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
     let seed_entities = entities_of(fixtures().join("entities.json"));
     let gold = load_gold(&fixtures().join("seed_events.jsonl"), &seed_entities);
     let article = common::article();
-    let predicted = predict(&snapshot, &article);
+    let predicted = predict(snapshot, &article);
     let seed = score(&gold, &predicted);
     print_row("seed article", &seed);
     print_details(&article, &gold, &predicted);
@@ -336,7 +336,7 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
     for name in DEV_TEXTS {
         let text = std::fs::read_to_string(fixtures().join(format!("dev/{name}.txt"))).expect("dev text");
         let gold = load_gold(&fixtures().join(format!("dev/{name}.events.jsonl")), &dev_entities);
-        score_text(&snapshot, name, &text, &gold, &mut dev);
+        score_text(snapshot, name, &text, &gold, &mut dev);
     }
     print_row("dev total (micro)", &dev);
 
@@ -349,7 +349,7 @@ fn the_seed_and_dev_events_score_at_least_the_goals() {
         };
         let text = std::fs::read_to_string(text).expect("dev2 text");
         let gold = load_gold(&gold, &dev2_entities);
-        score_text(&snapshot, name, &text, &gold, &mut dev2);
+        score_text(snapshot, name, &text, &gold, &mut dev2);
     }
     print_row("dev2 total (micro)", &dev2);
 
@@ -470,12 +470,12 @@ const SUITE_RECALL_FLOOR: f64 = 0.80;
 
 #[test]
 fn the_own_sentence_suite_scores_at_least_its_floors() {
-    let snapshot = Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load");
+    let snapshot = common::world_snapshot();
     let details = std::env::var_os("EVENTS_SUITE_DETAILS").is_some();
     let mut total = Counts::default();
     let mut sections: Vec<(String, Counts, usize)> = Vec::new();
     for (section, sentence, expected) in sentence_suite() {
-        let predicted = suite_predictions(&snapshot, &sentence);
+        let predicted = suite_predictions(snapshot, &sentence);
         let mut used = vec![false; predicted.len()];
         let mut counts = Counts::default();
         let mut missed = Vec::new();

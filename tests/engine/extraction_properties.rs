@@ -4,20 +4,12 @@
 //! (NFD), combining marks added and letters written full width, in any mix. A text of the model's
 //! names links the same entities, in the same order, in NFC, NFD or a mix of both.
 
-mod common;
-
-use std::sync::OnceLock;
+use crate::common;
 
 use actorgraph::extract::{ExtractOptions, MentionKind};
 use actorgraph::model::{EntityIndex, EntityType};
-use actorgraph::snapshot::Snapshot;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-
-fn shipped() -> &'static Snapshot {
-    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
-    SNAPSHOT.get_or_init(|| Snapshot::load(&common::shipped_data()).expect("the shipped model loads"))
-}
 
 /// Text pieces that exercise the rules: names with accents, possessives, compounds, acronyms,
 /// emoji and combining marks, mixed with arbitrary Unicode.
@@ -117,7 +109,7 @@ fn mixed_forms(text: impl Strategy<Value = String>) -> impl Strategy<Value = Str
 
 /// The model's names, and words with accents to put around them.
 fn words() -> Vec<String> {
-    let model = &shipped().model;
+    let model = &common::article_snapshot().model;
     let mut words: Vec<String> = model
         .entities
         .iter()
@@ -180,7 +172,7 @@ fn check_offsets(text: &str, nested: bool) -> Result<(), TestCaseError> {
         include_nested: nested,
         ..ExtractOptions::default()
     };
-    let extraction = shipped().extractor.extract(text, &options);
+    let extraction = common::article_snapshot().extractor.extract(text, &options);
     let chars: Vec<char> = text.chars().collect();
     let utf16: Vec<u16> = text.encode_utf16().collect();
     for mention in &extraction.mentions {
@@ -243,7 +235,7 @@ fn mentions(text: &str, nested: bool) -> Vec<Said> {
         include_nested: nested,
         ..ExtractOptions::default()
     };
-    shipped()
+    common::article_snapshot()
         .extractor
         .extract(text, &options)
         .mentions

@@ -1,18 +1,12 @@
 //! The extraction rules, one behaviour per test, on texts written for them.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use actorgraph::extract::{ExtractOptions, MentionKind};
 use actorgraph::model::EntityType;
 use actorgraph::snapshot::Snapshot;
-
-fn shipped() -> &'static Snapshot {
-    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
-    SNAPSHOT.get_or_init(|| Snapshot::load(&common::shipped_data()).expect("the shipped model loads"))
-}
 
 /// A mention as the tests read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +38,7 @@ fn extract_with(snapshot: &Snapshot, text: &str, options: &ExtractOptions) -> Ve
 }
 
 fn extract(text: &str) -> Vec<Seen> {
-    extract_with(shipped(), text, &ExtractOptions::default())
+    extract_with(common::article_snapshot(), text, &ExtractOptions::default())
 }
 
 /// (surface, linked id) of every mention.
@@ -150,7 +144,7 @@ fn the_longest_name_wins_and_nested_ones_come_on_request() {
         ])
     );
     let nested = extract_with(
-        shipped(),
+        common::article_snapshot(),
         text,
         &ExtractOptions {
             include_nested: true,
@@ -323,7 +317,9 @@ fn sentence_openers_and_headline_labels_are_not_names() {
 #[test]
 fn sentences_are_counted_past_abbreviations() {
     let text = "Gen. Haftar met U.S. envoys. Then Egypt spoke.";
-    let extraction = shipped().extractor.extract(text, &ExtractOptions::default());
+    let extraction = common::article_snapshot()
+        .extractor
+        .extract(text, &ExtractOptions::default());
     let sentences: Vec<(String, usize)> = extraction
         .mentions
         .iter()
@@ -338,7 +334,7 @@ fn sentences_are_counted_past_abbreviations() {
 fn options_filter_types_unlinked_and_confidence() {
     let text = "Turkiye and NATO met Kalin in Tripoli.";
     let countries = extract_with(
-        shipped(),
+        common::article_snapshot(),
         text,
         &ExtractOptions {
             types: vec![EntityType::Country],
@@ -350,7 +346,7 @@ fn options_filter_types_unlinked_and_confidence() {
         vec!["Turkiye"]
     );
     let linked_only = extract_with(
-        shipped(),
+        common::article_snapshot(),
         text,
         &ExtractOptions {
             exclude_unlinked: true,
@@ -360,7 +356,7 @@ fn options_filter_types_unlinked_and_confidence() {
     assert!(linked_only.iter().all(|m| m.entity.is_some()));
     assert_eq!(linked_only.len(), 3);
     let confident = extract_with(
-        shipped(),
+        common::article_snapshot(),
         text,
         &ExtractOptions {
             min_confidence: 0.9,
@@ -377,7 +373,9 @@ fn options_filter_types_unlinked_and_confidence() {
 #[test]
 fn confidence_ranks_canonical_over_alias_over_folded_over_unlinked() {
     let text = "Türkiye Turkey TURKEY NATO";
-    let extraction = shipped().extractor.extract(text, &ExtractOptions::default());
+    let extraction = common::article_snapshot()
+        .extractor
+        .extract(text, &ExtractOptions::default());
     let confidence: Vec<f32> = extraction.mentions.iter().map(|m| m.confidence).collect();
     assert_eq!(confidence.len(), 4);
     assert!(confidence.windows(2).all(|w| w[0] > w[1]), "{confidence:?}");
@@ -385,10 +383,10 @@ fn confidence_ranks_canonical_over_alias_over_folded_over_unlinked() {
 
 #[test]
 fn salience_puts_the_article_s_main_actors_first() {
-    let extraction = shipped()
+    let extraction = common::article_snapshot()
         .extractor
         .extract(&common::article(), &ExtractOptions::default());
-    let model = &shipped().model;
+    let model = &common::article_snapshot().model;
     let top: Vec<&str> = extraction
         .entities
         .iter()
@@ -409,7 +407,9 @@ fn salience_puts_the_article_s_main_actors_first() {
 
 #[test]
 fn empty_text_gives_an_empty_answer() {
-    let extraction = shipped().extractor.extract("", &ExtractOptions::default());
+    let extraction = common::article_snapshot()
+        .extractor
+        .extract("", &ExtractOptions::default());
     assert!(extraction.mentions.is_empty());
     assert!(extraction.entities.is_empty());
 }

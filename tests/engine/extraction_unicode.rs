@@ -2,18 +2,10 @@
 //! written as combining marks after the letter (NFD), and in compatibility forms (full-width
 //! letters, ligatures), with offsets into the text as the caller wrote it. One behaviour per test.
 
-mod common;
-
-use std::sync::OnceLock;
+use crate::common;
 
 use actorgraph::extract::{ExtractOptions, MentionKind};
 use actorgraph::model::EntityType;
-use actorgraph::snapshot::Snapshot;
-
-fn shipped() -> &'static Snapshot {
-    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
-    SNAPSHOT.get_or_init(|| Snapshot::load(&common::shipped_data()).expect("the shipped model loads"))
-}
 
 /// A mention as these tests read it: the text its byte span slices, the linked id, and the span
 /// in (byte, code point, UTF-16) pairs.
@@ -27,8 +19,8 @@ struct Seen {
 }
 
 fn extract(text: &str) -> Vec<Seen> {
-    let model = &shipped().model;
-    shipped()
+    let model = &common::article_snapshot().model;
+    common::article_snapshot()
         .extractor
         .extract(text, &ExtractOptions::default())
         .mentions
@@ -57,8 +49,8 @@ fn pairs(expected: &[(&str, Option<&str>)]) -> Vec<(String, Option<String>)> {
 
 /// What the linked mentions of a text say, in text order, without their surfaces.
 fn linked_entities(text: &str) -> Vec<(String, MentionKind, Option<String>)> {
-    let model = &shipped().model;
-    shipped()
+    let model = &common::article_snapshot().model;
+    common::article_snapshot()
         .extractor
         .extract(text, &ExtractOptions::default())
         .mentions
@@ -167,7 +159,7 @@ fn a_mark_after_a_name_belongs_to_its_last_letter() {
 #[test]
 fn a_decomposed_unknown_name_is_one_word_per_name() {
     let seen = |text: &str| -> Vec<(String, Option<EntityType>)> {
-        shipped()
+        common::article_snapshot()
             .extractor
             .extract(text, &ExtractOptions::default())
             .mentions
@@ -188,7 +180,10 @@ fn a_decomposed_unknown_name_is_one_word_per_name() {
 #[test]
 fn a_decomposed_name_is_the_name_as_written() {
     let confidence = |text: &str| {
-        let mentions = shipped().extractor.extract(text, &ExtractOptions::default()).mentions;
+        let mentions = common::article_snapshot()
+            .extractor
+            .extract(text, &ExtractOptions::default())
+            .mentions;
         assert_eq!(mentions.len(), 1, "{text}");
         mentions[0].confidence
     };

@@ -1,8 +1,6 @@
 //! Layered models: the world layer under the article's model, and what a later layer may do to
 //! an earlier layer's entity.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use actorgraph::model::{load_layers, EntityType};

@@ -1,22 +1,14 @@
 //! Extraction rules with the world layer under the article's model (the shipped model), one
 //! behaviour per test, on sentences written for them: the world's actors, and the unknown ones.
 
-mod common;
-
-use std::sync::OnceLock;
+use crate::common;
 
 use actorgraph::extract::ExtractOptions;
 use actorgraph::model::EntityType;
-use actorgraph::snapshot::Snapshot;
-
-fn shipped() -> &'static Snapshot {
-    static SNAPSHOT: OnceLock<Snapshot> = OnceLock::new();
-    SNAPSHOT.get_or_init(|| Snapshot::load_layers(&common::shipped_layers()).expect("the shipped layers load"))
-}
 
 /// (surface, linked id or None, type) of every mention.
 fn found(text: &str) -> Vec<(String, Option<String>, Option<EntityType>)> {
-    let snapshot = shipped();
+    let snapshot = common::world_snapshot();
     snapshot
         .extractor
         .extract(text, &ExtractOptions::default())
@@ -57,14 +49,14 @@ fn countries_capitals_and_organisations_of_the_world_are_known() {
             Some("cairo")
         ]
     );
-    let cairo = shipped()
+    let cairo = common::world_snapshot()
         .extractor
         .extract("Cairo would not allow it.", &ExtractOptions::default())
         .mentions[0]
         .metonym_for;
     assert_eq!(
         cairo,
-        shipped().model.entity_index("egypt"),
+        common::world_snapshot().model.entity_index("egypt"),
         "a capital stands for its government"
     );
 }
@@ -169,7 +161,7 @@ fn a_shared_city_name_goes_to_the_city_of_the_country_named() {
 fn mentions_of_one_unknown_actor_share_a_local_id() {
     let text = "Sen. Chris Murphy met Secretary of State Mike Pompeo. Murphy said Pompeo agreed; \
                 later CHRIS MURPHY left.";
-    let snapshot = shipped();
+    let snapshot = common::world_snapshot();
     let ids: Vec<(String, Option<u32>)> = snapshot
         .extractor
         .extract(text, &ExtractOptions::default())

@@ -3,7 +3,7 @@
 
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -239,5 +239,39 @@ fn a_metrics_address_in_use_is_named_with_its_flag() {
     assert!(
         stderr.contains(&format!("cannot listen for metrics on {address} (--metrics-listen)")),
         "{stderr}"
+    );
+}
+
+#[test]
+fn the_events_command_takes_the_roots_the_api_takes() {
+    let data = format!("{},{}", common::shipped_layers()[0].display(), shipped_data().display());
+    let run = |root: &str| {
+        let mut child = binary()
+            .args(["events", "--data", &data, "--roots", root])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run the binary");
+        if let Some(mut stdin) = child.stdin.take() {
+            std::io::Write::write_all(&mut stdin, b"Egypt condemned Turkey.").expect("write the text");
+        }
+        child.wait_with_output().expect("the command ends")
+    };
+    for bad in ["00", "21", "4", "ab"] {
+        let output = run(bad);
+        assert!(!output.status.success(), "--roots {bad} is refused");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("01 to 20"),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let output = run("11");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("\"111\""),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
     );
 }

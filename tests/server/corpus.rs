@@ -2,7 +2,7 @@
 //! grouped across documents, corpus relations beside the curated ones, restarts, and an
 //! acknowledged document surviving `kill -9`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -1,6 +1,6 @@
 //! ExtractEvents and StreamExtractEvents through the generated client, on a real server.
 
-mod common;
+use crate::common;
 
 use actorgraph::pb;
 use common::{error_details, TestServer};

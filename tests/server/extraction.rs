@@ -1,6 +1,6 @@
 //! ExtractionService through the generated client: options, limits, and the stream.
 
-mod common;
+use crate::common;
 
 use actorgraph::pb;
 use common::{error_details, TestServer};

@@ -2,7 +2,7 @@
 //! (tests/fixtures/gold_mentions.jsonl, annotated by the rules in GOLD.md): span + link F1, and
 //! every demonym and metonym exactly right. Runs through the real server and generated client.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -1,6 +1,6 @@
 //! Hostile clients and careless operators: every edge a probe found, pinned.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

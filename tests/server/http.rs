@@ -1,7 +1,7 @@
 //! HTTP beside gRPC on the same port, called with a plain HTTP/1.1 client as curl or a browser
 //! would: Connect JSON calls and their errors, gRPC-Web, and the page's files.
 
-mod common;
+use crate::common;
 
 use actorgraph::config::ServerConfig;
 use base64::Engine as _;

@@ -1,6 +1,6 @@
 //! KnowledgeService through the generated client, on the shipped model of the article.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

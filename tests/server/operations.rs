@@ -1,6 +1,6 @@
 //! Operations: bad input, overload, deadlines, cancelled streams, hot reload, metrics.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

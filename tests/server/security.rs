@@ -1,6 +1,6 @@
 //! TLS and mutual TLS, with a certificate authority and certificates made at test time.
 
-mod common;
+use crate::common;
 
 use actorgraph::config::ServerConfig;
 use actorgraph::pb;

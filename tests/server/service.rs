@@ -1,6 +1,6 @@
 //! The service foundation: health, reflection, model version, graceful shutdown.
 
-mod common;
+use crate::common;
 
 use actorgraph::pb;
 use common::TestServer;

@@ -415,7 +415,7 @@ def main():
                  and d.find_element(By.ID, "text").get_attribute("data-events"), "the short text's events are drawn")
             events, shown = check_events(driver, base, negated_text)
             check_arrows(driver, events, shown)
-            expect([bool(e.get("negated")) for e in events] == [False, False, False, True], "the README's four events")
+            expect([bool(e.get("negated")) for e in events] == [False, False, False, True], "the four events of the ExtractEvents example (docs/api.md)")
             figures["negated events drawn dashed"] = sum(a["dashed"] for a in shown["arrows"])
 
             # Load one of the model's source texts instead of pasting.

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Interop suite: runs every curl command of README.md (the HTTP/JSON section) against a running
-server and checks each answer, as grpcurl_suite.py does for the grpcurl commands: the same
-answers, since the JSON routes call the same handlers, and the errors as Connect error JSON.
+"""Interop suite: runs every curl command of the documentation (README.md and docs/*.md, chiefly
+the HTTP/JSON section of docs/api.md) against a running server and checks each answer, as
+grpcurl_suite.py does for the grpcurl commands: the same answers, since the JSON routes call the
+same handlers, and the errors as Connect error JSON.
 
-The commands are read from the README itself; every RPC must have a curl example (the streaming
-ones show their refusal), or the suite fails.
+The commands are read from the documentation itself, as grpcurl_suite.py reads them (README.md,
+then docs/*.md by name; a command documented twice runs once); every command must have a check
+and every RPC a curl example (the streaming ones show their refusal), or the suite fails.
 
 Usage: curl_suite.py ADDRESS   (curl must be on PATH)
 """
@@ -14,19 +16,12 @@ import subprocess
 import sys
 
 import grpcurl_suite as grpcurl
-from grpcurl_suite import ALL_RPCS, DOCUMENTED_ADDRESS, README, expect
+from grpcurl_suite import ALL_RPCS, DOCUMENTED_ADDRESS, documented_commands, expect
 
 
-def readme_commands():
-    """The curl command lines of the README's shell code blocks."""
-    commands, in_shell = [], False
-    for line in README.read_text(encoding="utf-8").splitlines():
-        if line.startswith("```"):
-            in_shell = line.strip() == "```sh"
-            continue
-        if in_shell and line.startswith("curl "):
-            commands.append(line)
-    return commands
+def curl_commands():
+    """The curl command lines of the documentation."""
+    return documented_commands(lambda line: line.startswith("curl "))
 
 
 def http_answer(out):
@@ -91,12 +86,12 @@ CHECKS = [
 
 def main():
     address = sys.argv[1]
-    commands = readme_commands()
+    commands = curl_commands()
     covered, failures, passed = set(), [], 0
-    for command in commands:
+    for source, command in commands:
         check = next((c for key, c in CHECKS if key in command), None)
         if check is None:
-            failures.append(f"no check for README command: {command}")
+            failures.append(f"no check for the command of {source}: {command}")
             continue
         runnable = command.replace(DOCUMENTED_ADDRESS, address)
         result = subprocess.run(["bash", "-c", runnable], capture_output=True, text=True, timeout=60)
@@ -106,12 +101,12 @@ def main():
             passed += 1
             print(f"ok    {command[:110]}")
         except (AssertionError, KeyError, IndexError, ValueError, StopIteration) as error:
-            failures.append(f"{command}\n  -> {error!r}\n  output: {output[:600]}")
+            failures.append(f"{source}: {command}\n  -> {error!r}\n  output: {output[:600]}")
             print(f"FAIL  {command[:110]}")
         covered.update(rpc for rpc in ALL_RPCS if rpc in command)
     missing = ALL_RPCS - covered
     if missing:
-        failures.append(f"RPCs with no README curl example: {sorted(missing)}")
+        failures.append(f"RPCs with no curl example in README.md or docs/*.md: {sorted(missing)}")
     for failure in failures:
         print("\n" + failure)
     print(f"curl: {passed} passed, {len(failures)} failed")

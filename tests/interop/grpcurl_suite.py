@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""Interop suite: runs every grpcurl command of README.md against a running server, through
-reflection alone (no proto files), and checks each answer: entities, relations, error codes.
+"""Interop suite: runs every grpcurl command of the documentation (README.md and docs/*.md)
+against a running server, through reflection alone (no proto files), and checks each answer:
+entities, relations, error codes.
 
-The commands are read from the README itself, so the documented examples and the tested calls
-cannot drift apart. Every RPC of both services must be covered, or the suite fails.
+The commands are read from the documentation itself, so the documented examples and the tested
+calls cannot drift apart: every command line of a shell code block (```sh at the start of a
+line; the indented blocks of a walk-through, which need files of the reader's own, are not run),
+README.md first, then docs/*.md in name order. A command documented twice (the README's example
+is also in docs/api.md) runs once, where it first appears. Every command must have a check, and
+every RPC of the services must be covered, or the suite fails.
 
 Usage: grpcurl_suite.py ADDRESS   (grpcurl must be on PATH)
 """
@@ -15,7 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTATION = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 DOCUMENTED_ADDRESS = "127.0.0.1:50051"
 
 ALL_RPCS = {
@@ -40,16 +46,27 @@ ALL_RPCS = {
 }
 
 
-def readme_commands():
-    """The grpcurl command lines of the README's shell code blocks."""
-    commands, in_shell = [], False
-    for line in README.read_text(encoding="utf-8").splitlines():
-        if line.startswith("```"):
-            in_shell = line.strip() == "```sh"
-            continue
-        if in_shell and "grpcurl " in line and (line.startswith("grpcurl ") or line.startswith("printf ")):
-            commands.append(line)
+def documented_commands(wanted):
+    """The command lines of the documentation's shell code blocks that `wanted` accepts, in order
+    (README.md, then docs/*.md by name), each once, as (file, command): a command documented in
+    two places runs where it first appears."""
+    commands, seen = [], set()
+    for path in DOCUMENTATION:
+        in_shell = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("```"):
+                in_shell = line.strip() == "```sh"
+                continue
+            if in_shell and wanted(line) and line not in seen:
+                seen.add(line)
+                commands.append((path.relative_to(ROOT).as_posix(), line))
     return commands
+
+
+def grpcurl_commands():
+    """The grpcurl command lines of the documentation."""
+    return documented_commands(
+        lambda line: "grpcurl " in line and (line.startswith("grpcurl ") or line.startswith("printf ")))
 
 
 def json_documents(text):
@@ -360,12 +377,12 @@ CHECKS = [
 
 def main():
     address = sys.argv[1]
-    commands = readme_commands()
+    commands = grpcurl_commands()
     covered, failures, passed = set(), [], 0
-    for command in commands:
+    for source, command in commands:
         check = next((c for key, c in CHECKS if key in command), None)
         if check is None:
-            failures.append(f"no check for README command: {command}")
+            failures.append(f"no check for the command of {source}: {command}")
             continue
         runnable = command.replace(DOCUMENTED_ADDRESS, address)
         result = subprocess.run(["bash", "-c", runnable], capture_output=True, text=True, timeout=60)
@@ -375,12 +392,12 @@ def main():
             passed += 1
             print(f"ok    {command[:110]}")
         except (AssertionError, KeyError, IndexError, ValueError) as error:
-            failures.append(f"{command}\n  -> {error!r}\n  output: {output[:600]}")
+            failures.append(f"{source}: {command}\n  -> {error!r}\n  output: {output[:600]}")
             print(f"FAIL  {command[:110]}")
         covered.update(rpc for rpc in ALL_RPCS if rpc in command)
     missing = ALL_RPCS - covered
     if missing:
-        failures.append(f"RPCs with no README example: {sorted(missing)}")
+        failures.append(f"RPCs with no grpcurl example in README.md or docs/*.md: {sorted(missing)}")
     for failure in failures:
         print("\n" + failure)
     print(f"grpcurl: {passed} passed, {len(failures)} failed")

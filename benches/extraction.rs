@@ -142,9 +142,13 @@ fn events(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("events", text_name), text, |b, text| {
             b.iter(|| {
-                actorgraph::events::extract(&world.model, &world.extractor, black_box(text), &event_options, &|| {
-                    false
-                })
+                actorgraph::events::extract_events(
+                    &world.model,
+                    &world.extractor,
+                    black_box(text),
+                    &event_options,
+                    &|| false,
+                )
             });
         });
     }

@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..rounds {
         mentions += if events {
             let options = actorgraph::events::EventOptions::default();
-            actorgraph::events::extract(&snapshot.model, &snapshot.extractor, &text, &options, &|| false)
+            actorgraph::events::extract_events(&snapshot.model, &snapshot.extractor, &text, &options, &|| false)
                 .map_or(0, |found| found.events.len())
         } else {
             snapshot

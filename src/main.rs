@@ -20,13 +20,13 @@ fn main() -> ExitCode {
             data,
             nested,
             exclude_unlinked,
-        }) => extract(file.as_deref(), &data, nested, exclude_unlinked),
+        }) => extract_command(file.as_deref(), &data, nested, exclude_unlinked),
         Some(Command::Events {
             file,
             data,
             min_confidence,
             roots,
-        }) => events(file.as_deref(), &data, min_confidence, roots),
+        }) => events_command(file.as_deref(), &data, min_confidence, roots),
         Some(Command::Ingest {
             paths,
             store,
@@ -235,7 +235,7 @@ fn read_text(file: Option<&std::path::Path>) -> Result<String, std::io::Error> {
     Ok(text)
 }
 
-fn events(
+fn events_command(
     file: Option<&std::path::Path>,
     data: &[std::path::PathBuf],
     min_confidence: f32,
@@ -248,7 +248,7 @@ fn events(
             return ExitCode::FAILURE;
         }
     };
-    if let Some(bad) = roots.iter().find(|r| !actorgraph::events::lexicon::is_root(r)) {
+    if let Some(bad) = roots.iter().find(|r| !actorgraph::model::event_lexicon::is_root(r)) {
         eprintln!("error: --roots takes CAMEO roots, two digits from 01 to 20 such as 04 or 19, got {bad:?}");
         return ExitCode::FAILURE;
     }
@@ -260,7 +260,8 @@ fn events(
         }
     };
     let options = actorgraph::events::EventOptions { min_confidence, roots };
-    let Some(found) = actorgraph::events::extract(&snapshot.model, &snapshot.extractor, &text, &options, &|| false)
+    let Some(found) =
+        actorgraph::events::extract_events(&snapshot.model, &snapshot.extractor, &text, &options, &|| false)
     else {
         return ExitCode::FAILURE;
     };
@@ -276,7 +277,7 @@ fn events(
     ExitCode::SUCCESS
 }
 
-fn extract(
+fn extract_command(
     file: Option<&std::path::Path>,
     data: &[std::path::PathBuf],
     nested: bool,

@@ -167,7 +167,7 @@ CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE."""
 SINGULAR_DETERMINERS = frozenset({"a", "an", "one", "another", "each", "every", "this", "that"})
 
 # A word of a trigger or object: what the lexicon's loader accepts (words_of in
-# src/events/lexicon.rs): a lower-case letter, then letters, hyphens and apostrophes. Digits
+# src/model/event_lexicon.rs): a lower-case letter, then letters, hyphens and apostrophes. Digits
 # (model designations: "f-16", "ak-47", 2,309 object phrases) only with --digits, for a loader
 # that takes them.
 WORD = re.compile(r"^[a-z][a-z'-]*$")
@@ -175,7 +175,7 @@ WORD_WITH_DIGITS = re.compile(r"^[a-z][a-z0-9'-]*$")
 CODE = re.compile(r"^\[([^\]]*)\]$")
 
 # -------------------------------------------------------------------------------------------------
-# English forms, as the lexicon's loader makes them (src/events/lexicon.rs, inflect_verb)
+# English forms, as the lexicon's loader makes them (src/model/event_lexicon.rs, inflect_verb)
 # -------------------------------------------------------------------------------------------------
 
 VOWELS = frozenset("aeiou")
@@ -183,7 +183,7 @@ VOWELS = frozenset("aeiou")
 
 def inflect_verb(words: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The forms the loader generates for a `verbs` entry: base, -s, -ed, -ing of the first
-    word. Must stay in step with inflect_verb in src/events/lexicon.rs."""
+    word. Must stay in step with inflect_verb in src/model/event_lexicon.rs."""
     first, rest = words[0], words[1:]
     stem_y = first[:-1] if first.endswith("y") and len(first) > 1 and first[-2] not in VOWELS else None
     if stem_y is not None:

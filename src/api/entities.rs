@@ -71,7 +71,7 @@ fn bounded_mentions(
 
 /// Extracts one validated request, off the async workers when the text is large; the work
 /// stops early when the call is dropped.
-pub(super) async fn extract(
+pub(super) async fn answer(
     snapshot: Arc<Snapshot>,
     request: pb::ExtractEntitiesRequest,
     options: ExtractOptions,

@@ -26,7 +26,7 @@ pub(super) fn read_request(request: &pb::ExtractEventsRequest, max_text_bytes: u
 
 /// A CAMEO root is two digits from 01 to 20.
 pub(super) fn check_root(field: &str, root: &str) -> Result<(), Error> {
-    if crate::events::lexicon::is_root(root) {
+    if crate::model::event_lexicon::is_root(root) {
         return Ok(());
     }
     Err(Error::invalid(
@@ -66,7 +66,7 @@ fn to_response(
 
 /// Finds the events of one validated request, off the async workers when the text is large;
 /// the work stops early when the call is dropped.
-pub(super) async fn extract(
+pub(super) async fn answer(
     snapshot: Arc<Snapshot>,
     request: pb::ExtractEventsRequest,
     options: EventOptions,
@@ -81,7 +81,7 @@ pub(super) async fn extract(
                 .into(),
         });
     }
-    let answer = move |snapshot: &Snapshot, found: &events::EventExtraction, request: &pb::ExtractEventsRequest| {
+    let respond = move |snapshot: &Snapshot, found: &events::EventExtraction, request: &pb::ExtractEventsRequest| {
         let response = to_response(snapshot, &request.text, found, request.include_mentions);
         let items = response.events.len() + response.mentions.len();
         offload::bounded(
@@ -93,8 +93,8 @@ pub(super) async fn extract(
         )
     };
     offload::run(request.text.len(), "event extraction", metrics, move |stop| {
-        let found = events::extract(&snapshot.model, &snapshot.extractor, &request.text, &options, stop)?;
-        Some(answer(&snapshot, &found, &request))
+        let found = events::extract_events(&snapshot.model, &snapshot.extractor, &request.text, &options, stop)?;
+        Some(respond(&snapshot, &found, &request))
     })
     .await
 }

@@ -52,7 +52,7 @@ impl ExtractionService for ExtractionApi {
         let options = entities::read_request(&request, self.limits.max_text_bytes)?;
         let snapshot = self.snapshot.load_full();
         Ok(Response::new(
-            entities::extract(
+            entities::answer(
                 snapshot,
                 request,
                 options,
@@ -82,7 +82,7 @@ impl ExtractionService for ExtractionApi {
                     item.request,
                     |request| entities::read_request(request, limits.max_text_bytes),
                     |request, options| {
-                        entities::extract(snapshot, request, options, limits.max_response_bytes, &metrics)
+                        entities::answer(snapshot, request, options, limits.max_response_bytes, &metrics)
                     },
                 )
                 .await;
@@ -106,7 +106,7 @@ impl ExtractionService for ExtractionApi {
         let options = events::read_request(&request, self.limits.max_text_bytes)?;
         let snapshot = self.snapshot.load_full();
         Ok(Response::new(
-            events::extract(
+            events::answer(
                 snapshot,
                 request,
                 options,
@@ -133,7 +133,7 @@ impl ExtractionService for ExtractionApi {
                 let result = answer_item(
                     item.request,
                     |request| events::read_request(request, limits.max_text_bytes),
-                    |request, options| events::extract(snapshot, request, options, limits.max_response_bytes, &metrics),
+                    |request, options| events::answer(snapshot, request, options, limits.max_response_bytes, &metrics),
                 )
                 .await;
                 pb::StreamExtractEventsResponse {

@@ -300,7 +300,7 @@ pub fn read_document(
 ) -> Option<StoredDocument> {
     let model = &snapshot.model;
     let text = document.text.as_str();
-    let found = events::extract(model, &snapshot.extractor, text, &EventOptions::default(), stop)?;
+    let found = events::extract_events(model, &snapshot.extractor, text, &EventOptions::default(), stop)?;
     let mentions = &found.extraction.mentions;
     let offset = |byte: usize| u32::try_from(byte).unwrap_or(u32::MAX);
     let actor = |index: usize| {

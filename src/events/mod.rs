@@ -3,7 +3,7 @@
 //!
 //! # How an event is found
 //! The entity extractor finds the sentences and the mentions. Within one sentence, the words of
-//! the event lexicon (a data file, see [`lexicon`]) are the *triggers*; for each trigger the
+//! the event lexicon (a data file, see [`crate::model::event_lexicon`]) are the *triggers*; for each trigger the
 //! patterns below find its *source* and *target* among the sentence's actor mentions. There is
 //! no parser: each pattern is a rule over a window of the sentence's items (words, punctuation
 //! and mentions), stated here and tested on its own sentence in `tests/engine/events.rs`.
@@ -117,8 +117,6 @@
 //! trigger looks at a bounded window (at most 40 items back, 30 forward), so the work is linear
 //! in the text.
 
-pub mod lexicon;
-
 mod items;
 mod patterns;
 
@@ -126,12 +124,12 @@ use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use crate::extract::{ExtractOptions, Extraction, Extractor, Mention};
+use crate::model::event_lexicon::{CodeIndex, Lexicon, Pos, Role, VerbForm};
 use crate::model::{AgreementIndex, EntityIndex, Model, RelationIndex};
 use items::{Item, ItemKind};
-use lexicon::{CodeIndex, Lexicon, Pos, Role, VerbForm};
 use patterns::{Object, Subject, TriggerAt};
 
-pub use lexicon::{Code, Quad};
+pub use crate::model::event_lexicon::{Code, Quad};
 
 /// Which rule found an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +228,7 @@ pub struct EventExtraction {
 }
 
 /// Finds the events of `text`, giving up (`None`) when `stop` returns true.
-pub fn extract(
+pub fn extract_events(
     model: &Model,
     extractor: &Extractor,
     text: &str,
@@ -319,7 +317,7 @@ pub fn entity_of(mention: &Mention) -> Option<EntityIndex> {
 }
 
 /// What one trigger's patterns found.
-struct Found {
+struct TriggerMatch {
     sources: Vec<usize>,
     targets: Vec<usize>,
     /// One group acting together: `sources` holds it, `targets` is empty.
@@ -463,12 +461,12 @@ impl Sentence<'_> {
         }
     }
 
-    fn verb(&self, trigger: TriggerAt, verb_form: VerbForm, last_subject: &Option<Vec<usize>>) -> Option<Found> {
+    fn verb(&self, trigger: TriggerAt, verb_form: VerbForm, last_subject: &Option<Vec<usize>>) -> Option<TriggerMatch> {
         let items = self.items;
         if patterns::only_attempted(items, trigger.first) || patterns::after_modal(items, trigger.first) {
             return None;
         }
-        let found = |sources, targets, mutual, rule| Found {
+        let found = |sources, targets, mutual, rule| TriggerMatch {
             sources,
             targets,
             mutual,
@@ -558,9 +556,9 @@ impl Sentence<'_> {
             .map(|j| patterns::group(self.items, j))
     }
 
-    fn noun(&self, trigger: TriggerAt, last_subject: &Option<Vec<usize>>) -> Option<Found> {
+    fn noun(&self, trigger: TriggerAt, last_subject: &Option<Vec<usize>>) -> Option<TriggerMatch> {
         let items = self.items;
-        let found = |sources, targets, mutual, rule, trigger_first| Found {
+        let found = |sources, targets, mutual, rule, trigger_first| TriggerMatch {
             sources,
             targets,
             mutual,
@@ -650,13 +648,13 @@ impl Sentence<'_> {
         }
     }
 
-    fn agent(&self, trigger: TriggerAt) -> Option<Found> {
+    fn agent(&self, trigger: TriggerAt) -> Option<TriggerMatch> {
         let items = self.items;
         let sources = match patterns::subject(items, trigger.first) {
             Subject::Group(g) | Subject::Antecedent(g) => g,
             _ => return None,
         };
-        let found = |targets, mutual| Found {
+        let found = |targets, mutual| TriggerMatch {
             sources: sources.clone(),
             targets,
             mutual,
@@ -680,7 +678,12 @@ impl Sentence<'_> {
         }
     }
 
-    fn speech(&self, trigger: TriggerAt, verb_form: VerbForm, last_subject: &Option<Vec<usize>>) -> Option<Found> {
+    fn speech(
+        &self,
+        trigger: TriggerAt,
+        verb_form: VerbForm,
+        last_subject: &Option<Vec<usize>>,
+    ) -> Option<TriggerMatch> {
         let items = self.items;
         // ", noting that …": an adjunct gerund of saying shares the subject before it.
         let (sources, _) = self.sources_for(trigger.first, last_subject, verb_form == VerbForm::Gerund)?;
@@ -735,7 +738,7 @@ impl Sentence<'_> {
                 } else {
                     acted
                 };
-                return Some(Found {
+                return Some(TriggerMatch {
                     sources,
                     targets,
                     mutual: false,
@@ -753,7 +756,7 @@ impl Sentence<'_> {
         let code = (said.0..said.1)
             .find_map(|j| patterns::trigger_at(self.lexicon, items, j, Role::Content).map(|t| t.code))
             .or_else(|| self.reported_hostile_act(&targets));
-        Some(Found {
+        Some(TriggerMatch {
             sources,
             targets,
             mutual: false,
@@ -819,7 +822,7 @@ impl Sentence<'_> {
 
     fn emit(
         &self,
-        found: &Found,
+        found: &TriggerMatch,
         trigger: TriggerAt,
         out: &mut Vec<Event>,
         seen: &mut HashSet<(Actor, String, Actor, bool)>,
@@ -1180,7 +1183,7 @@ mod tests {
         let snapshot = shipped();
         let options = EventOptions::default();
         let steps = |text: &str| {
-            crate::work::measure(|| extract(&snapshot.model, &snapshot.extractor, text, &options, &|| false)).1
+            crate::work::measure(|| extract_events(&snapshot.model, &snapshot.extractor, text, &options, &|| false)).1
         };
         for (name, head, middle, tail) in SHAPES {
             let small = steps(&shape(head, middle, tail, 24 * 1024));

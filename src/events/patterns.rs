@@ -2,8 +2,8 @@
 //! barrier and precedence rules stated in `src/events/mod.rs`.
 
 use super::items::*;
-use super::lexicon::{CodeIndex, Lexicon, ObjectPhrase, Pos, Role, VerbForm, OBJECT_PHRASE_GAP};
 use crate::extract::{CALENDAR_WORDS, PERSON_TITLES, PORTFOLIO_WORDS, TITLE_MODIFIERS};
+use crate::model::event_lexicon::{CodeIndex, Lexicon, ObjectPhrase, Pos, Role, VerbForm, OBJECT_PHRASE_GAP};
 
 /// How far a subject is looked for before its trigger, in items.
 pub(crate) const SUBJECT_WINDOW: usize = 40;

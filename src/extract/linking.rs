@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::candidates::Candidate;
 use super::names::{MentionKind, WrittenName};
-use super::{lexicon, Extractor, Found};
+use super::{lexicon, Extractor, Sighting};
 use crate::model::{EntityIndex, EntityType};
 use crate::text::is_word_char;
 
@@ -26,8 +26,8 @@ pub(super) fn previous_word(text: &str, start: usize) -> Option<&str> {
 
 /// Keeps the leftmost-longest non-overlapping mentions; returns them and the known candidates
 /// nested inside them (for the `include_nested` option), both in text order.
-pub(super) fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Candidate>) {
-    let mut top: Vec<Found> = Vec::with_capacity(found.len());
+pub(super) fn select_leftmost_longest(found: Vec<Sighting>) -> (Vec<Sighting>, Vec<Candidate>) {
+    let mut top: Vec<Sighting> = Vec::with_capacity(found.len());
     let mut nested = Vec::new();
     let mut covered_until = 0;
     let mut current: Option<(usize, usize)> = None;
@@ -37,7 +37,7 @@ pub(super) fn select_leftmost_longest(found: Vec<Found>) -> (Vec<Found>, Vec<Can
             covered_until = end;
             current = Some((start, end));
             top.push(item);
-        } else if let (Found::Known(candidate), Some((outer_start, outer_end))) = (item, current) {
+        } else if let (Sighting::Known(candidate), Some((outer_start, outer_end))) = (item, current) {
             if start >= outer_start && end <= outer_end {
                 nested.push(candidate);
             }
@@ -67,12 +67,12 @@ fn single_entity<'t>(mut names: impl Iterator<Item = &'t WrittenName>) -> Option
 impl Extractor {
     /// Decides the entity of each top-level mention: shared names by context, capitals by their
     /// use as place or government.
-    pub(super) fn link(&self, text: &str, top: &[Found]) -> Vec<Link<'_>> {
+    pub(super) fn link(&self, text: &str, top: &[Sighting]) -> Vec<Link<'_>> {
         // Sized for the usual text, where a few names come back again and again.
         let mut context: HashMap<EntityIndex, usize> =
             HashMap::with_capacity_and_hasher(top.len().min(256), Default::default());
         for found in top {
-            if let Found::Known(candidate) = found {
+            if let Sighting::Known(candidate) = found {
                 if let Some(only) = single_entity(candidate.names(&self.names)) {
                     *context.entry(only).or_insert(0) += 1;
                 }
@@ -90,14 +90,14 @@ impl Extractor {
         let mut links: Vec<Link<'_>> = top
             .iter()
             .map(|found| match found {
-                Found::Known(candidate) => self.resolve(candidate, &context, &countries),
-                Found::Unlinked { .. } => Link::default(),
+                Sighting::Known(candidate) => self.resolve(candidate, &context, &countries),
+                Sighting::Unlinked { .. } => Link::default(),
             })
             .collect();
         // A place whose name is also a common word ("Nice", "Mobile", "Split") needs support: a
         // place word before it ("in Nice"), or its country named in the text ("Nice, France").
         for (index, found) in top.iter().enumerate() {
-            let Found::Known(candidate) = found else { continue };
+            let Sighting::Known(candidate) = found else { continue };
             let Some(entity) = links[index].entity else { continue };
             let facts = &self.entities[entity.get()];
             // A country named like a word (Jordan, Chad) is a country in news; given names before
@@ -116,14 +116,14 @@ impl Extractor {
         // An acronym joined by a slash to a word nobody claims is part of a technical name
         // ("GNU/Linux", "TCP/IP"); joined to another known name it stays ("LNA/LAAF").
         for (index, found) in top.iter().enumerate() {
-            let Found::Known(candidate) = found else { continue };
+            let Sighting::Known(candidate) = found else { continue };
             let acronym = candidate.names(&self.names).all(|n| n.kind == MentionKind::Acronym);
             let slash_word = text[candidate.end..]
                 .strip_prefix('/')
                 .is_some_and(|rest| rest.starts_with(char::is_alphanumeric));
             let next_is_known = top
                 .get(index + 1)
-                .is_some_and(|next| matches!(next, Found::Known(_)) && next.range().0 == candidate.end + 1);
+                .is_some_and(|next| matches!(next, Sighting::Known(_)) && next.range().0 == candidate.end + 1);
             if acronym && slash_word && !next_is_known {
                 links[index].unsupported = true;
             }
@@ -131,7 +131,7 @@ impl Extractor {
         // A shared name right after a place and a comma is the one in that place's country:
         // "Atlanta, Georgia" is the state, "Tbilisi, Georgia" the country, in one text.
         for index in 1..top.len() {
-            let (Found::Known(candidate), Found::Known(before)) = (&top[index], &top[index - 1]) else {
+            let (Sighting::Known(candidate), Sighting::Known(before)) = (&top[index], &top[index - 1]) else {
                 continue;
             };
             if links[index].candidates.len() < 2 || text.get(before.end..candidate.start) != Some(", ") {
@@ -156,7 +156,7 @@ impl Extractor {
         }
         let mut previous_place: Option<(usize, bool)> = None;
         for (index, found) in top.iter().enumerate() {
-            let Found::Known(candidate) = found else { continue };
+            let Sighting::Known(candidate) = found else { continue };
             let Some(entity) = links[index].entity else { continue };
             let facts = &self.entities[entity.get()];
             if facts.entity_type != EntityType::City {
@@ -267,11 +267,11 @@ mod tests {
     use crate::extract::tests::{georgias, known_names, shipped};
 
     /// The shipped model's candidates of `text`, each taken as a known name.
-    fn known(text: &str) -> Vec<Found> {
+    fn known(text: &str) -> Vec<Sighting> {
         known_names(&shipped().extractor, text)
     }
 
-    fn surface<'t>(text: &'t str, found: &Found) -> &'t str {
+    fn surface<'t>(text: &'t str, found: &Sighting) -> &'t str {
         let (start, end) = found.range();
         &text[start..end]
     }
@@ -290,7 +290,7 @@ mod tests {
         let (start, end) = range_of(text, "National Army");
         found.insert(
             2,
-            Found::Unlinked {
+            Sighting::Unlinked {
                 start,
                 end,
                 entity_type: Some(EntityType::Organization),

@@ -10,8 +10,8 @@ use rustc_hash::FxHashMap as HashMap;
 use super::candidates::Candidate;
 use super::linking::Link;
 use super::{
-    ExtractOptions, Extractor, Found, Mention, MentionKind, AMBIGUITY_FACTOR, CONFIDENCE_ALIAS, CONFIDENCE_CANONICAL,
-    CONFIDENCE_FOLDED,
+    ExtractOptions, Extractor, Mention, MentionKind, Sighting, AMBIGUITY_FACTOR, CONFIDENCE_ALIAS,
+    CONFIDENCE_CANONICAL, CONFIDENCE_FOLDED,
 };
 use crate::model::EntityType;
 use crate::text::{sentence_index_from, OffsetConverter};
@@ -55,7 +55,7 @@ impl Extractor {
         &self,
         text: &str,
         sentences: &[usize],
-        top: &[Found],
+        top: &[Sighting],
         decided: Vec<Link<'_>>,
         nested: Vec<Candidate>,
         options: &ExtractOptions,
@@ -85,7 +85,7 @@ impl Extractor {
             while let Some(inner) = nested_iter.next_if(|n| n.start < end || (n.start == start && n.end <= end)) {
                 if options.include_nested && inner.start >= start && inner.end <= end {
                     let link = self.resolve(&inner, &HashMap::default(), &HashMap::default());
-                    let found = Found::Known(inner);
+                    let found = Sighting::Known(inner);
                     let inner = self.mention(text, &mut positions, &found, link, true);
                     if keep(&inner) {
                         mentions.push(inner);
@@ -102,7 +102,7 @@ impl Extractor {
         &self,
         text: &str,
         positions: &mut Positions<'_>,
-        found: &Found,
+        found: &Sighting,
         link: Link<'_>,
         nested: bool,
     ) -> Mention {
@@ -111,7 +111,7 @@ impl Extractor {
         let span = positions.converter.span(start, end);
         let sentence = sentence_index_from(positions.sentences, start, &mut positions.sentence_cursor);
         match found {
-            Found::Unlinked {
+            Sighting::Unlinked {
                 entity_type,
                 kind,
                 confidence,
@@ -129,7 +129,7 @@ impl Extractor {
                 candidates: Vec::new(),
                 local_id: None,
             },
-            Found::Known(candidate) => {
+            Sighting::Known(candidate) => {
                 let surface = &text[start..end];
                 let entity = link.entity;
                 // Prefer the name as written in the text, for the confidence and the report.
@@ -178,18 +178,18 @@ mod tests {
     use crate::text::{sentence_starts, Span};
 
     /// The stage's mentions of `found` (in text order, longest first), linked by the shipped model.
-    fn built(text: &str, found: Vec<Found>, options: &ExtractOptions) -> Vec<Mention> {
+    fn built(text: &str, found: Vec<Sighting>, options: &ExtractOptions) -> Vec<Mention> {
         built_by(&shipped().extractor, text, found, options)
     }
 
-    fn built_by(extractor: &Extractor, text: &str, found: Vec<Found>, options: &ExtractOptions) -> Vec<Mention> {
+    fn built_by(extractor: &Extractor, text: &str, found: Vec<Sighting>, options: &ExtractOptions) -> Vec<Mention> {
         let (top, nested) = select_leftmost_longest(found);
         let links = extractor.link(text, &top);
         extractor.mentions(text, &sentence_starts(text), &top, links, nested, options)
     }
 
     /// The shipped model's candidates of `text`, each taken as a known name.
-    fn known(text: &str) -> Vec<Found> {
+    fn known(text: &str) -> Vec<Sighting> {
         known_names(&shipped().extractor, text)
     }
 
@@ -274,7 +274,7 @@ mod tests {
         let with_unlinked = || {
             let mut found = known(text);
             let start = text.find("Xyz Agency").expect("in the text");
-            found.push(Found::Unlinked {
+            found.push(Sighting::Unlinked {
                 start,
                 end: text.len(),
                 entity_type: Some(EntityType::Organization),

@@ -186,7 +186,7 @@ impl GivenNames {
 /// Either a known name or an unlinked phrase, before linking is decided: what `unknown` hands
 /// to `linking` and `mentions`.
 #[derive(Debug, Clone)]
-enum Found {
+enum Sighting {
     Known(Candidate),
     Unlinked {
         start: usize,
@@ -197,11 +197,11 @@ enum Found {
     },
 }
 
-impl Found {
+impl Sighting {
     fn range(&self) -> (usize, usize) {
         match self {
-            Found::Known(candidate) => (candidate.start, candidate.end),
-            Found::Unlinked { start, end, .. } => (*start, *end),
+            Sighting::Known(candidate) => (candidate.start, candidate.end),
+            Sighting::Unlinked { start, end, .. } => (*start, *end),
         }
     }
 }
@@ -312,9 +312,9 @@ mod tests {
 
     /// Every candidate of `text`, each taken as a known name: what the stages after `unknown`
     /// get, without unknown names.
-    pub(super) fn known_names(extractor: &Extractor, text: &str) -> Vec<Found> {
+    pub(super) fn known_names(extractor: &Extractor, text: &str) -> Vec<Sighting> {
         let candidates = extractor.candidates(text, &|| false).expect("not stopped");
-        candidates.into_iter().map(Found::Known).collect()
+        candidates.into_iter().map(Sighting::Known).collect()
     }
 
     /// A model where two entities share the name "Georgia", each with a city of its own, and

@@ -7,7 +7,7 @@
 use super::candidates::Candidate;
 use super::phrases::{self, Segment, SegmentClass, Token};
 use super::{
-    lexicon, Extractor, Found, GivenNames, MentionKind, CONFIDENCE_UNLINKED_GUESSED, CONFIDENCE_UNLINKED_POSSESSIVE,
+    lexicon, Extractor, GivenNames, MentionKind, Sighting, CONFIDENCE_UNLINKED_GUESSED, CONFIDENCE_UNLINKED_POSSESSIVE,
     CONFIDENCE_UNLINKED_TYPED,
 };
 use crate::model::EntityType;
@@ -40,7 +40,7 @@ impl Extractor {
         tokens: &[Token],
         segments: &[Segment],
         candidates: Vec<Candidate>,
-    ) -> Vec<Found> {
+    ) -> Vec<Sighting> {
         let mut hidden = vec![false; candidates.len()];
         let mut found = Vec::with_capacity(candidates.len() + segments.len());
         let mut line_kinds = LineKinds::default();
@@ -105,7 +105,7 @@ impl Extractor {
                     for &i in &inside {
                         hidden[i] = candidates[i].start >= person_start;
                     }
-                    found.push(Found::Unlinked {
+                    found.push(Sighting::Unlinked {
                         start: person_start,
                         end,
                         entity_type: Some(EntityType::Person),
@@ -220,7 +220,7 @@ impl Extractor {
                         SegmentClass::Actor(t) => Some(t),
                         _ => Some(EntityType::Person),
                     };
-                    found.push(Found::Unlinked {
+                    found.push(Sighting::Unlinked {
                         start,
                         end,
                         entity_type,
@@ -246,7 +246,7 @@ impl Extractor {
                 .into_iter()
                 .zip(hidden)
                 .filter(|(_, hidden)| !hidden)
-                .map(|(candidate, _)| Found::Known(candidate)),
+                .map(|(candidate, _)| Sighting::Known(candidate)),
         );
         found.sort_by(|a, b| {
             let (a_start, a_end) = a.range();
@@ -357,8 +357,8 @@ impl Surnames {
         }
     }
 
-    fn remember(&mut self, text: &str, tokens: &[Token], found: &Option<Found>) {
-        if let Some(Found::Unlinked {
+    fn remember(&mut self, text: &str, tokens: &[Token], found: &Option<Sighting>) {
+        if let Some(Sighting::Unlinked {
             entity_type: Some(EntityType::Person),
             ..
         }) = found
@@ -381,7 +381,7 @@ fn classify_unlinked(
     line_kinds: &mut LineKinds,
     surnames: &mut Surnames,
     given_names: &GivenNames,
-) -> Option<Found> {
+) -> Option<Sighting> {
     let found = classify_segment(text, segment, segment_tokens, line_kinds, surnames, given_names);
     surnames.remember(text, segment_tokens, &found);
     found
@@ -503,7 +503,7 @@ fn classify_segment(
     line_kinds: &mut LineKinds,
     surnames: &mut Surnames,
     given_names: &GivenNames,
-) -> Option<Found> {
+) -> Option<Sighting> {
     let start = segment_tokens.first()?.start;
     let end = segment_tokens.last()?.end;
     let line = line_kinds.of(text, start);
@@ -514,7 +514,7 @@ fn classify_segment(
     let words = segment_tokens.len();
     let word_text = |t: &Token| &text[t.start..t.end];
     let person = |start: usize, end: usize| {
-        Some(Found::Unlinked {
+        Some(Sighting::Unlinked {
             start,
             end,
             entity_type: Some(EntityType::Person),
@@ -582,7 +582,7 @@ fn classify_segment(
             // "Eastern Libya" or "Terrorist Groups" opening a sentence: too often not a name.
             return None;
         }
-        return Some(Found::Unlinked {
+        return Some(Sighting::Unlinked {
             start,
             end,
             entity_type: Some(entity_type),
@@ -593,7 +593,7 @@ fn classify_segment(
     let token = segment_tokens[0];
     let word = word_text(&token);
     if segment.after_title {
-        return Some(Found::Unlinked {
+        return Some(Sighting::Unlinked {
             start,
             end,
             entity_type: Some(EntityType::Person),
@@ -604,7 +604,7 @@ fn classify_segment(
     let letters = word.chars().filter(|c| c.is_alphabetic()).count();
     if token.all_capitals && (2..=6).contains(&letters) {
         let dotted_pair = word.contains('.') && letters == 2;
-        return Some(Found::Unlinked {
+        return Some(Sighting::Unlinked {
             start,
             end,
             entity_type: Some(if dotted_pair {
@@ -617,7 +617,7 @@ fn classify_segment(
         });
     }
     if !segment.sentence_initial && !line.title_case && phrases::looks_like_demonym(word) {
-        return Some(Found::Unlinked {
+        return Some(Sighting::Unlinked {
             start,
             end,
             entity_type: Some(EntityType::Country),
@@ -646,7 +646,7 @@ fn classify_segment(
         && super::linking::previous_word(text, start)
             .is_some_and(|before| lexicon::PLACE_PREPOSITIONS.contains(&before))
     {
-        return Some(Found::Unlinked {
+        return Some(Sighting::Unlinked {
             start,
             end,
             entity_type: Some(EntityType::City),
@@ -662,7 +662,7 @@ fn classify_segment(
             .is_some_and(|rest| !rest.starts_with(is_word_char))
     });
     if possessive && !segment.sentence_initial && !line.title_case && !token.all_capitals && letters >= 3 {
-        return Some(Found::Unlinked {
+        return Some(Sighting::Unlinked {
             start,
             end,
             entity_type: None,
@@ -709,11 +709,11 @@ mod tests {
         Unlinked(&'t str, Option<EntityType>),
     }
 
-    fn seen<'t>(text: &'t str, found: &Found) -> Seen<'t> {
+    fn seen<'t>(text: &'t str, found: &Sighting) -> Seen<'t> {
         let (start, end) = found.range();
         match found {
-            Found::Known(_) => Seen::Known(&text[start..end]),
-            Found::Unlinked { entity_type, .. } => Seen::Unlinked(&text[start..end], *entity_type),
+            Sighting::Known(_) => Seen::Known(&text[start..end]),
+            Sighting::Unlinked { entity_type, .. } => Seen::Unlinked(&text[start..end], *entity_type),
         }
     }
 

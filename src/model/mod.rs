@@ -2,6 +2,7 @@
 //! documents, loaded from the data file into one immutable, validated snapshot with the indexes
 //! that queries need. Nothing here knows about gRPC.
 
+pub mod event_lexicon;
 mod file_format;
 mod id;
 mod loader;

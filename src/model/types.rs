@@ -365,7 +365,7 @@ pub struct Model {
     /// For each entity, the agreements it is a party to, in id order.
     pub(crate) agreements_by_party: Vec<Vec<AgreementIndex>>,
     /// The event lexicon: CAMEO codes and their trigger words (empty when no layer has one).
-    pub event_lexicon: crate::events::lexicon::Lexicon,
+    pub event_lexicon: super::event_lexicon::Lexicon,
     /// The given names of every layer's `[[given_names]]`, folded as
     /// [`crate::text::fold_for_compare`] folds, sorted and without repeats.
     pub given_names: Vec<String>,

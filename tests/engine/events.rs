@@ -29,7 +29,7 @@ fn events_of(text: &str) -> Vec<String> {
 
 fn lines_of(text: &str) -> Vec<serde_json::Value> {
     let snapshot = common::world_snapshot();
-    let found = events::extract(
+    let found = events::extract_events(
         &snapshot.model,
         &snapshot.extractor,
         text,
@@ -411,7 +411,7 @@ fn the_world_layer_alone_finds_events_and_warns_of_predicates_it_lacks() {
         snapshot.model.warnings.first()
     );
     let text = "Egypt criticised Ethiopia.";
-    let found = events::extract(
+    let found = events::extract_events(
         &snapshot.model,
         &snapshot.extractor,
         text,

@@ -102,7 +102,7 @@ fn load_gold(path: &std::path::Path, entities: &serde_json::Map<String, serde_js
 
 /// The engine's events of a text, as the JSON lines the CLI prints.
 fn event_lines(snapshot: &Snapshot, text: &str) -> Vec<serde_json::Value> {
-    let found = events::extract(
+    let found = events::extract_events(
         &snapshot.model,
         &snapshot.extractor,
         text,

@@ -1,5 +1,5 @@
 //! `[[event_codes]]`, `[[event_triggers]]` and `[[event_word_classes]]`: the event lexicon,
-//! handed to `crate::events::lexicon`, whose checks it reports with their file and line.
+//! handed to `crate::model::event_lexicon`, whose checks it reports with their file and line.
 
 use super::*;
 
@@ -10,11 +10,11 @@ impl Loader {
         &mut self,
         parsed: &[(usize, DataFile)],
         predicate_by_name: &HashMap<String, PredicateIndex>,
-    ) -> crate::events::lexicon::Lexicon {
+    ) -> crate::model::event_lexicon::Lexicon {
         fn at(s: &Spanned<String>) -> (&str, usize) {
             (s.get_ref().as_str(), s.span().start)
         }
-        use crate::events::lexicon::{ClassInput, CodeInput, Lexicon, TriggerInput};
+        use crate::model::event_lexicon::{ClassInput, CodeInput, Lexicon, TriggerInput};
         let mut codes = Vec::new();
         let mut triggers = Vec::new();
         let mut classes = Vec::new();

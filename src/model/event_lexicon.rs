@@ -155,7 +155,7 @@ pub struct ObjectPhrase {
 /// new sweeping sanctions").
 pub const OBJECT_PHRASE_GAP: usize = 3;
 
-/// The validated lexicon: what [`crate::events::EventExtractor`] matches.
+/// The validated lexicon: what [`crate::events`] matches.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
     pub codes: Vec<Code>,

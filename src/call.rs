@@ -25,6 +25,16 @@ pub fn served_sets() -> impl Iterator<Item = &'static [u8]> {
     ])
 }
 
+/// A request body up to this size is read without a read slot: a stalled small body costs a
+/// task and its bytes, nothing that other calls wait for.
+pub const SMALL_BODY_BYTES: usize = 64 * 1024;
+
+/// Whether calls to `path` bring a whole text to work on (extraction, ingestion into the
+/// corpus): they get the larger body limits, and the text budget counts their bytes.
+pub fn takes_text(path: &str) -> bool {
+    path.starts_with("/actorgraph.v1.ExtractionService/") || path.starts_with("/actorgraph.v1.CorpusService/")
+}
+
 /// An error the protocol adapter in front of the call layer (`crate::http`) found while reading
 /// a request: a JSON body that is not the method's message, a body over the limit, a stream
 /// asked for over JSON. The adapter sends the call on with this in its extensions, and the call

@@ -170,11 +170,26 @@ pub struct ServerConfig {
     /// valid model. 0 turns the guard off.
     #[arg(long, env = "ACTORGRAPH_RELOAD_MIN_KEPT_PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub reload_min_kept_percent: u8,
-    /// How long a JSON (Connect) call's body may take to arrive, in milliseconds (at least 1;
-    /// never more than --request-timeout-ms): a slower one is answered DEADLINE_EXCEEDED. A body
-    /// of up to 64 KiB holds no call slot while it arrives.
+    /// How long a call's request body may take to arrive, in milliseconds (at least 1; never
+    /// more than --request-timeout-ms): a slower one is answered DEADLINE_EXCEEDED. The body of
+    /// a one-message call (gRPC, gRPC-Web or JSON) is read before the call takes a slot of
+    /// --max-concurrent-calls, so a slow client holds none; a body over 64 KiB needs one of as
+    /// many read slots while it arrives.
     #[arg(long, env = "ACTORGRAPH_BODY_READ_TIMEOUT_MS", default_value_t = 5_000, value_parser = at_least_one::<u64>)]
     pub body_read_timeout_ms: u64,
+    /// Text bytes the server works on at once, in bytes (at least 1): a unary extraction or
+    /// ingestion call holds its request's size (at most all of it, so the largest text still
+    /// runs alone) from admission to its answer, and a call that does not fit waits, within its
+    /// deadline, then is refused with RESOURCE_EXHAUSTED TEXT_BUDGET. The engine's working
+    /// memory is tens of times the text, so this bounds the peak: see docs/operations.md.
+    #[arg(long, env = "ACTORGRAPH_MAX_TEXT_BYTES_IN_WORK", default_value_t = 2 * 1024 * 1024, value_parser = at_least_one::<usize>)]
+    pub max_text_bytes_in_work: usize,
+    /// Requests over 64 KiB the server holds at once, from reading their body to their answer
+    /// (at least 1): a larger request beyond it is refused at once with RESOURCE_EXHAUSTED
+    /// OVERLOADED. With --max-text-bytes-in-work it bounds the memory of request bodies: see
+    /// docs/operations.md, "Memory".
+    #[arg(long, env = "ACTORGRAPH_MAX_LARGE_REQUESTS", default_value_t = 16, value_parser = at_least_one::<usize>)]
+    pub max_large_requests: usize,
     /// The largest data file (or document file of a layer) read, in bytes (at least 1): a
     /// larger one is refused with its path, and so is anything that is not a regular file (a
     /// FIFO, a device), at start and at every reload.

@@ -143,6 +143,7 @@ fn health(check: &HealthCheck) -> ExitCode {
 }
 
 fn serve(config: ServerConfig) -> ExitCode {
+    actorgraph::server::allocator::return_freed_memory();
     actorgraph::server::init_tracing(config.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,

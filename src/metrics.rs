@@ -85,6 +85,8 @@ pub struct Metrics {
     /// The series of each method label seen so far (a closed set: see `server::Methods`).
     series: RwLock<rustc_hash::FxHashMap<Arc<str>, RpcSeries>>,
     in_flight: Gauge,
+    bodies_reading: Gauge,
+    text_bytes_in_work: Gauge,
     shed: Counter,
     abandoned: Counter,
     reloads: Family<ReloadLabels, Counter>,
@@ -161,6 +163,18 @@ impl Metrics {
         registry.register("call_duration_seconds", "gRPC call latency by method", latency.clone());
         let in_flight = Gauge::default();
         registry.register("calls_in_flight", "gRPC calls being answered now", in_flight.clone());
+        let bodies_reading = Gauge::default();
+        registry.register(
+            "request_bodies_reading",
+            "request bodies being read before their call is admitted",
+            bodies_reading.clone(),
+        );
+        let text_bytes_in_work = Gauge::default();
+        registry.register(
+            "text_bytes_in_work",
+            "request text bytes held against --max-text-bytes-in-work now",
+            text_bytes_in_work.clone(),
+        );
         let shed = Counter::default();
         registry.register(
             "calls_shed",
@@ -221,6 +235,8 @@ impl Metrics {
             latency,
             series: RwLock::default(),
             in_flight,
+            bodies_reading,
+            text_bytes_in_work,
             shed,
             abandoned,
             reloads,
@@ -292,6 +308,14 @@ impl Metrics {
     }
 
     /// A call started (`+1`) or ended (`-1`).
+    pub fn add_bodies_reading(&self, delta: i64) {
+        self.bodies_reading.inc_by(delta);
+    }
+
+    pub fn add_text_bytes_in_work(&self, delta: i64) {
+        self.text_bytes_in_work.inc_by(delta);
+    }
+
     pub fn add_in_flight(&self, delta: i64) {
         self.in_flight.inc_by(delta);
     }

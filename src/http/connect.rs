@@ -18,13 +18,13 @@ use base64::Engine as _;
 use bytes::{Buf as _, BufMut as _, Bytes, BytesMut};
 use http_body_util::{BodyExt as _, Full};
 use prost_reflect::{DescriptorPool, DynamicMessage, MessageDescriptor, MethodDescriptor, SerializeOptions};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::body::Body;
 use tonic::codegen::http;
 use tonic::{Code, Status};
 use tower::{Service, ServiceExt as _};
 
-use crate::call::{served_sets, AdapterRefusal, Arrival, REQUEST_ID_HEADER};
+use crate::call::{served_sets, takes_text, AdapterRefusal, Arrival, REQUEST_ID_HEADER, SMALL_BODY_BYTES};
 use crate::error::Error;
 
 /// The request header a Connect client sets its deadline with, in milliseconds.
@@ -44,25 +44,21 @@ pub struct BodyLimits {
     /// How long a client may take to send its body (`--body-read-timeout-ms`, and never more
     /// than a call may run; a shorter `Connect-Timeout-Ms` wins).
     pub timeout: Duration,
-    /// How many bodies larger than [`SMALL_BODY_BYTES`] may be read at once: the calls in
-    /// progress allowed, so JSON bodies held in memory are bounded as admitted gRPC messages
-    /// are; beyond it a call is shed with RESOURCE_EXHAUSTED `OVERLOADED`, at once. A small
-    /// body holds no slot while it trickles in, so slow clients cannot starve the others.
-    pub concurrent_reads: usize,
     /// The largest JSON answer, in bytes (`--max-response-bytes`): JSON is larger than the
     /// protobuf the gRPC limit counts, so it is bounded again as written.
     pub answer_bytes: usize,
 }
-
-/// A body up to this size is read without a read slot: what a trickling client can hold.
-pub const SMALL_BODY_BYTES: usize = 64 * 1024;
 
 /// The gRPC methods a JSON call can name, with what each may read.
 pub struct Procedures {
     pool: DescriptorPool,
     methods: HashMap<String, MethodDescriptor>,
     limits: BodyLimits,
-    reads: Arc<Semaphore>,
+    /// One permit per request over [`SMALL_BODY_BYTES`] held, from its reading to its answer,
+    /// shared with the call layer (`--max-large-requests`); beyond it a request is shed with
+    /// RESOURCE_EXHAUSTED `OVERLOADED`, at once. A small body holds none while it trickles in,
+    /// so slow clients cannot starve the others.
+    large: Arc<Semaphore>,
 }
 
 impl Procedures {
@@ -70,7 +66,7 @@ impl Procedures {
     ///
     /// # Errors
     /// When a compiled-in descriptor set does not decode (a build bug).
-    pub fn new(limits: BodyLimits) -> Result<Procedures, prost_reflect::DescriptorError> {
+    pub fn new(limits: BodyLimits, large: Arc<Semaphore>) -> Result<Procedures, prost_reflect::DescriptorError> {
         let mut pool = DescriptorPool::global();
         // Every service the call layer serves, so a JSON call to a stream (reflection, health's
         // Watch) is refused as one rather than sent on with an empty message.
@@ -91,14 +87,12 @@ impl Procedures {
             pool,
             methods,
             limits,
-            reads: Arc::new(Semaphore::new(limits.concurrent_reads.max(1))),
+            large,
         })
     }
 
     fn body_limit(&self, method: &MethodDescriptor) -> usize {
-        let service = method.parent_service().full_name();
-        // Services that take whole texts: extraction, and ingestion into the corpus.
-        if service == "actorgraph.v1.ExtractionService" || service == "actorgraph.v1.CorpusService" {
+        if takes_text(&format!("/{}/", method.parent_service().full_name())) {
             self.limits.extraction_bytes
         } else {
             self.limits.other_bytes
@@ -165,6 +159,8 @@ where
         .get(http::header::CONTENT_ENCODING)
         .map(|value| String::from_utf8_lossy(value.as_bytes()).trim().to_ascii_lowercase())
         .filter(|encoding| !encoding.is_empty() && encoding != "identity");
+    // A large body's slot is held until the call is answered.
+    let mut large_slot = None;
     let (payload, refusal) = match (method, encoding) {
         (Some(_), _) if timeout_refusal.is_some() => (Bytes::new(), timeout_refusal),
         (Some(_), Some(encoding)) => (
@@ -187,7 +183,10 @@ where
             )),
         ),
         (Some(method), None) => match read_message(body, method, procedures, body_timeout).await {
-            Ok(message) => (frame(&message), None),
+            Ok((message, slot)) => {
+                large_slot = slot;
+                (frame(&message), None)
+            }
             Err(error) => (Bytes::new(), Some(error)),
         },
     };
@@ -199,7 +198,9 @@ where
         forward.extensions_mut().insert(AdapterRefusal(error));
     }
     let response = inner.oneshot(forward).await?;
-    Ok(answer(response, method.map(MethodDescriptor::output), procedures).await)
+    let answered = answer(response, method.map(MethodDescriptor::output), procedures).await;
+    drop(large_slot);
+    Ok(answered)
 }
 
 /// Reads the body (bounded in size and time) as the method's input message, encoded.
@@ -208,9 +209,9 @@ async fn read_message(
     method: &MethodDescriptor,
     procedures: &Procedures,
     timeout: Duration,
-) -> Result<Vec<u8>, Error> {
+) -> Result<(Vec<u8>, Option<OwnedSemaphorePermit>), Error> {
     let limit = procedures.body_limit(method);
-    let reading = read_body(body, limit, &procedures.reads);
+    let reading = read_body(body, limit, &procedures.large);
     let bytes = match tokio::time::timeout(timeout, reading).await {
         Err(_) => {
             return Err(Error::DeadlineExceeded(format!(
@@ -220,6 +221,7 @@ async fn read_message(
         }
         Ok(read) => read?,
     };
+    let (bytes, slot) = bytes;
     // Connect sends an empty message as `{}`; no body at all is no message, as over gRPC.
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::invalid(
@@ -247,7 +249,7 @@ async fn read_message(
                 format!("the request is not valid JSON of {}: {error}", input.full_name()),
             )
         })?;
-    Ok(prost::Message::encode_to_vec(&message))
+    Ok((prost::Message::encode_to_vec(&message), slot))
 }
 
 /// The first key an object of `json` gives twice, counting a proto field name and its JSON
@@ -314,8 +316,12 @@ fn repeated_key(json: &[u8]) -> Option<String> {
 }
 
 /// Reads a body whole, up to `limit` bytes; past [`SMALL_BODY_BYTES`] it needs a slot of
-/// `reads`, held until the body is read.
-async fn read_body(mut body: Body, limit: usize, reads: &Arc<Semaphore>) -> Result<Bytes, Error> {
+/// `large`, handed back with the bytes.
+async fn read_body(
+    mut body: Body,
+    limit: usize,
+    large: &Arc<Semaphore>,
+) -> Result<(Bytes, Option<OwnedSemaphorePermit>), Error> {
     let mut bytes = BytesMut::new();
     let mut slot = None;
     while let Some(frame) = body.frame().await {
@@ -337,7 +343,7 @@ async fn read_body(mut body: Body, limit: usize, reads: &Arc<Semaphore>) -> Resu
         }
         bytes.extend_from_slice(&data);
         if slot.is_none() && bytes.len() > SMALL_BODY_BYTES {
-            let Ok(taken) = Arc::clone(reads).try_acquire_owned() else {
+            let Ok(taken) = Arc::clone(large).try_acquire_owned() else {
                 return Err(Error::ResourceExhausted {
                     reason: "OVERLOADED",
                     message: "the server is at its limit of calls in progress; retry with backoff".into(),
@@ -346,7 +352,7 @@ async fn read_body(mut body: Body, limit: usize, reads: &Arc<Semaphore>) -> Resu
             slot = Some(taken);
         }
     }
-    Ok(bytes.freeze())
+    Ok((bytes.freeze(), slot))
 }
 
 /// One uncompressed gRPC frame holding `message`.
@@ -618,13 +624,15 @@ mod tests {
 
     #[test]
     fn every_served_method_is_a_procedure() {
-        let procedures = Procedures::new(BodyLimits {
-            extraction_bytes: 1,
-            other_bytes: 1,
-            timeout: Duration::from_secs(1),
-            concurrent_reads: 1,
-            answer_bytes: 1024,
-        })
+        let procedures = Procedures::new(
+            BodyLimits {
+                extraction_bytes: 1,
+                other_bytes: 1,
+                timeout: Duration::from_secs(1),
+                answer_bytes: 1024,
+            },
+            Arc::new(Semaphore::new(1)),
+        )
         .expect("the descriptor sets decode");
         for path in [
             "/actorgraph.v1.KnowledgeService/ListRelations",

@@ -14,6 +14,8 @@ pub const UNKNOWN_METHOD: &str = "unknown";
 #[derive(Debug, Clone)]
 pub struct Methods {
     labels: HashMap<Box<str>, Arc<str>>,
+    /// The methods whose request is one message (unary and server-streaming).
+    one_message: std::collections::HashSet<Box<str>>,
     unknown: Arc<str>,
     services: Arc<str>,
 }
@@ -23,6 +25,7 @@ impl Methods {
     /// decode adds nothing (the sets are compiled into the binary, so that would be a build bug).
     pub fn from_descriptor_sets(sets: &[&[u8]]) -> Methods {
         let mut labels = HashMap::new();
+        let mut one_message = std::collections::HashSet::new();
         let mut services = Vec::new();
         for set in sets {
             let Ok(set) = prost_types::FileDescriptorSet::decode(*set) else {
@@ -38,6 +41,9 @@ impl Methods {
                     };
                     for method in &service.method {
                         let path = format!("/{service_name}/{}", method.name());
+                        if !method.client_streaming() {
+                            one_message.insert(path.clone().into_boxed_str());
+                        }
                         labels.insert(path.clone().into_boxed_str(), Arc::from(path));
                     }
                     if !services.contains(&service_name) {
@@ -49,6 +55,7 @@ impl Methods {
         services.sort();
         Methods {
             labels,
+            one_message,
             unknown: Arc::from(UNKNOWN_METHOD),
             services: Arc::from(services.join(", ")),
         }
@@ -72,6 +79,11 @@ impl Methods {
         self.labels.contains_key(path)
     }
 
+    /// Whether the path is a method of this server whose request is one message.
+    pub fn takes_one_message(&self, path: &str) -> bool {
+        self.one_message.contains(path)
+    }
+
     /// The services served, comma-separated, for error messages.
     pub fn services(&self) -> &str {
         &self.services
@@ -89,6 +101,11 @@ mod tests {
         assert!(methods.is_known("/grpc.health.v1.Health/Check"));
         assert!(methods.is_known("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"));
         assert_eq!(&*methods.label("/x.Y/Z"), UNKNOWN_METHOD);
+        assert!(methods.takes_one_message("/actorgraph.v1.ExtractionService/ExtractEntities"));
+        assert!(methods.takes_one_message("/grpc.health.v1.Health/Watch"));
+        assert!(!methods.takes_one_message("/actorgraph.v1.ExtractionService/StreamExtractEntities"));
+        assert!(!methods.takes_one_message("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo"));
+        assert!(!methods.takes_one_message("/x.Y/Z"));
         assert_eq!(&*methods.label(&"/a".repeat(4000)), UNKNOWN_METHOD);
         assert!(methods.services().contains("actorgraph.v1.KnowledgeService"));
         assert!(methods.services().contains("grpc.health.v1.Health"));

@@ -2,6 +2,7 @@
 //! reflection, the call layer (logging, metrics, admission, deadlines), TLS, hot reload, the
 //! metrics endpoint, and graceful shutdown.
 
+pub mod allocator;
 mod call_layer;
 mod methods;
 mod probe;
@@ -21,7 +22,7 @@ use tonic::transport::server::TcpIncoming;
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
 use tonic_health::ServingStatus;
 
-pub use call_layer::CallLayer;
+pub use call_layer::{BodyReading, CallLayer, TextBudget};
 pub use methods::{Methods, UNKNOWN_METHOD};
 pub use probe::check_health;
 pub use reload::{ReloadOutcome, Reloader};
@@ -269,21 +270,31 @@ impl App {
             .with_nodelay(Some(true))
             .with_keepalive(Some(keepalive));
         let max_call_duration = Duration::from_millis(config.request_timeout_ms.max(1));
+        let large = Arc::new(Semaphore::new(config.max_large_requests.max(1)));
         let call_layer = CallLayer {
             metrics: Arc::clone(&self.metrics),
             permits: Arc::new(Semaphore::new(config.max_concurrent_calls.max(1))),
             max_call_duration,
             methods: Arc::new(Methods::served()),
+            reading: Arc::new(BodyReading {
+                timeout: max_call_duration.min(Duration::from_millis(config.body_read_timeout_ms.max(1))),
+                large: Arc::clone(&large),
+                text_message_bytes: config.max_decoding_message_bytes(),
+                other_message_bytes: KNOWLEDGE_DECODE_LIMIT,
+            }),
+            texts: TextBudget::new(config.max_text_bytes_in_work),
         };
         // JSON bodies get the gRPC decode limits: a JSON message is larger than its protobuf,
         // so a request under these may still be refused by the handler's own limits.
-        let http_layer = HttpLayer::new(Procedures::new(BodyLimits {
-            extraction_bytes: config.max_decoding_message_bytes(),
-            other_bytes: KNOWLEDGE_DECODE_LIMIT,
-            timeout: max_call_duration.min(Duration::from_millis(config.body_read_timeout_ms.max(1))),
-            concurrent_reads: config.max_concurrent_calls.max(1),
-            answer_bytes: config.max_response_bytes,
-        })?);
+        let http_layer = HttpLayer::new(Procedures::new(
+            BodyLimits {
+                extraction_bytes: config.max_decoding_message_bytes(),
+                other_bytes: KNOWLEDGE_DECODE_LIMIT,
+                timeout: max_call_duration.min(Duration::from_millis(config.body_read_timeout_ms.max(1))),
+                answer_bytes: config.max_response_bytes,
+            },
+            large,
+        )?);
         let tls = self.tls_config()?;
         let secure = tls.is_some();
         let mut builder = Server::builder();

@@ -4,6 +4,7 @@ use crate::common;
 
 use std::time::Duration;
 
+use actorgraph::config::ServerConfig;
 use actorgraph::pb;
 use bytes::Bytes;
 use common::{error_details, TestServer};
@@ -47,8 +48,11 @@ async fn raw_call(server: &TestServer, path: &str, content_type: &str, body: Vec
     let http_status = response.status().as_u16();
     let headers = response.headers().clone();
     let mut body = response.into_body();
+    // Each chunk read gives its window back, so a large answer is not held up.
     while let Some(chunk) = body.data().await {
-        let _ = chunk;
+        if let Ok(chunk) = chunk {
+            let _ = body.flow_control().release_capacity(chunk.len());
+        }
     }
     let trailers = body.trailers().await.ok().flatten();
     RawAnswer {
@@ -201,7 +205,13 @@ async fn cancel_midway(server: &TestServer, body: Vec<u8>, end_of_body: bool) {
         .expect("a request");
     let (_response, mut send) = client.send_request(request, false).expect("send headers");
     send.send_data(Bytes::from(body), end_of_body).expect("send body");
-    metrics_until(server, |text| text.contains("actorgraph_calls_in_flight 1")).await;
+    // A body still arriving is read before its call is admitted; a whole one is then worked on.
+    let working = if end_of_body {
+        "actorgraph_calls_in_flight 1"
+    } else {
+        "actorgraph_request_bodies_reading 1"
+    };
+    metrics_until(server, |text| text.contains(working)).await;
     send.send_reset(h2::Reason::CANCEL);
 }
 
@@ -560,4 +570,135 @@ async fn a_health_check_of_an_unknown_service_carries_an_error_info() {
         .expect_err("unknown service");
     assert_eq!(status.code(), Code::NotFound);
     assert_eq!(error_details(&status).0, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn a_unary_call_with_two_messages_is_an_invalid_argument() {
+    let server = TestServer::start().await;
+    let first = extract_message("Egypt backs Haftar.");
+    let second = extract_message("France backs Haftar.");
+    let body = [
+        frame(0, first.len() as u32, &first),
+        frame(0, second.len() as u32, &second),
+    ]
+    .concat();
+    // Before, the second message was dropped without a word and the first answered.
+    let answer = raw_call(&server, EXTRACT, "application/grpc", body).await;
+    assert_client_error(&server, &answer, Code::InvalidArgument, "TOO_MANY_MESSAGES").await;
+    assert!(answer.status().message().contains("sent 2"), "{:?}", answer.status());
+}
+
+/// Opens a call to `path` that sends its headers and the first bytes of a frame, then nothing.
+async fn stalled_call(server: &TestServer, path: &str) -> (h2::client::ResponseFuture, h2::SendStream<Bytes>) {
+    let tcp = tokio::net::TcpStream::connect(server.address).await.expect("connect");
+    let (client, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
+    tokio::spawn(connection);
+    let mut client = client.ready().await.expect("ready");
+    let request = http::Request::builder()
+        .method("POST")
+        .uri(format!("http://{}{path}", server.address))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())
+        .expect("a request");
+    let (response, mut send) = client.send_request(request, false).expect("send headers");
+    send.send_data(Bytes::from(frame(0, 1000, b"\x0a")), false)
+        .expect("send the start");
+    (response, send)
+}
+
+#[tokio::test]
+async fn grpc_bodies_that_trickle_in_take_no_call_slot_and_time_out_on_their_own() {
+    let mut config = ServerConfig::with_data(common::shipped_data());
+    config.max_concurrent_calls = 2;
+    config.body_read_timeout_ms = 300;
+    let server = TestServer::start_with(config).await;
+    let mut stalled = Vec::new();
+    for _ in 0..4 {
+        stalled.push(stalled_call(&server, EXTRACT).await);
+    }
+    metrics_until(&server, |text| text.contains("actorgraph_request_bodies_reading 4")).await;
+    // Before, the four held both call slots and a real call was shed with OVERLOADED.
+    let message = extract_message("Egypt backs Haftar.");
+    let answer = raw_call(
+        &server,
+        EXTRACT,
+        "application/grpc",
+        frame(0, message.len() as u32, &message),
+    )
+    .await;
+    assert_eq!(answer.status().code(), Code::Ok, "{:?}", answer.status());
+    // A stalled body ends with its own, short timeout, as the client's fault.
+    let (response, _send) = stalled.pop().expect("a stalled call");
+    let response = tokio::time::timeout(Duration::from_secs(20), response)
+        .await
+        .expect("the stalled call is answered, not held for ever")
+        .expect("a response");
+    let status = tonic::Status::from_header_map(response.headers()).expect("a trailers-only status");
+    assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+    assert!(status.message().contains("did not arrive within 300 ms"), "{status:?}");
+}
+
+#[tokio::test]
+async fn a_text_larger_than_the_text_budget_is_answered_alone_and_gives_its_bytes_back() {
+    let mut config = ServerConfig::with_data(common::shipped_data());
+    config.max_text_bytes_in_work = 1000;
+    let server = TestServer::start_with(config).await;
+    let message = extract_message(&"Egypt backs Haftar. ".repeat(300));
+    let answer = raw_call(
+        &server,
+        EXTRACT,
+        "application/grpc",
+        frame(0, message.len() as u32, &message),
+    )
+    .await;
+    assert_eq!(answer.status().code(), Code::Ok, "{:?}", answer.status());
+    let text = metrics_until(&server, |text| text.contains("actorgraph_text_bytes_in_work 0")).await;
+    assert!(text.contains("actorgraph_request_bodies_reading 0"), "{text}");
+}
+
+#[tokio::test]
+async fn large_grpc_requests_are_held_to_their_limit_from_reading_to_answer() {
+    let mut config = ServerConfig::with_data(common::shipped_data());
+    config.max_large_requests = 1;
+    let server = TestServer::start_with(config).await;
+    // One client holds the large-request slot with a body it is still sending.
+    let tcp = tokio::net::TcpStream::connect(server.address).await.expect("connect");
+    let (client, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
+    tokio::spawn(connection);
+    let mut client = client.ready().await.expect("ready");
+    let request = http::Request::builder()
+        .method("POST")
+        .uri(format!("http://{}{EXTRACT}", server.address))
+        .header("content-type", "application/grpc")
+        .body(())
+        .expect("a request");
+    let (_response, mut send) = client.send_request(request, false).expect("send headers");
+    send.send_data(Bytes::from(frame(0, 200_000, &vec![b'a'; 70_000])), false)
+        .expect("send most of a large body");
+    metrics_until(&server, |text| text.contains("actorgraph_request_bodies_reading 1")).await;
+    let large = extract_message(&"Egypt backs Haftar. ".repeat(5_000));
+    let large = frame(0, large.len() as u32, &large);
+    // A second large request is shed at once; a small one is answered.
+    let shed = raw_call(&server, EXTRACT, "application/grpc", large.clone()).await;
+    assert_eq!(shed.status().code(), Code::ResourceExhausted, "{:?}", shed.status());
+    assert!(
+        shed.status().message().contains("--max-large-requests"),
+        "{:?}",
+        shed.status()
+    );
+    let small = extract_message("Egypt backs Haftar.");
+    let answer = raw_call(
+        &server,
+        EXTRACT,
+        "application/grpc",
+        frame(0, small.len() as u32, &small),
+    )
+    .await;
+    assert_eq!(answer.status().code(), Code::Ok, "{:?}", answer.status());
+    // Once the first client gives up, the slot is free again.
+    send.send_reset(h2::Reason::CANCEL);
+    metrics_until(&server, |text| text.contains("actorgraph_request_bodies_reading 0")).await;
+    let answer = raw_call(&server, EXTRACT, "application/grpc", large).await;
+    assert_eq!(answer.status().code(), Code::Ok, "{:?}", answer.status());
 }

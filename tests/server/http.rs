@@ -306,10 +306,10 @@ async fn json_calls_share_request_ids_and_metrics_with_grpc() {
 }
 
 #[tokio::test]
-async fn large_json_bodies_being_read_count_against_the_call_limit() {
+async fn large_json_bodies_being_read_count_against_the_large_request_limit() {
     use tokio::io::AsyncWriteExt as _;
     let mut config = ServerConfig::with_data(common::shipped_data());
-    config.max_concurrent_calls = 1;
+    config.max_large_requests = 1;
     let server = TestServer::start_with(config).await;
     // A client that announces a large body and sends 70 KB of it holds the one read slot.
     let mut slow = tokio::net::TcpStream::connect(server.address).await.expect("connect");

@@ -3,6 +3,7 @@
 //! containment, and clear statuses for requests tonic could not decode. This file wires those
 //! jobs into one service; each job lives in its own module.
 
+mod body;
 mod headers;
 mod record;
 mod statuses;
@@ -21,7 +22,7 @@ use futures_util::FutureExt;
 use tokio::sync::Semaphore;
 use tonic::body::Body;
 use tonic::codegen::http;
-use tonic::Code;
+use tonic::{Code, Status};
 use tower::{Layer, Service};
 use tracing::Instrument;
 
@@ -29,9 +30,13 @@ use super::methods::Methods;
 use crate::call::{AdapterRefusal, Arrival, REQUEST_ID_HEADER};
 use crate::error::Error;
 use crate::metrics::Metrics;
+pub use body::{BodyReading, TextBudget};
+use body::{ReadBody, Unread};
 use headers::{generate_request_id, is_safe_request_id, parse_grpc_timeout};
 use record::{CallRecord, WatchedBody};
-use statuses::{clarify_transport_errors, panic_message, status_response, truncate, unsupported_content_type};
+use statuses::{
+    clarify_transport_errors, panic_message, status_response, truncate, unsupported_content_type, MalformedBody,
+};
 
 /// How much earlier than the client's `grpc-timeout` this layer gives up. tonic's own timeout
 /// (outside this layer) fires at the client's deadline with CANCELLED; giving up a little
@@ -48,6 +53,10 @@ pub struct CallLayer {
     pub max_call_duration: Duration,
     /// The methods this server serves: metric labels, and the answer to any other path.
     pub methods: Arc<Methods>,
+    /// How the body of a one-message call is read before the call takes a permit.
+    pub reading: Arc<BodyReading>,
+    /// The text bytes calls may work on at once.
+    pub texts: TextBudget,
 }
 
 impl<S> Layer<S> for CallLayer {
@@ -68,12 +77,29 @@ pub struct CallService<S> {
     settings: CallLayer,
 }
 
-/// Decrements the in-flight gauge when the call ends, however it ends.
-struct InFlight(Arc<Metrics>);
+/// Adds to one of the call layer's gauges (calls in flight, bodies being read, text bytes in
+/// work) and takes it back when dropped, however the call ends.
+struct Gauged {
+    metrics: Arc<Metrics>,
+    add: fn(&Metrics, i64),
+    amount: i64,
+}
 
-impl Drop for InFlight {
+impl Gauged {
+    fn new(metrics: &Arc<Metrics>, add: fn(&Metrics, i64), amount: usize) -> Gauged {
+        let amount = i64::try_from(amount).unwrap_or(i64::MAX);
+        add(metrics, amount);
+        Gauged {
+            metrics: Arc::clone(metrics),
+            add,
+            amount,
+        }
+    }
+}
+
+impl Drop for Gauged {
     fn drop(&mut self) {
-        self.0.add_in_flight(-1);
+        (self.add)(&self.metrics, -self.amount);
     }
 }
 
@@ -146,6 +172,12 @@ where
                 .map(|refusal| status_response(refusal.0.clone()))
         };
         let exempt = rpc.starts_with("/grpc.health.") || rpc.starts_with("/grpc.reflection.");
+        let reading = self
+            .settings
+            .methods
+            .takes_one_message(path)
+            .then(|| Arc::clone(&self.settings.reading));
+        let texts = (reading.is_some() && crate::call::takes_text(path)).then(|| self.settings.texts.clone());
         let body_failed = Arc::new(AtomicBool::new(false));
         let request = {
             let failed = Arc::clone(&body_failed);
@@ -187,6 +219,40 @@ where
                     }
                     return Ok(record.finish(status_response(unimplemented)));
                 }
+                // A one-message call's body is read whole before it takes a permit, so a client
+                // that trickles its body holds no slot other calls need.
+                let read = match reading {
+                    None => Ok(ReadBody {
+                        request,
+                        length: 0,
+                        slot: None,
+                    }),
+                    Some(reading) => {
+                        let _reading = Gauged::new(&metrics, Metrics::add_bodies_reading, 1);
+                        reading.read_whole(request).await
+                    }
+                };
+                let ReadBody {
+                    request,
+                    length: text_bytes,
+                    slot: _large,
+                } = match read {
+                    Ok(read) => read,
+                    Err(Unread::Gone) => {
+                        return Ok(record.finish(Status::cancelled("the request body broke off").into_http()));
+                    }
+                    Err(Unread::Refused(error)) => {
+                        if matches!(error, Error::ResourceExhausted { .. }) {
+                            metrics.record_shed();
+                        } else {
+                            record.refused_by_adapter = true;
+                        }
+                        // Counted with the code it is answered with, even when the body broke.
+                        let mut response = status_response(error);
+                        response.extensions_mut().insert(MalformedBody);
+                        return Ok(record.finish(response));
+                    }
+                };
                 let permit = match permits {
                     None => None,
                     Some(permits) => match permits.try_acquire_owned() {
@@ -200,13 +266,28 @@ where
                         }
                     },
                 };
-                metrics.add_in_flight(1);
-                let _in_flight = InFlight(Arc::clone(&metrics));
+                let _in_flight = Gauged::new(&metrics, Metrics::add_in_flight, 1);
                 let budget = client_deadline.map_or(max_call_duration, |deadline| {
                     deadline.saturating_sub(DEADLINE_MARGIN).min(max_call_duration)
                 });
+                let deadline = tokio::time::Instant::now() + budget;
+                // The text's bytes are held from here to the answer; a text that does not fit
+                // waits for the ones in work, within the call's deadline.
+                let _text = match texts {
+                    None => None,
+                    Some(texts) => match texts.hold(text_bytes, budget).await {
+                        Ok(held) => {
+                            let bytes = held.num_permits();
+                            Some((held, Gauged::new(&metrics, Metrics::add_text_bytes_in_work, bytes)))
+                        }
+                        Err(error) => {
+                            metrics.record_shed();
+                            return Ok(record.finish(status_response(error)));
+                        }
+                    },
+                };
                 let call = AssertUnwindSafe(inner.call(request)).catch_unwind();
-                let response = match tokio::time::timeout(budget, call).await {
+                let response = match tokio::time::timeout_at(deadline, call).await {
                     Err(_) => status_response(Error::DeadlineExceeded(format!(
                         "the call ran past its deadline of {} ms and was abandoned",
                         budget.as_millis()

@@ -2,8 +2,6 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tonic::Status;
-
 use super::*;
 
 fn layer(permits: usize) -> CallLayer {
@@ -12,6 +10,13 @@ fn layer(permits: usize) -> CallLayer {
         permits: Arc::new(Semaphore::new(permits)),
         max_call_duration: Duration::from_secs(5),
         methods: Arc::new(Methods::served()),
+        reading: Arc::new(BodyReading {
+            timeout: Duration::from_secs(5),
+            large: Arc::new(Semaphore::new(permits)),
+            text_message_bytes: 1 << 20,
+            other_message_bytes: 1 << 16,
+        }),
+        texts: TextBudget::new(1 << 20),
     }
 }
 

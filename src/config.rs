@@ -170,6 +170,11 @@ pub struct ServerConfig {
     /// valid model. 0 turns the guard off.
     #[arg(long, env = "ACTORGRAPH_RELOAD_MIN_KEPT_PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
     pub reload_min_kept_percent: u8,
+    /// The longest a reload may take to read the data files, in seconds (at least 1): a slower
+    /// one is abandoned with an error log line and `model_reloads_total{result="abandoned"}`,
+    /// and the current model keeps serving.
+    #[arg(long, env = "ACTORGRAPH_RELOAD_TIMEOUT_SECONDS", default_value_t = 60, value_parser = at_least_one::<u64>)]
+    pub reload_timeout_seconds: u64,
     /// How long a call's request body may take to arrive, in milliseconds (at least 1; never
     /// more than --request-timeout-ms): a slower one is answered DEADLINE_EXCEEDED. The body of
     /// a one-message call (gRPC, gRPC-Web or JSON) is read before the call takes a slot of

@@ -63,16 +63,24 @@ pub enum ReloadResult {
     Failure,
     /// The data was valid but would have dropped most of the model on an automatic reload.
     Refused,
+    /// The load took longer than `--reload-timeout-seconds` and was given up on.
+    Abandoned,
 }
 
 impl ReloadResult {
-    const ALL: [ReloadResult; 3] = [ReloadResult::Success, ReloadResult::Failure, ReloadResult::Refused];
+    const ALL: [ReloadResult; 4] = [
+        ReloadResult::Success,
+        ReloadResult::Failure,
+        ReloadResult::Refused,
+        ReloadResult::Abandoned,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             ReloadResult::Success => "success",
             ReloadResult::Failure => "failure",
             ReloadResult::Refused => "refused",
+            ReloadResult::Abandoned => "abandoned",
         }
     }
 }

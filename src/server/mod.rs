@@ -129,6 +129,7 @@ impl App {
             Arc::clone(&metrics),
             config.reload_min_kept_percent,
             config.max_data_file_bytes,
+            Duration::from_secs(config.reload_timeout_seconds.max(1)),
         );
         Ok(App {
             config,

@@ -39,6 +39,8 @@ pub struct Reloader {
     min_kept_percent: u8,
     /// The largest data file read (`--max-data-file-bytes`).
     max_file_bytes: u64,
+    /// The longest a load may take before it is given up on (`--reload-timeout-seconds`).
+    max_duration: Duration,
     /// One reload at a time, so a slow load cannot overwrite a newer one.
     serial: Arc<tokio::sync::Mutex<()>>,
 }
@@ -50,10 +52,12 @@ impl Reloader {
         metrics: Arc<Metrics>,
         min_kept_percent: u8,
         max_file_bytes: u64,
+        max_duration: Duration,
     ) -> Reloader {
         Reloader {
             data,
             max_file_bytes,
+            max_duration,
             shared,
             metrics,
             min_kept_percent,
@@ -84,17 +88,35 @@ impl Reloader {
         let _serial = self.serial.lock().await;
         let data = self.data.clone();
         let max_file_bytes = self.max_file_bytes;
-        let loaded = tokio::task::spawn_blocking(move || Snapshot::load_layers_within(&data, max_file_bytes))
-            .await
-            .unwrap_or_else(|error| {
-                Err(LoadError {
-                    problems: vec![crate::model::Problem {
-                        file: self.data.last().cloned().unwrap_or_default(),
-                        line: 1,
-                        message: format!("the load task failed: {error}"),
-                    }],
-                })
-            });
+        let load = tokio::task::spawn_blocking(move || Snapshot::load_layers_within(&data, max_file_bytes));
+        // A load that stalls (a data folder on a hung network mount) is given up on: its thread
+        // finishes, or not, on its own, and its result is dropped.
+        let Ok(loaded) = tokio::time::timeout(self.max_duration, load).await else {
+            self.metrics.record_reload(ReloadResult::Abandoned);
+            let seconds = self.max_duration.as_secs_f64();
+            tracing::error!(
+                %trigger,
+                seconds,
+                serving = %self.shared.load().model.version,
+                "model reload abandoned: the data files were not read within the reload timeout \
+                 (--reload-timeout-seconds); the current model keeps serving"
+            );
+            return Err(LoadError::at(
+                &self.data.first().cloned().unwrap_or_default(),
+                format!(
+                    "the model was not read within {seconds} s (--reload-timeout-seconds); the reload was abandoned"
+                ),
+            ));
+        };
+        let loaded = loaded.unwrap_or_else(|error| {
+            Err(LoadError {
+                problems: vec![crate::model::Problem {
+                    file: self.data.last().cloned().unwrap_or_default(),
+                    line: 1,
+                    message: format!("the load task failed: {error}"),
+                }],
+            })
+        });
         let shrink = match &loaded {
             Ok(snapshot) if guarded => self.shrinks_too_much(snapshot),
             _ => None,
@@ -270,5 +292,36 @@ mod tests {
         for skipped in [".model.toml.swp", ".#model.toml", "model.toml~", "x.tmp", ".hidden"] {
             assert!(!is_relevant_change(Path::new(skipped)), "{skipped}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_load_past_the_reload_timeout_is_abandoned_and_the_model_kept() {
+        let data = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")];
+        let snapshot = Snapshot::load_layers(&data).expect("the shipped article's model loads");
+        let served = snapshot.model.version.clone();
+        let shared: SharedSnapshot = Arc::new(arc_swap::ArcSwap::from_pointee(snapshot));
+        let metrics = Arc::new(Metrics::new());
+        // No load of a real model finishes within a nanosecond: this one stands for a stalled one.
+        let stalled = Reloader::new(
+            data.clone(),
+            Arc::clone(&shared),
+            Arc::clone(&metrics),
+            50,
+            u64::MAX,
+            Duration::from_nanos(1),
+        );
+        let error = stalled.reload("test").await.expect_err("the reload is abandoned");
+        assert!(error.to_string().contains("--reload-timeout-seconds"), "{error}");
+        assert!(
+            metrics
+                .encode()
+                .contains(r#"actorgraph_model_reloads_total{result="abandoned"} 1"#),
+            "{}",
+            metrics.encode()
+        );
+        assert_eq!(shared.load().model.version, served);
+        // With time to read, the same reloader's twin loads the model.
+        let patient = Reloader::new(data, shared, metrics, 50, u64::MAX, Duration::from_secs(60));
+        assert!(patient.reload("test").await.is_ok());
     }
 }

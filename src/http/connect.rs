@@ -182,6 +182,22 @@ where
                 ),
             )),
         ),
+        // A body that says it is over the limit is refused from its header, not waited for.
+        (Some(method), None)
+            if declared_length(&parts.headers).is_some_and(|length| length > procedures.body_limit(method)) =>
+        {
+            (
+                Bytes::new(),
+                Some(Error::ResourceExhausted {
+                    reason: "MESSAGE_TOO_LARGE",
+                    message: format!(
+                        "the request body is over the server's limit of {} bytes for this method (Content-Length {})",
+                        procedures.body_limit(method),
+                        declared_length(&parts.headers).unwrap_or_default()
+                    ),
+                }),
+            )
+        }
         (Some(method), None) => match read_message(body, method, procedures, body_timeout).await {
             Ok((message, slot)) => {
                 large_slot = slot;
@@ -201,6 +217,14 @@ where
     let answered = answer(response, method.map(MethodDescriptor::output), procedures).await;
     drop(large_slot);
     Ok(answered)
+}
+
+/// The body length a request's `Content-Length` declares, when it is a number.
+fn declared_length(headers: &http::HeaderMap) -> Option<usize> {
+    headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok())
 }
 
 /// Reads the body (bounded in size and time) as the method's input message, encoded.

@@ -568,3 +568,41 @@ async fn a_json_answer_is_bounded_in_json_bytes() {
     .await;
     assert_eq!(small.status, 200);
 }
+
+#[tokio::test]
+async fn a_body_declared_over_the_limit_is_refused_from_its_header() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut config = ServerConfig::with_data(common::shipped_data());
+    config.body_read_timeout_ms = 60_000;
+    let server = TestServer::start_with(config).await;
+    let mut stream = tokio::net::TcpStream::connect(server.address).await.expect("connect");
+    let head = format!(
+        "POST {EXTRACT} HTTP/1.1\r\nhost: {}\r\ncontent-type: application/json\r\ncontent-length: 50000000\r\n\r\n{{\"text\": \"",
+        server.address
+    );
+    stream.write_all(head.as_bytes()).await.expect("send the head");
+    // Before, the server waited for the 50 MB (here up to the 60 s body timeout) to refuse it.
+    let mut reply = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    reply.extend_from_slice(&buffer[..n]);
+                    if reply.windows(4).any(|w| w == b"\r\n\r\n") && reply.ends_with(b"}") {
+                        break;
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the refusal comes without the body");
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 429"), "{reply}");
+    assert!(
+        reply.contains("MESSAGE_TOO_LARGE") || reply.contains("over the server's limit"),
+        "{reply}"
+    );
+}

@@ -76,7 +76,8 @@
 //!     day before its preposition ("held talks Tuesday with").
 //!
 //! **Nouns** ("talks", "visit", "support", "offensive"):
-//! 1. "between A and B" right after the noun: mutual.
+//! 1. "between A and B" right after the noun: mutual, even inside an earlier verb's object
+//!    ("mediated talks between A and B": the mediator's act, and A and B's talks).
 //! 2. A possessor before the noun ("Kalın’s talks with …"): the source; the target follows a
 //!    preposition right after the noun. A possessive pronoun ("his trip") gives no event.
 //! 3. A hyphenated group before the noun ("the Egypt-Turkey deal"): mutual.
@@ -361,6 +362,23 @@ impl Sentence<'_> {
             };
             i = trigger.end;
             if trigger.first < claimed_until {
+                // "hosted talks between A and B": a noun inside an earlier act's object that
+                // names its own parties is their mutual act too.
+                let form = self.lexicon.form(trigger.form);
+                if form.pos == Pos::Noun && form.role == Role::Act {
+                    if let Some(members) = patterns::between(items, trigger.end) {
+                        let found = TriggerMatch {
+                            sources: members,
+                            targets: Vec::new(),
+                            mutual: true,
+                            rule: Rule::NounBetween,
+                            trigger_first: trigger.first,
+                            trigger_end: None,
+                            code: None,
+                        };
+                        self.emit(&found, trigger, out, &mut seen);
+                    }
+                }
                 continue;
             }
             // "refused to meet": the refusal negates the verb after it, it is no act of its own.

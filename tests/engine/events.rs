@@ -801,3 +801,16 @@ fn a_speaker_s_own_attack_is_aimed_at_its_target() {
     assert!(events_of("Egypt said it would host talks at Qatar's request.").is_empty());
     assert!(events_of("Egypt said it was at Qatar's side.").is_empty());
 }
+
+#[test]
+fn a_mediator_mediates_between_both_parties_and_their_talks_are_theirs() {
+    let found = events_of("Qatar mediated talks between Israel and Hamas.");
+    assert!(found.contains(&"Qatar 045 Israel".to_owned()), "{found:?}");
+    assert!(found.contains(&"Qatar 045 Hamas".to_owned()), "{found:?}");
+    // The talks named inside the mediator's object are the parties' own act.
+    assert!(found.contains(&"Israel 040 Hamas".to_owned()), "{found:?}");
+    let hosted = events_of("Turkey hosted talks between Russia and Ukraine.");
+    assert!(hosted.contains(&"Russia 040 Ukraine".to_owned()), "{hosted:?}");
+    // No parties, no event.
+    assert!(events_of("Turkey mediated the grain deal.").is_empty());
+}

@@ -75,6 +75,10 @@
 //!     title with its demonym ("… and Kosovar Prime Minister Albin Kurti"); a noun passes a
 //!     day before its preposition ("held talks Tuesday with").
 //!
+//! A mediation's participle after its noun ("a dialogue facilitated by the EU", "the truce
+//! between A and B, mediated by Egypt"): the agent after "by" mediates with the "between" group
+//! before it, else with the clause's subject when that is two actors or more; else no event.
+//!
 //! **Nouns** ("talks", "visit", "support", "offensive"):
 //! 1. "between A and B" right after the noun: mutual, even inside an earlier verb's object
 //!    ("mediated talks between A and B": the mediator's act, and A and B's talks).
@@ -506,6 +510,20 @@ impl Sentence<'_> {
                     _ if agent.len() >= 2 && trigger.mutual => Some(found(agent, Vec::new(), true, Rule::Mutual)),
                     _ => None,
                 };
+            }
+            // "a dialogue mediated by the EU": a mediation's participle after its noun names
+            // the mediator after "by"; the parties are the "between" group before it, or the
+            // clause's subject when that is two actors or more ("Kosovo and Serbia agreed to a
+            // dialogue facilitated by the EU"). With neither, no event.
+            if self.lexicon.codes[trigger.code].code == "045" {
+                if let Some(agent) = patterns::by_agent(items, trigger.end) {
+                    let parties = patterns::between_before(items, trigger.first).or_else(|| {
+                        self.sources_for(trigger.first, last_subject, false)
+                            .map(|(group, _)| group)
+                            .filter(|group| group.len() >= 2)
+                    });
+                    return parties.map(|targets| found(agent, targets, false, Rule::PassiveVerb));
+                }
             }
         }
         let (sources, rule) = self.sources_for(trigger.first, last_subject, verb_form == VerbForm::Gerund)?;

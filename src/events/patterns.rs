@@ -1054,6 +1054,19 @@ pub(crate) fn compound_before(items: &[Item<'_>], at: usize) -> Option<Vec<usize
 }
 
 /// "between A and B" right after a noun at `end` (exclusive): the group, if it has two names.
+/// How far back from a participle [`between_before`] looks for "between".
+const BETWEEN_BEFORE_REACH: usize = 10;
+
+/// The "between A and B" group that ends before `at` ("the ceasefire between Israel and Hamas,
+/// mediated by …"), within a few items and not across a sentence's verb.
+pub(crate) fn between_before(items: &[Item<'_>], at: usize) -> Option<Vec<usize>> {
+    let start = at.saturating_sub(BETWEEN_BEFORE_REACH);
+    (start..at).rev().find_map(|j| {
+        crate::work::step(1);
+        between(items, j).filter(|members| members.iter().all(|&m| m < at))
+    })
+}
+
 pub(crate) fn between(items: &[Item<'_>], end: usize) -> Option<Vec<usize>> {
     let opener = items.get(end)?;
     if !opener.is_word_in(&["between", "among"]) {

@@ -814,3 +814,19 @@ fn a_mediator_mediates_between_both_parties_and_their_talks_are_theirs() {
     // No parties, no event.
     assert!(events_of("Turkey mediated the grain deal.").is_empty());
 }
+
+#[test]
+fn a_mediation_participle_names_the_mediator_after_by_and_the_parties_before_it() {
+    // The parties are the "between" group before the participle …
+    let found = events_of("The ceasefire between Israel and Hamas, mediated by Egypt, took effect.");
+    assert_eq!(found, ["Egypt 045 Israel", "Egypt 045 Hamas"]);
+    // … or the clause's subject when it is two actors or more.
+    let found = events_of("Israel and Hamas accepted talks facilitated by Qatar.");
+    assert!(found.contains(&"Qatar 045 Israel".to_owned()), "{found:?}");
+    assert!(found.contains(&"Qatar 045 Hamas".to_owned()), "{found:?}");
+    // One actor is no pair of parties, and no actor is none: no mediation.
+    assert!(events_of("The UN praised the deal brokered by Turkey.")
+        .iter()
+        .all(|e| !e.contains("045")));
+    assert!(events_of("The truce, mediated by Qatar, held.").is_empty());
+}

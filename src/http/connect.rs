@@ -370,7 +370,8 @@ async fn read_body(
             let Ok(taken) = Arc::clone(large).try_acquire_owned() else {
                 return Err(Error::ResourceExhausted {
                     reason: "OVERLOADED",
-                    message: "the server is at its limit of calls in progress; retry with backoff".into(),
+                    message: "the server holds its limit of large requests (--max-large-requests); retry with backoff"
+                        .into(),
                 });
             };
             slot = Some(taken);

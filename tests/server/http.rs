@@ -334,6 +334,9 @@ async fn large_json_bodies_being_read_count_against_the_large_request_limit() {
     }
     let shed = shed.expect("a large body beyond the limit is shed while the slow one is read");
     assert_eq!(shed.connect_error(), ("resource_exhausted".into(), "OVERLOADED".into()));
+    // The refusal names the flag that sets the limit, as over gRPC.
+    let said = String::from_utf8_lossy(&shed.body);
+    assert!(said.contains("--max-large-requests"), "{said}");
     assert_eq!(metrics.shed_count(), 1);
     drop(slow);
 }

@@ -341,6 +341,30 @@ async fn large_json_bodies_being_read_count_against_the_large_request_limit() {
     drop(slow);
 }
 
+/// The HTTP/1.1 answer on a raw connection (head and a JSON body), or `None` when none comes
+/// within 20 s.
+async fn http1_reply(stream: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt as _;
+    let mut reply = Vec::new();
+    let mut buffer = [0u8; 4096];
+    tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    reply.extend_from_slice(&buffer[..n]);
+                    if reply.windows(4).any(|w| w == b"\r\n\r\n") && reply.ends_with(b"}") {
+                        break;
+                    }
+                }
+            }
+        }
+    })
+    .await
+    .ok()?;
+    Some(String::from_utf8_lossy(&reply).into_owned())
+}
+
 #[tokio::test]
 async fn small_bodies_that_trickle_in_take_no_call_slot_and_time_out_on_their_own() {
     use tokio::io::AsyncWriteExt as _;
@@ -369,25 +393,9 @@ async fn small_bodies_that_trickle_in_take_no_call_slot_and_time_out_on_their_ow
     assert_eq!(answer.status, 200, "{:?}", String::from_utf8_lossy(&answer.body));
     // A slow body ends with its own, short timeout.
     let mut stalled = slow.pop().expect("a slow client");
-    let mut reply = Vec::new();
-    let read = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        use tokio::io::AsyncReadExt as _;
-        let mut buffer = [0u8; 4096];
-        loop {
-            match stalled.read(&mut buffer).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    reply.extend_from_slice(&buffer[..n]);
-                    if reply.windows(4).any(|w| w == b"\r\n\r\n") && reply.ends_with(b"}") {
-                        break;
-                    }
-                }
-            }
-        }
-    })
-    .await;
-    assert!(read.is_ok(), "the stalled body is answered, not held for ever");
-    let reply = String::from_utf8_lossy(&reply);
+    let reply = http1_reply(&mut stalled)
+        .await
+        .expect("the stalled body is answered, not held for ever");
     assert!(reply.starts_with("HTTP/1.1 504"), "{reply}");
     assert!(reply.contains("did not arrive within 300 ms"), "{reply}");
     // Its latency counts from its arrival, not from when its body was given up on.
@@ -574,7 +582,7 @@ async fn a_json_answer_is_bounded_in_json_bytes() {
 
 #[tokio::test]
 async fn a_body_declared_over_the_limit_is_refused_from_its_header() {
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio::io::AsyncWriteExt as _;
     let mut config = ServerConfig::with_data(common::shipped_data());
     config.body_read_timeout_ms = 60_000;
     let server = TestServer::start_with(config).await;
@@ -585,24 +593,9 @@ async fn a_body_declared_over_the_limit_is_refused_from_its_header() {
     );
     stream.write_all(head.as_bytes()).await.expect("send the head");
     // Before, the server waited for the 50 MB (here up to the 60 s body timeout) to refuse it.
-    let mut reply = Vec::new();
-    let read = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        let mut buffer = [0u8; 4096];
-        loop {
-            match stream.read(&mut buffer).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    reply.extend_from_slice(&buffer[..n]);
-                    if reply.windows(4).any(|w| w == b"\r\n\r\n") && reply.ends_with(b"}") {
-                        break;
-                    }
-                }
-            }
-        }
-    })
-    .await;
-    assert!(read.is_ok(), "the refusal comes without the body");
-    let reply = String::from_utf8_lossy(&reply);
+    let reply = http1_reply(&mut stream)
+        .await
+        .expect("the refusal comes without the body");
     assert!(reply.starts_with("HTTP/1.1 429"), "{reply}");
     assert!(
         reply.contains("MESSAGE_TOO_LARGE") || reply.contains("over the server's limit"),

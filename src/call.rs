@@ -2,7 +2,10 @@
 //! descriptor sets this server serves, the request-id header, and what an adapter hands the call
 //! layer with a request (when it arrived, and why it was refused).
 
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+use tonic::Code;
 
 use crate::error::Error;
 
@@ -42,6 +45,31 @@ pub fn takes_text(path: &str) -> bool {
 /// other.
 #[derive(Debug, Clone)]
 pub struct AdapterRefusal(pub Error);
+
+/// The call layer's record of a call that an HTTP adapter answers: the adapter finishes it once
+/// it has written its answer, with the code the client got when its own writing failed (a JSON
+/// answer over the limit), so the call is counted and logged as the client saw it. Dropped
+/// unfinished (the client left while the answer was written), the call counts as cancelled.
+#[derive(Clone)]
+pub struct PendingRecord(Arc<Mutex<Option<FinishRecord>>>);
+
+/// What finishes a [`PendingRecord`].
+type FinishRecord = Box<dyn FnOnce(Option<Code>) + Send>;
+
+impl PendingRecord {
+    pub fn new(finish: impl FnOnce(Option<Code>) + Send + 'static) -> PendingRecord {
+        PendingRecord(Arc::new(Mutex::new(Some(Box::new(finish)))))
+    }
+
+    /// Records the call, once: with `code` when the adapter's answer failed, else with the
+    /// code the call layer saw.
+    pub fn finish(&self, code: Option<Code>) {
+        let finish = self.0.lock().map_or(None, |mut pending| pending.take());
+        if let Some(finish) = finish {
+            finish(code);
+        }
+    }
+}
 
 /// When an HTTP adapter received the request it hands on (it reads a JSON body whole first):
 /// the call's latency counts from here, not from when the call layer saw it.

@@ -24,7 +24,9 @@ use tonic::codegen::http;
 use tonic::{Code, Status};
 use tower::{Service, ServiceExt as _};
 
-use crate::call::{served_sets, takes_text, AdapterRefusal, Arrival, REQUEST_ID_HEADER, SMALL_BODY_BYTES};
+use crate::call::{
+    served_sets, takes_text, AdapterRefusal, Arrival, PendingRecord, REQUEST_ID_HEADER, SMALL_BODY_BYTES,
+};
 use crate::error::Error;
 
 /// The request header a Connect client sets its deadline with, in milliseconds.
@@ -214,8 +216,12 @@ where
         forward.extensions_mut().insert(AdapterRefusal(error));
     }
     let response = inner.oneshot(forward).await?;
-    let answered = answer(response, method.map(MethodDescriptor::output), procedures).await;
+    let pending = response.extensions().get::<PendingRecord>().cloned();
+    let (answered, failed) = answer(response, method.map(MethodDescriptor::output), procedures).await;
     drop(large_slot);
+    if let Some(pending) = pending {
+        pending.finish(failed);
+    }
     Ok(answered)
 }
 
@@ -403,37 +409,38 @@ fn grpc_timeout(milliseconds: &str) -> Option<String> {
 }
 
 /// The gRPC answer as a Connect answer: the message as proto3 JSON with HTTP 200, or a Connect
-/// error.
+/// error; with the code of the error when writing the answer failed here (the call itself
+/// succeeded).
 async fn answer(
     response: http::Response<Body>,
     output: Option<MessageDescriptor>,
     procedures: &Procedures,
-) -> http::Response<Body> {
+) -> (http::Response<Body>, Option<Code>) {
     let request_id = response.headers().get(REQUEST_ID_HEADER).cloned();
-    let mut answer = transcode_answer(response, output, procedures).await;
+    let (mut answer, failed) = transcode_answer(response, output, procedures).await;
     if let Some(request_id) = request_id {
         answer.headers_mut().insert(REQUEST_ID_HEADER, request_id);
     }
-    answer
+    (answer, failed)
 }
 
 async fn transcode_answer(
     response: http::Response<Body>,
     output: Option<MessageDescriptor>,
     procedures: &Procedures,
-) -> http::Response<Body> {
+) -> (http::Response<Body>, Option<Code>) {
     if let Some(status) = Status::from_header_map(response.headers()) {
         if status.code() != Code::Ok {
-            return error_response(&status, procedures);
+            return (error_response(&status, procedures), None);
         }
     }
     let collected = match response.into_body().collect().await {
         Ok(collected) => collected,
-        Err(status) => return error_response(&status, procedures),
+        Err(status) => return (error_response(&status, procedures), None),
     };
     if let Some(status) = collected.trailers().and_then(Status::from_header_map) {
         if status.code() != Code::Ok {
-            return error_response(&status, procedures);
+            return (error_response(&status, procedures), None);
         }
     }
     let mut bytes = collected.to_bytes();
@@ -446,10 +453,9 @@ async fn transcode_answer(
         (bytes.len() == length).then(|| DynamicMessage::decode(output, bytes).ok())?
     });
     let Some(message) = decoded else {
-        return error_response(
-            &Status::from(Error::Internal("the answer could not be read as its message".into())),
-            procedures,
-        );
+        let error = Error::Internal("the answer could not be read as its message".into());
+        let code = error.code();
+        return (error_response(&Status::from(error), procedures), Some(code));
     };
     let limit = procedures.limits.answer_bytes;
     let mut json = BoundedWriter {
@@ -470,9 +476,10 @@ async fn transcode_answer(
         } else {
             Error::Internal(format!("the answer could not be written as JSON: {error}"))
         };
-        return error_response(&Status::from(error), procedures);
+        let code = error.code();
+        return (error_response(&Status::from(error), procedures), Some(code));
     }
-    json_response(http::StatusCode::OK, json.bytes)
+    (json_response(http::StatusCode::OK, json.bytes), None)
 }
 
 /// A writer that refuses to grow past `limit` bytes, so an answer too large for JSON is never

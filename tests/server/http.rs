@@ -571,6 +571,13 @@ async fn a_json_answer_is_bounded_in_json_bytes() {
         answer.connect_error(),
         ("resource_exhausted".into(), "RESPONSE_TOO_LARGE".into())
     );
+    // Counted as the client saw it (before, it was counted Ok and never logged).
+    let metrics = server.metrics.clone().expect("metrics").encode();
+    let listed = |code: &str| {
+        format!(r#"actorgraph_calls_total{{rpc="/actorgraph.v1.KnowledgeService/ListEntities",code="{code}"}} 1"#)
+    };
+    assert!(metrics.contains(&listed("ResourceExhausted")), "{metrics}");
+    assert!(!metrics.contains(&listed("Ok")), "{metrics}");
     let small = post_json(
         &server,
         "/actorgraph.v1.KnowledgeService/GetEntity",

@@ -141,6 +141,7 @@ where
             media_type == "application/grpc" || media_type == "application/grpc+proto"
         });
         // The adapter sheds a JSON call when too many bodies are being read; counted as shed here.
+        let adapted = request.extensions().get::<Arrival>().is_some();
         let arrived = request
             .extensions()
             .get::<Arrival>()
@@ -305,6 +306,9 @@ where
                     Ok(Ok(Ok(response))) => clarify_transport_errors(response),
                 };
                 drop(permit);
+                if adapted {
+                    return Ok(record.defer(response));
+                }
                 Ok(record.finish(response))
             }
             .instrument(span),

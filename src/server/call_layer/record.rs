@@ -61,20 +61,44 @@ pub(super) struct CallRecord {
 }
 
 impl CallRecord {
-    pub(super) fn finish(&mut self, mut response: http::Response<Body>) -> http::Response<Body> {
+    pub(super) fn finish(&mut self, response: http::Response<Body>) -> http::Response<Body> {
+        let response = self.annotate(response);
+        let code = self.code_of(&response);
+        self.record(code);
+        response
+    }
+
+    fn annotate(&self, mut response: http::Response<Body>) -> http::Response<Body> {
         response
             .headers_mut()
             .insert(REQUEST_ID_HEADER, self.request_id.clone());
+        response
+    }
+
+    /// The code the call is counted with.
+    fn code_of(&self, response: &http::Response<Body>) -> Code {
         // Errors come as trailers-only responses with the status in the headers; a response
         // without it carries its status in the trailers (OK for unary calls).
-        let mut code = Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code());
+        let code = Status::from_header_map(response.headers()).map_or(Code::Ok, |s| s.code());
         // A body that broke off is the client leaving; a body that was read but was not a
         // message (bad base64) keeps the code it was answered with.
         let malformed = response.extensions().get::<MalformedBody>().is_some();
         if code != Code::Ok && !malformed && self.body_failed.load(Ordering::Relaxed) {
-            code = Code::Cancelled;
+            return Code::Cancelled;
         }
-        self.record(code);
+        code
+    }
+
+    /// As [`CallRecord::finish`] for a call an HTTP adapter answers: the record goes with the
+    /// response, for the adapter to finish once its answer is written.
+    pub(super) fn defer(mut self, response: http::Response<Body>) -> http::Response<Body> {
+        let mut response = self.annotate(response);
+        let code = self.code_of(&response);
+        // The record now lives in the pending one; only it finishes the call.
+        let pending = crate::call::PendingRecord::new(move |failed: Option<Code>| {
+            self.record(failed.unwrap_or(code));
+        });
+        response.extensions_mut().insert(pending);
         response
     }
 

@@ -29,8 +29,15 @@ impl RawAnswer {
     }
 }
 
-/// Sends one request over a fresh HTTP/2 connection with exactly these headers and body bytes.
-async fn raw_call(server: &TestServer, path: &str, content_type: &str, body: Vec<u8>) -> RawAnswer {
+/// Opens a call over a fresh HTTP/2 connection with exactly these headers, and sends `body`,
+/// ending the request with it when `end` (else the client may send more, or stall).
+async fn open_call(
+    server: &TestServer,
+    path: &str,
+    content_type: &str,
+    body: Vec<u8>,
+    end: bool,
+) -> (h2::client::ResponseFuture, h2::SendStream<Bytes>) {
     let tcp = tokio::net::TcpStream::connect(server.address).await.expect("connect");
     let (client, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
     tokio::spawn(connection);
@@ -43,7 +50,13 @@ async fn raw_call(server: &TestServer, path: &str, content_type: &str, body: Vec
         .body(())
         .expect("a request");
     let (response, mut send) = client.send_request(request, false).expect("send headers");
-    send.send_data(Bytes::from(body), true).expect("send body");
+    send.send_data(Bytes::from(body), end).expect("send body");
+    (response, send)
+}
+
+/// Sends one request over a fresh HTTP/2 connection with exactly these headers and body bytes.
+async fn raw_call(server: &TestServer, path: &str, content_type: &str, body: Vec<u8>) -> RawAnswer {
+    let (response, _send) = open_call(server, path, content_type, body, true).await;
     let response = response.await.expect("a response");
     let http_status = response.status().as_u16();
     let headers = response.headers().clone();
@@ -193,18 +206,7 @@ async fn metrics_until(server: &TestServer, ready: impl Fn(&str) -> bool) -> Str
 /// Sends the head of a call and `body`, waits until the server works on the call, then resets
 /// the stream, as a client that gives up does.
 async fn cancel_midway(server: &TestServer, body: Vec<u8>, end_of_body: bool) {
-    let tcp = tokio::net::TcpStream::connect(server.address).await.expect("connect");
-    let (client, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
-    tokio::spawn(connection);
-    let mut client = client.ready().await.expect("ready");
-    let request = http::Request::builder()
-        .method("POST")
-        .uri(format!("http://{}{EXTRACT}", server.address))
-        .header("content-type", "application/grpc")
-        .body(())
-        .expect("a request");
-    let (_response, mut send) = client.send_request(request, false).expect("send headers");
-    send.send_data(Bytes::from(body), end_of_body).expect("send body");
+    let (_response, mut send) = open_call(server, EXTRACT, "application/grpc", body, end_of_body).await;
     // A body still arriving is read before its call is admitted; a whole one is then worked on.
     let working = if end_of_body {
         "actorgraph_calls_in_flight 1"
@@ -588,25 +590,6 @@ async fn a_unary_call_with_two_messages_is_an_invalid_argument() {
     assert!(answer.status().message().contains("sent 2"), "{:?}", answer.status());
 }
 
-/// Opens a call to `path` that sends its headers and the first bytes of a frame, then nothing.
-async fn stalled_call(server: &TestServer, path: &str) -> (h2::client::ResponseFuture, h2::SendStream<Bytes>) {
-    let tcp = tokio::net::TcpStream::connect(server.address).await.expect("connect");
-    let (client, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
-    tokio::spawn(connection);
-    let mut client = client.ready().await.expect("ready");
-    let request = http::Request::builder()
-        .method("POST")
-        .uri(format!("http://{}{path}", server.address))
-        .header("content-type", "application/grpc")
-        .header("te", "trailers")
-        .body(())
-        .expect("a request");
-    let (response, mut send) = client.send_request(request, false).expect("send headers");
-    send.send_data(Bytes::from(frame(0, 1000, b"\x0a")), false)
-        .expect("send the start");
-    (response, send)
-}
-
 #[tokio::test]
 async fn grpc_bodies_that_trickle_in_take_no_call_slot_and_time_out_on_their_own() {
     let mut config = ServerConfig::with_data(common::shipped_data());
@@ -615,7 +598,8 @@ async fn grpc_bodies_that_trickle_in_take_no_call_slot_and_time_out_on_their_own
     let server = TestServer::start_with(config).await;
     let mut stalled = Vec::new();
     for _ in 0..4 {
-        stalled.push(stalled_call(&server, EXTRACT).await);
+        // The headers and the first bytes of a 1,000-byte frame, then nothing.
+        stalled.push(open_call(&server, EXTRACT, "application/grpc", frame(0, 1000, b"\x0a"), false).await);
     }
     metrics_until(&server, |text| text.contains("actorgraph_request_bodies_reading 4")).await;
     // Before, the four held both call slots and a real call was shed with OVERLOADED.
@@ -663,19 +647,8 @@ async fn large_grpc_requests_are_held_to_their_limit_from_reading_to_answer() {
     config.max_large_requests = 1;
     let server = TestServer::start_with(config).await;
     // One client holds the large-request slot with a body it is still sending.
-    let tcp = tokio::net::TcpStream::connect(server.address).await.expect("connect");
-    let (client, connection) = h2::client::handshake(tcp).await.expect("HTTP/2 handshake");
-    tokio::spawn(connection);
-    let mut client = client.ready().await.expect("ready");
-    let request = http::Request::builder()
-        .method("POST")
-        .uri(format!("http://{}{EXTRACT}", server.address))
-        .header("content-type", "application/grpc")
-        .body(())
-        .expect("a request");
-    let (_response, mut send) = client.send_request(request, false).expect("send headers");
-    send.send_data(Bytes::from(frame(0, 200_000, &vec![b'a'; 70_000])), false)
-        .expect("send most of a large body");
+    let most_of_a_large_body = frame(0, 200_000, &vec![b'a'; 70_000]);
+    let (_response, mut send) = open_call(&server, EXTRACT, "application/grpc", most_of_a_large_body, false).await;
     metrics_until(&server, |text| text.contains("actorgraph_request_bodies_reading 1")).await;
     let large = extract_message(&"Egypt backs Haftar. ".repeat(5_000));
     let large = frame(0, large.len() as u32, &large);

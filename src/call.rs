@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::Code;
 
 use crate::error::Error;
@@ -31,6 +32,17 @@ pub fn served_sets() -> impl Iterator<Item = &'static [u8]> {
 /// A request body up to this size is read without a read slot: a stalled small body costs a
 /// task and its bytes, nothing that other calls wait for.
 pub const SMALL_BODY_BYTES: usize = 64 * 1024;
+
+/// A slot of `large` (`--max-large-requests`) for a request whose body has passed
+/// [`SMALL_BODY_BYTES`], or the refusal when none is free: taken at once, never waited for.
+pub fn large_request_slot(large: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit, Error> {
+    Arc::clone(large)
+        .try_acquire_owned()
+        .map_err(|_| Error::ResourceExhausted {
+            reason: "OVERLOADED",
+            message: "the server holds its limit of large requests (--max-large-requests); retry with backoff".into(),
+        })
+}
 
 /// Whether calls to `path` bring a whole text to work on (extraction, ingestion into the
 /// corpus): they get the larger body limits, and the text budget counts their bytes.

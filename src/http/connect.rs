@@ -25,7 +25,8 @@ use tonic::{Code, Status};
 use tower::{Service, ServiceExt as _};
 
 use crate::call::{
-    served_sets, takes_text, AdapterRefusal, Arrival, PendingRecord, REQUEST_ID_HEADER, SMALL_BODY_BYTES,
+    large_request_slot, served_sets, takes_text, AdapterRefusal, Arrival, PendingRecord, REQUEST_ID_HEADER,
+    SMALL_BODY_BYTES,
 };
 use crate::error::Error;
 
@@ -373,14 +374,7 @@ async fn read_body(
         }
         bytes.extend_from_slice(&data);
         if slot.is_none() && bytes.len() > SMALL_BODY_BYTES {
-            let Ok(taken) = Arc::clone(large).try_acquire_owned() else {
-                return Err(Error::ResourceExhausted {
-                    reason: "OVERLOADED",
-                    message: "the server holds its limit of large requests (--max-large-requests); retry with backoff"
-                        .into(),
-                });
-            };
-            slot = Some(taken);
+            slot = Some(large_request_slot(large)?);
         }
     }
     Ok((bytes.freeze(), slot))

@@ -11,7 +11,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::body::Body;
 use tonic::codegen::http;
 
-use crate::call::{takes_text, SMALL_BODY_BYTES};
+use crate::call::{large_request_slot, takes_text, SMALL_BODY_BYTES};
 use crate::error::Error;
 
 /// The bytes of a gRPC message frame's header: a compression flag and a big-endian length.
@@ -110,15 +110,7 @@ impl BodyReading {
                 break;
             }
             if slot.is_none() && !slot_held && bytes.len() > SMALL_BODY_BYTES {
-                let Ok(taken) = Arc::clone(&self.large).try_acquire_owned() else {
-                    return Err(Unread::Refused(Error::ResourceExhausted {
-                        reason: "OVERLOADED",
-                        message: "the server holds its limit of large requests (--max-large-requests); retry with \
-                                  backoff"
-                            .into(),
-                    }));
-                };
-                slot = Some(taken);
+                slot = Some(large_request_slot(&self.large).map_err(Unread::Refused)?);
             }
         }
         Ok((bytes.freeze(), slot))
